@@ -1,0 +1,21 @@
+/** Pipeline step "bundle": resolves an API's $refs across files into one JSON document. */
+import { bundle } from '@redocly/openapi-core';
+import type { Api } from './apis.js';
+import { PipelineError } from './errors.js';
+
+/** The bundled spec as a plain object; internal $refs (#/components/...) are kept. */
+export async function bundleApi(api: Api): Promise<Record<string, unknown>> {
+  const result = await bundle({ ref: api.root, config: api.config, dereference: false });
+  const errors = result.problems.filter((p) => p.severity === 'error' && !p.ignored);
+  if (errors.length > 0) {
+    throw new PipelineError(`${api.name}: bundling failed`, {
+      findings: errors.map((p) => `${p.ruleId}: ${p.message}`),
+    });
+  }
+  return result.bundle.parsed as Record<string, unknown>;
+}
+
+/** The bundled spec as committed: two-space JSON with a final newline. */
+export function serializeBundle(parsed: Record<string, unknown>): string {
+  return `${JSON.stringify(parsed, null, 2)}\n`;
+}

@@ -1,0 +1,74 @@
+/**
+ * Entry for `npm run specs:extract -- <docs-page.md> [--api <name>] [--check]`.
+ *
+ * Vendors a vendor docs page: writes the page itself and the OpenAPI YAML block it embeds,
+ * byte for byte, to specs/<api>/vendor/<operation>.page.md and <operation>.yaml.
+ * With --check it writes nothing and exits 1 when the vendored files differ.
+ */
+import { readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PipelineError } from './errors.js';
+import { extractSpec } from './extract.js';
+import { readIfExists, writeFilesAtomically } from './files.js';
+
+const USAGE = 'usage: npm run specs:extract -- <docs-page.md> [--api edge-impulse] [--root <dir>] [--check]';
+
+function main(argv: string[]): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      api: { type: 'string', default: 'edge-impulse' },
+      root: { type: 'string', default: process.cwd() },
+      check: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    allowPositionals: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new PipelineError(`expected one docs page, got ${positionals.length}`, { reason: USAGE });
+  }
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(values.api)) {
+    throw new PipelineError(`--api ${JSON.stringify(values.api)} is not a spec folder name`, {
+      reason: 'expected lower-case letters, digits and dashes, e.g. "edge-impulse"',
+    });
+  }
+  const pagePath = positionals[0] as string;
+  let page: string;
+  try {
+    page = readFileSync(pagePath, 'utf8');
+  } catch (error) {
+    throw new PipelineError(`cannot read the docs page ${pagePath}`, { reason: (error as Error).message });
+  }
+  const spec = extractSpec(page, pagePath);
+  const dir = join(resolve(values.root), 'specs', values.api, 'vendor');
+  const files = new Map([
+    [join(dir, `${spec.name}.yaml`), spec.yaml],
+    [join(dir, `${spec.name}.page.md`), page],
+  ]);
+  const show = (p: string): string => relative(process.cwd(), p) || p;
+  if (values.check) {
+    const stale = [...files].filter(([path, content]) => readIfExists(path) !== content).map(([path]) => path);
+    for (const path of stale) process.stderr.write(`stale: ${show(path)}\n`);
+    if (stale.length > 0) {
+      process.stderr.write(`run "npm run specs:extract -- ${pagePath} --api ${values.api}" to update\n`);
+      return 1;
+    }
+    process.stdout.write(`up to date: ${[...files.keys()].map(show).join(', ')}\n`);
+    return 0;
+  }
+  writeFilesAtomically(files);
+  process.stdout.write(`wrote ${[...files.keys()].map(show).join(', ')} (operation ${spec.operationIds.join(', ')})\n`);
+  return 0;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`specs:extract: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,118 @@
+/**
+ * Entry for `npm run generate [-- --check | --force] [--root <dir>]`.
+ *
+ * For every API in redocly.yaml: lint → bundle → types, writing generated/<api>/openapi.json
+ * and generated/<api>/schema.d.ts. Nothing is written unless every step of every API
+ * succeeded. An unchanged tree is recognised from a fingerprint of its inputs, without
+ * loading the tools. --check regenerates in memory, writes nothing, and exits 1 listing the
+ * files of generated/ that are out of date.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { GENERATED_DIR } from './apis.js';
+import { listFiles, readIfExists, sha256 } from './files.js';
+import { inputFingerprint } from './fingerprint.js';
+import { compareTree, isClean, replaceTree, type Tree } from './output.js';
+
+const USAGE = 'usage: npm run generate [-- --check | --force] [--root <dir>]';
+const CACHE = join('node_modules', '.cache', 'metaclear', 'generate.json');
+
+interface Cache {
+  inputs: string;
+  outputs: Record<string, string>;
+}
+
+function readCache(rootDir: string): Cache | undefined {
+  const text = readIfExists(join(rootDir, CACHE));
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as Cache;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(rootDir: string, inputs: string, tree: Tree): void {
+  const outputs = Object.fromEntries([...tree].map(([path, content]) => [path, sha256(content)]));
+  mkdirSync(join(rootDir, CACHE, '..'), { recursive: true });
+  writeFileSync(join(rootDir, CACHE), `${JSON.stringify({ inputs, outputs }, null, 2)}\n`);
+}
+
+/** True when the inputs are those of the last run and generated/ still holds what it wrote. */
+function isFresh(rootDir: string, inputs: string): boolean {
+  const cache = readCache(rootDir);
+  if (!cache || cache.inputs !== inputs) return false;
+  const dir = join(rootDir, GENERATED_DIR);
+  const files = listFiles(dir);
+  const expected = Object.keys(cache.outputs).sort();
+  if (files.length !== expected.length || files.some((f, i) => f !== expected[i])) return false;
+  return files.every((f) => sha256(readFileSync(join(dir, f))) === cache.outputs[f]);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      check: { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
+      root: { type: 'string', default: process.cwd() },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const rootDir = resolve(values.root);
+  const started = performance.now();
+  const elapsed = (): string => `${((performance.now() - started) / 1000).toFixed(2)}s`;
+  const inputs = inputFingerprint(rootDir);
+
+  if (!values.check && !values.force && isFresh(rootDir, inputs)) {
+    process.stdout.write(`generate: nothing changed since the last run; nothing written (${elapsed()})\n`);
+    return 0;
+  }
+
+  // The tools are loaded only when there is work for them.
+  const { buildTree } = await import('./pipeline.js');
+  const tree = await buildTree(rootDir);
+  const drift = compareTree(rootDir, tree);
+  const lines = [
+    ...drift.changed.map((f) => `  changed: ${GENERATED_DIR}/${f}`),
+    ...drift.missing.map((f) => `  missing: ${GENERATED_DIR}/${f}`),
+    ...drift.extra.map((f) => `  not generated: ${GENERATED_DIR}/${f}`),
+  ];
+
+  if (values.check) {
+    if (isClean(drift)) {
+      process.stdout.write(`generate --check: ${GENERATED_DIR}/ is up to date (${tree.size} files, ${elapsed()})\n`);
+      return 0;
+    }
+    process.stderr.write(
+      `generate --check: ${GENERATED_DIR}/ is out of date with specs/:\n${lines.join('\n')}\nrun "npm run generate" and commit the result\n`,
+    );
+    return 1;
+  }
+
+  if (isClean(drift)) {
+    process.stdout.write(`generate: ${GENERATED_DIR}/ already matches the specs; nothing written (${elapsed()})\n`);
+  } else {
+    replaceTree(rootDir, tree);
+    process.stdout.write(`generate: wrote ${GENERATED_DIR}/ (${elapsed()})\n${lines.join('\n')}\n`);
+  }
+  writeCache(rootDir, inputs, tree);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `generate: failed; ${GENERATED_DIR}/ was left as it was\n${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);

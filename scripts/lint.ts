@@ -1,0 +1,48 @@
+/** Pipeline step "lint": runs the Redocly rules of redocly.yaml on one API. */
+import { relative, sep } from 'node:path';
+import { getLineColLocation, lint, type NormalizedProblem } from '@redocly/openapi-core';
+import type { Api } from './apis.js';
+import { PipelineError } from './errors.js';
+
+export type Problem = NormalizedProblem & { ignored?: boolean };
+
+/** Lints an API; resolves to every finding, those recorded in the ignore file marked `ignored`. */
+export async function lintApi(api: Api): Promise<Problem[]> {
+  try {
+    return await lint({ ref: api.root, config: api.config });
+  } catch (error) {
+    // Unreadable or unparsable entry file: the resolver throws instead of reporting.
+    throw new PipelineError(`${api.name}: ${describeThrown(error, api.root)}`);
+  }
+}
+
+/** `file:line:col severity rule message`, with the file relative to `cwd`. */
+export function formatProblem(problem: Problem, cwd: string): string {
+  const location = problem.location[0];
+  if (!location) return `${problem.severity} ${problem.ruleId} ${problem.message}`;
+  const { start } = getLineColLocation(location);
+  const file = displayPath(location.source.absoluteRef, cwd);
+  const pointer = location.pointer ? ` at ${location.pointer}` : '';
+  return `${file}:${start.line}:${start.col} ${problem.severity} ${problem.ruleId}: ${problem.message}${pointer}`;
+}
+
+/** Throws unless the API has no finding outside the ignore file. */
+export function assertClean(api: Api, problems: Problem[], cwd: string): void {
+  const open = problems.filter((p) => !p.ignored);
+  if (open.length === 0) return;
+  throw new PipelineError(`${api.name}: lint found ${open.length} problem${open.length === 1 ? '' : 's'}`, {
+    findings: open.map((p) => formatProblem(p, cwd)),
+  });
+}
+
+export function displayPath(absolute: string, cwd: string): string {
+  if (/^[a-z]+:\/\//i.test(absolute)) return absolute;
+  return relative(cwd, absolute).split(sep).join('/');
+}
+
+function describeThrown(error: unknown, file: string): string {
+  const e = error as { message?: string; source?: { absoluteRef?: string }; originalError?: { message?: string } };
+  const where = e.source?.absoluteRef ?? file;
+  const message = e.originalError?.message ?? e.message ?? String(error);
+  return `${where}: ${message}`;
+}

@@ -1,0 +1,36 @@
+/** Runs the steps for every API in redocly.yaml, in memory: lint → bundle → types. */
+import { type Api, loadApis } from './apis.js';
+import { bundleApi, serializeBundle } from './bundle.js';
+import { PipelineError } from './errors.js';
+import { assertClean, lintApi } from './lint.js';
+import type { Tree } from './output.js';
+import { generateTypes } from './types.js';
+
+async function buildApi(api: Api, rootDir: string): Promise<[string, string][]> {
+  assertClean(api, await lintApi(api), rootDir);
+  const bundled = await bundleApi(api);
+  const types = await generateTypes(api, bundled);
+  return [
+    [`${api.name}/openapi.json`, serializeBundle(bundled)],
+    [`${api.name}/schema.d.ts`, types],
+  ];
+}
+
+/**
+ * Builds the whole generated tree. Every API is tried, so one run reports the failures of
+ * all of them; if any failed, this throws and nothing is returned to be written.
+ */
+export async function buildTree(rootDir: string): Promise<Tree> {
+  const apis = await loadApis(rootDir);
+  const tree: Tree = new Map();
+  const failures: string[] = [];
+  for (const api of apis) {
+    try {
+      for (const [path, content] of await buildApi(api, rootDir)) tree.set(path, content);
+    } catch (error) {
+      failures.push(error instanceof Error ? error.message : String(error));
+    }
+  }
+  if (failures.length > 0) throw new PipelineError(failures.join('\n'));
+  return new Map([...tree].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
