@@ -36,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
   const apis = await loadApis(rootDir);
   const all: Problem[] = [];
   for (const api of apis) {
-    const problems = await lintApi(api);
+    const problems = await lintApi(api, rootDir);
     if (values['generate-ignore-file']) {
       const handAuthored = problems.filter((p) => !VENDORED.test(p.location[0]?.source.absoluteRef ?? ''));
       if (handAuthored.length > 0) {

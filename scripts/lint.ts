@@ -7,12 +7,12 @@ import { PipelineError } from './errors.js';
 export type Problem = NormalizedProblem & { ignored?: boolean };
 
 /** Lints an API; resolves to every finding, those recorded in the ignore file marked `ignored`. */
-export async function lintApi(api: Api): Promise<Problem[]> {
+export async function lintApi(api: Api, cwd: string): Promise<Problem[]> {
   try {
     return await lint({ ref: api.root, config: api.config });
   } catch (error) {
-    // Unreadable or unparsable entry file: the resolver throws instead of reporting.
-    throw new PipelineError(`${api.name}: ${describeThrown(error, api.root)}`);
+    // An unreadable or unparsable entry file makes the resolver throw instead of reporting.
+    throw new PipelineError(`${api.name}: ${describeThrown(error, api.root, cwd)}`);
   }
 }
 
@@ -23,7 +23,8 @@ export function formatProblem(problem: Problem, cwd: string): string {
   const { start } = getLineColLocation(location);
   const file = displayPath(location.source.absoluteRef, cwd);
   const pointer = location.pointer ? ` at ${location.pointer}` : '';
-  return `${file}:${start.line}:${start.col} ${problem.severity} ${problem.ruleId}: ${problem.message}${pointer}`;
+  const message = problem.message.split(`${cwd}${sep}`).join('');
+  return `${file}:${start.line}:${start.col} ${problem.severity} ${problem.ruleId}: ${message}${pointer}`;
 }
 
 /** Throws unless the API has no finding outside the ignore file. */
@@ -40,9 +41,19 @@ export function displayPath(absolute: string, cwd: string): string {
   return relative(cwd, absolute).split(sep).join('/');
 }
 
-function describeThrown(error: unknown, file: string): string {
-  const e = error as { message?: string; source?: { absoluteRef?: string }; originalError?: { message?: string } };
-  const where = e.source?.absoluteRef ?? file;
-  const message = e.originalError?.message ?? e.message ?? String(error);
-  return `${where}: ${message}`;
+interface ThrownByResolver {
+  message?: string;
+  source?: { absoluteRef?: string };
+  originalError?: { message?: string; reason?: string; mark?: { line: number; column: number } };
+}
+
+function describeThrown(error: unknown, file: string, cwd: string): string {
+  const e = error as ThrownByResolver;
+  const where = displayPath(e.source?.absoluteRef ?? file, cwd);
+  const yaml = e.originalError;
+  if (yaml?.mark && yaml.reason) {
+    return `${where}:${yaml.mark.line + 1}:${yaml.mark.column + 1} YAML syntax error: ${yaml.reason}`;
+  }
+  const message = yaml?.message ?? e.message ?? String(error);
+  return `${where}: ${message.split(file).join(where)}`;
 }

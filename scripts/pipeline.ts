@@ -7,7 +7,7 @@ import type { Tree } from './output.js';
 import { generateTypes } from './types.js';
 
 async function buildApi(api: Api, rootDir: string): Promise<[string, string][]> {
-  assertClean(api, await lintApi(api), rootDir);
+  assertClean(api, await lintApi(api, rootDir), rootDir);
   const bundled = await bundleApi(api);
   const types = await generateTypes(api, bundled);
   return [

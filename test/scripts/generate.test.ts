@@ -1,0 +1,228 @@
+import { readdirSync, rmSync } from 'node:fs';
+import { REPO, runScript, Workspace } from '../helpers/workspace.js';
+
+const ORACLE = 'specs/oracle-documents/openapi.yaml';
+const JOBS = 'specs/edge-impulse/jobs.yaml';
+const EI_ENTRY = 'specs/edge-impulse/openapi.yaml';
+
+let ws: Workspace;
+beforeEach(() => {
+  ws = new Workspace();
+});
+afterEach(() => ws.dispose());
+
+/** Folders the pipeline may leave beside generated/ if it were not atomic. */
+const leftovers = (): string[] => readdirSync(ws.root).filter((name) => name.startsWith('.generated-'));
+
+describe('npm run generate on the committed tree', () => {
+  it('finds generated/ up to date (--check)', async () => {
+    const result = await runScript('generate', ['--check']);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/generated\/ is up to date \(4 files/);
+    expect(result.code).toBe(0);
+  });
+
+  it('changes nothing on a clean checkout, and the second run is a no-op that says so', async () => {
+    const before = ws.snapshot('generated');
+    const first = await ws.generate();
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/already matches the specs; nothing written/);
+    expect(ws.snapshot('generated')).toEqual(before);
+
+    const second = await ws.generate();
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/nothing changed since the last run; nothing written/);
+    expect(ws.snapshot('generated')).toEqual(before);
+  });
+});
+
+describe('determinism', () => {
+  it('gives byte-identical outputs from the same inputs, equal to the committed ones', async () => {
+    const committed = ws.snapshot('generated');
+    ws.edit(ORACLE, 'summary: Delete Values in File Metadata Collection', 'summary: Delete values');
+    expect((await ws.generate()).code).toBe(0);
+    const first = ws.snapshot('generated');
+    expect(first).not.toEqual(committed);
+    expect((await ws.generate('--force')).code).toBe(0);
+    expect(ws.snapshot('generated')).toEqual(first);
+
+    ws.edit(ORACLE, 'summary: Delete values', 'summary: Delete Values in File Metadata Collection');
+    const back = await ws.generate();
+    expect(back.stdout).toMatch(/wrote generated\//);
+    expect(ws.snapshot('generated')).toEqual(committed);
+  });
+});
+
+describe('a broken spec fails loudly and writes nothing', () => {
+  it.each([
+    {
+      name: 'a $ref to nothing',
+      file: ORACLE,
+      find: "'#/components/examples/DeleteFieldValuesRequest'",
+      replace: "'#/components/examples/NoSuchExample'",
+      expected: /specs\/oracle-documents\/openapi\.yaml:\d+:\d+ error no-unresolved-refs: Can't resolve \$ref/,
+    },
+    {
+      name: 'a path-item $ref to a missing file',
+      file: EI_ENTRY,
+      find: "$ref: './jobs.yaml#",
+      replace: "$ref: './no-such-file.yaml#",
+      expected: /specs\/edge-impulse\/openapi\.yaml:\d+:\d+ error no-unresolved-refs: .*no-such-file\.yaml/,
+    },
+    {
+      name: 'a value of the wrong type',
+      file: JOBS,
+      find: '      required: true\n      description: Job ID',
+      replace: '      required: sure\n      description: Job ID',
+      expected: /specs\/edge-impulse\/jobs\.yaml:\d+:\d+ error struct: Expected type `boolean` but got `string`/,
+    },
+    {
+      name: 'a missing required field',
+      file: ORACLE,
+      find: '          description: The request was fulfilled.\n',
+      replace: '',
+      expected: /specs\/oracle-documents\/openapi\.yaml:\d+:\d+ error struct: The field `description` must be present on this level\. at #\/paths\/~1files~1\{fileId\}~1metadata\/delete\/responses\/200/,
+    },
+    {
+      name: 'a duplicate operationId',
+      file: JOBS,
+      find: 'operationId: getJobStatus',
+      replace: 'operationId: batchClearMetadataByKey',
+      expected: /specs\/edge-impulse\/jobs\.yaml:\d+:\d+ error operation-operationId-unique: Every operation must have a unique `operationId`/,
+    },
+    {
+      name: 'a YAML syntax error',
+      file: ORACLE,
+      find: 'summary: Delete Values in File Metadata Collection',
+      replace: 'summary: [Delete Values',
+      expected: /specs\/oracle-documents\/openapi\.yaml:39:7 YAML syntax error: deficient indentation/,
+    },
+    {
+      name: 'a plain-http server',
+      file: ORACLE,
+      find: 'url: https://{host}/documents/api/1.1',
+      replace: 'url: http://{host}/documents/api/1.1',
+      expected: /specs\/oracle-documents\/openapi\.yaml:\d+:\d+ error rule\/servers-https: Server URLs must use https:\/\//,
+    },
+    {
+      name: 'a hand-authored operation without a 4xx response',
+      file: JOBS,
+      find: "        '4XX':",
+      replace: "        '500':",
+      expected: /specs\/edge-impulse\/jobs\.yaml:\d+:\d+ error operation-4xx-response/,
+    },
+  ])('$name', async ({ file, find, replace, expected }) => {
+    // Make generated/ stale first, so a partial write would be visible.
+    ws.edit(ORACLE, 'description: Files and the metadata collections assigned to them.', 'description: Files.');
+    ws.edit(file, find, replace);
+    const before = ws.snapshot('generated');
+
+    const result = await ws.generate();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^generate: failed; generated\/ was left as it was/);
+    expect(result.stderr).toMatch(expected);
+    expect(ws.snapshot('generated')).toEqual(before);
+    expect(leftovers()).toEqual([]);
+
+    const check = await ws.generate('--check');
+    expect(check.code).toBe(1);
+    expect(check.stderr).toMatch(expected);
+  });
+
+  it('reports the failures of every API in one run', async () => {
+    ws.edit(JOBS, 'operationId: getJobStatus', 'operationId: batchClearMetadataByKey');
+    ws.edit(ORACLE, "'#/components/examples/DeleteFieldValuesRequest'", "'#/components/examples/Nope'");
+    const result = await ws.generate();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/edge-impulse: lint found \d+ problems?/);
+    expect(result.stderr).toMatch(/oracle-documents: lint found \d+ problems?/);
+  });
+
+  it('fails when an entry file is missing, naming it', async () => {
+    ws.edit('redocly.yaml', 'root: specs/oracle-documents/openapi.yaml', 'root: specs/oracle-documents/missing.yaml');
+    const before = ws.snapshot('generated');
+    const result = await ws.generate();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/oracle-documents: specs\/oracle-documents\/missing\.yaml: ENOENT/);
+    expect(ws.snapshot('generated')).toEqual(before);
+  });
+});
+
+describe('npm run generate -- --check', () => {
+  it('lists the stale files when a spec changed, and writes nothing', async () => {
+    ws.edit(ORACLE, 'summary: Delete Values in File Metadata Collection', 'summary: Delete values');
+    const before = ws.snapshot();
+    const result = await ws.generate('--check');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('changed: generated/oracle-documents/openapi.json');
+    expect(result.stderr).toContain('changed: generated/oracle-documents/schema.d.ts');
+    expect(result.stderr).not.toContain('edge-impulse');
+    expect(ws.snapshot()).toEqual(before);
+  });
+
+  it('catches a hand edit, a deleted file and a stray file in generated/', async () => {
+    ws.edit('generated/edge-impulse/schema.d.ts', 'export interface paths {', 'export interface paths { x: 1;');
+    ws.write('generated/stray.txt', 'x');
+    rmSync(ws.path('generated/oracle-documents/openapi.json'));
+    const result = await ws.generate('--check');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('changed: generated/edge-impulse/schema.d.ts');
+    expect(result.stderr).toContain('not generated: generated/stray.txt');
+    expect(result.stderr).toContain('missing: generated/oracle-documents/openapi.json');
+
+    // A plain run repairs it, even though no input changed since the cache was written.
+    expect((await ws.generate()).code).toBe(0);
+    expect((await ws.generate('--check')).code).toBe(0);
+  });
+
+  it('notices a change of the lint configuration', async () => {
+    ws.edit('.redocly.lint-ignore.yaml', 'operation-4xx-response:', 'operation-2xx-response:');
+    const result = await ws.generate('--check');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/vendor\/batch-clear-metadata-by-key\.yaml:\d+:\d+ error operation-4xx-response/);
+  });
+});
+
+describe('npm run lint:specs', () => {
+  it('passes on the committed specs and prints JSON for CI', async () => {
+    const result = await runScript('lint-specs', ['--format', 'json']);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { totals: { errors: number; warnings: number; ignored: number } };
+    expect(report.totals).toEqual({ errors: 0, warnings: 0, ignored: 1 });
+  });
+
+  it('prints GitHub annotations for a new finding and exits 1', async () => {
+    ws.edit(ORACLE, 'operationId: deleteFileMetadataValues', 'operationId: delete file');
+    const result = await runScript('lint-specs', ['--format', 'github-actions', '--root', ws.root]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^::error title=operation-operationId-url-safe,file=specs\/oracle-documents\/openapi\.yaml,line=\d+/m);
+  });
+
+  it('refuses an unknown format', async () => {
+    const result = await runScript('lint-specs', ['--format', 'yaml']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/--format "yaml" is not a known format: expected one of codeframe, stylish, json/);
+  });
+
+  it('--generate-ignore-file refuses to hide a finding in a hand-authored file', async () => {
+    ws.edit(JOBS, "        '4XX':", "        '500':");
+    const before = ws.read('.redocly.lint-ignore.yaml');
+    const result = await runScript('lint-specs', ['--generate-ignore-file', '--root', ws.root]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/findings in hand-authored files cannot be ignored; fix them\n.*jobs\.yaml:\d+:\d+ error operation-4xx-response/);
+    expect(ws.read('.redocly.lint-ignore.yaml')).toBe(before);
+  });
+
+  it('--generate-ignore-file records the findings of vendored files', async () => {
+    ws.write('.redocly.lint-ignore.yaml', '');
+    expect((await runScript('lint-specs', ['--root', ws.root])).code).toBe(1);
+    const result = await runScript('lint-specs', ['--generate-ignore-file', '--root', ws.root]);
+    expect(result.code).toBe(0);
+    expect(ws.read('.redocly.lint-ignore.yaml')).toContain('specs/edge-impulse/vendor/batch-clear-metadata-by-key.yaml:\n  operation-4xx-response:');
+    expect((await runScript('lint-specs', ['--root', ws.root])).code).toBe(0);
+  });
+});
+
+it('REPO points at the repository', () => {
+  expect(readdirSync(REPO)).toEqual(expect.arrayContaining(['specs', 'scripts', 'generated', 'redocly.yaml']));
+});

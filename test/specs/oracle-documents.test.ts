@@ -1,0 +1,109 @@
+/**
+ * The hand-authored Oracle spec against its source: every example validates against its own
+ * schema, and the three worked examples are those of the docs page, request and response.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import { REPO } from '../helpers/workspace.js';
+
+type Json = Record<string, unknown>;
+const spec = JSON.parse(readFileSync(join(REPO, 'generated/oracle-documents/openapi.json'), 'utf8')) as Json;
+const page = readFileSync(join(REPO, 'specs/oracle-documents/docs-page.txt'), 'utf8');
+
+function pointer(doc: Json, ref: string): Json {
+  return ref
+    .replace(/^#\//, '')
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce<Json>((node, key) => node[key] as Json, doc);
+}
+const deref = (node: Json): Json => (typeof node.$ref === 'string' ? pointer(spec, node.$ref) : node);
+
+// OpenAPI 3.0 schemas are JSON Schema plus a few annotations (example, xml) that Ajv does not know.
+const ajv = new Ajv({ strict: false, allErrors: true });
+ajv.addSchema(spec, 'spec');
+const validate = (schema: Json, value: unknown): string[] => {
+  const check = typeof schema.$ref === 'string' ? ajv.getSchema(`spec${schema.$ref}`) : ajv.compile(schema);
+  if (!check) throw new Error(`cannot compile ${JSON.stringify(schema)}`);
+  return check(value) ? [] : (check.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+};
+
+const operation = deref((spec.paths as Json)['/files/{fileId}/metadata'] as Json).delete as Json;
+const requestJson = ((deref(operation.requestBody as Json).content as Json)['application/json'] as Json) ?? {};
+const responseJson = (((operation.responses as Json)['200'] as Json).content as Json)['application/json'] as Json;
+
+interface Case {
+  where: string;
+  schema: Json;
+  value: unknown;
+}
+const cases: Case[] = [];
+for (const [where, media] of [
+  ['request body', requestJson],
+  ['200 response', responseJson],
+] as const) {
+  for (const [name, example] of Object.entries(media.examples as Json)) {
+    cases.push({ where: `${where} example ${name}`, schema: media.schema as Json, value: deref(example as Json).value });
+  }
+}
+for (const parameter of (operation.parameters as Json[]).map(deref)) {
+  for (const [name, example] of Object.entries((parameter.examples as Json) ?? {})) {
+    cases.push({ where: `parameter ${parameter.name} example ${name}`, schema: parameter.schema as Json, value: deref(example as Json).value });
+  }
+}
+
+describe('every example in the Oracle spec', () => {
+  it('covers the examples of the body, the response and the parameters', () => {
+    expect(cases.map((c) => c.where)).toEqual([
+      'request body example deleteFieldValues',
+      'request body example deletePersonalFieldValues',
+      'request body example deleteApplinkFieldValues',
+      '200 response example deleteFieldValues',
+      '200 response example deletePersonalFieldValues',
+      '200 response example deleteApplinkFieldValues',
+      'parameter fileId example file',
+      'parameter fileId example applinkFile',
+      'parameter accessToken example applink',
+      'parameter appLinkID example applink',
+    ]);
+  });
+
+  it.each(cases)('validates against its schema: $where', ({ schema, value }) => {
+    expect(validate(schema, value)).toEqual([]);
+  });
+
+  it('is not validated by a schema that accepts anything', () => {
+    expect(validate(requestJson.schema as Json, { collection: 'CollectionA', fields: 'A1,,A2' })).toEqual([
+      '/fields must match pattern "^[^,]+(,[^,]+)*$"',
+    ]);
+    expect(validate(requestJson.schema as Json, { fields: 'A1' })).toEqual([" must have required property 'collection'"]);
+    expect(validate(responseJson.schema as Json, { idList: 'x' })).toEqual([" must have required property 'errorCode'"]);
+  });
+});
+
+describe("the docs page's three worked examples", () => {
+  const section = page.slice(page.indexOf('\nExamples\n'));
+  const bodies = [...section.matchAll(/Request Body\n\n(\{[\s\S]*?\n\})/g)].map((m) => JSON.parse(m[1] as string));
+  const responses = [...section.matchAll(/JSON Response\n\n(\{[\s\S]*?\n\})/g)].map((m) => JSON.parse(m[1] as string));
+  const names = ['deleteFieldValues', 'deletePersonalFieldValues', 'deleteApplinkFieldValues'];
+
+  it('are read from the page', () => {
+    expect(bodies).toHaveLength(3);
+    expect(responses).toHaveLength(3);
+  });
+
+  it.each(names.map((name, i) => [name, i] as const))('%s matches example %#', (name, i) => {
+    expect(deref((requestJson.examples as Json)[name] as Json).value).toEqual(bodies[i]);
+    expect(deref((responseJson.examples as Json)[name] as Json).value).toEqual(responses[i]);
+  });
+
+  it('carries the applink headers of example 3', () => {
+    const headers = Object.fromEntries([...section.matchAll(/^(appLinkID|accessToken): (\S+)$/gm)].map((m) => [m[1], m[2]]));
+    const params = Object.fromEntries(
+      (operation.parameters as Json[]).map(deref).map((p) => [p.name, deref((p.examples as Json | undefined)?.applink as Json ?? {}).value]),
+    );
+    expect(params.appLinkID).toBe(headers.appLinkID);
+    expect(params.accessToken).toBe(headers.accessToken);
+  });
+});
