@@ -1,7 +1,9 @@
 /**
- * metaclear: typed access to the two metadata-clearing operations it covers.
- * The types are generated from the bundled specs under generated/ by `npm run generate`.
+ * metaclear: typed clients for clearing metadata in the Edge Impulse API and the Oracle
+ * Content Management REST API for Documents 1.1. Request and response types come from the
+ * bundled specs under generated/ (`npm run generate`).
  */
+
 export type {
   components as EdgeImpulseComponents,
   operations as EdgeImpulseOperations,
@@ -12,3 +14,27 @@ export type {
   operations as OracleDocumentsOperations,
   paths as OracleDocumentsPaths,
 } from '../generated/oracle-documents/schema.js';
+export { ApiError, MetaclearError, NetworkError, ValidationError } from './core/errors.js';
+export {
+  type ClearMetadataByKeyInput,
+  type ClearMetadataResult,
+  createEdgeImpulseClient,
+  EDGE_IMPULSE_BASE_URL,
+  type EdgeImpulseAuth,
+  type EdgeImpulseClient,
+  type EdgeImpulseClientOptions,
+  type JobRef,
+} from './edge-impulse/client.js';
+export type { MetadataFilter, MetadataRule, RawDataCategory, SampleFilter } from './edge-impulse/filters.js';
+export { type Job, JobFailedError, JobTimeoutError, type PollOptions } from './edge-impulse/jobs.js';
+export {
+  type AppLink,
+  createOracleDocumentsClient,
+  type DeleteFileMetadataValuesInput,
+  type DeleteManyItem,
+  type FileCollectionResponse,
+  type OracleDocumentsAuth,
+  type OracleDocumentsClient,
+  type OracleDocumentsClientOptions,
+} from './oracle-documents/client.js';
+export { CancelledError, type ManyOptions, type ManyProgress, type ManyResult } from './oracle-documents/many.js';

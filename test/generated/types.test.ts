@@ -1,17 +1,4 @@
-import { join } from 'node:path';
-import ts from 'typescript';
-import { REPO } from '../helpers/workspace.js';
-
-function compile(file: string): string[] {
-  const config = ts.readConfigFile(join(REPO, 'tsconfig.json'), ts.sys.readFile);
-  const { options } = ts.parseJsonConfigFileContent(config.config, ts.sys, REPO);
-  const program = ts.createProgram([join(REPO, file)], { ...options, noEmit: true, types: [] });
-  return ts.getPreEmitDiagnostics(program).map((d) => {
-    const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
-    const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
-    return `${d.file ? d.file.fileName.replace(`${REPO}/`, '') : ''}:${where ? where.line + 1 : 0} ${text.split('\n')[0]}`;
-  });
-}
+import { compile } from '../helpers/compile.js';
 
 describe('the generated types', () => {
   it('compile under the strict tsconfig, together with code that uses them', () => {

@@ -18,11 +18,15 @@ export interface RunResult {
 /** Runs a pipeline entry (scripts/<name>.ts) in a child Node process, as `npm run` would. */
 export async function runScript(name: string, args: string[], cwd = REPO): Promise<RunResult> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(REPO, 'scripts', `${name}.ts`), ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', join(REPO, 'scripts', `${name}.ts`), ...args],
+      {
+        cwd,
+        env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };

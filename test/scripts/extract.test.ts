@@ -9,8 +9,10 @@ const PAGE = `${VENDOR}/batch-clear-metadata-by-key.page.md`;
 const YAML = `${VENDOR}/batch-clear-metadata-by-key.yaml`;
 const page = readFileSync(join(REPO, PAGE), 'utf8');
 
-const fence = (body: string, info = 'yaml /.assets/openapi.yaml post /x'): string => `\`\`\`\`${info}\n${body}\`\`\`\`\n`;
-const minimal = 'openapi: 3.0.0\ninfo: {title: t, version: "1"}\npaths:\n  /x:\n    get:\n      operationId: getX\n      responses: {}\n';
+const fence = (body: string, info = 'yaml /.assets/openapi.yaml post /x'): string =>
+  `\`\`\`\`${info}\n${body}\`\`\`\`\n`;
+const minimal =
+  'openapi: 3.0.0\ninfo: {title: t, version: "1"}\npaths:\n  /x:\n    get:\n      operationId: getX\n      responses: {}\n';
 
 describe('extracting the OpenAPI YAML of a docs page', () => {
   it('yields exactly the committed vendored file from the committed docs page', () => {
@@ -30,11 +32,23 @@ describe('extracting the OpenAPI YAML of a docs page', () => {
     ['no yaml block', '# nothing here\n', /found 0 yaml blocks.*expected exactly one fenced block/],
     ['two yaml blocks', fence(minimal) + fence(minimal), /found 2 yaml blocks/],
     ['an unclosed block', `intro\n\`\`\`\`yaml\n${minimal}`, /yaml block opened on line 2 is never closed/],
-    ['a block that does not parse', `line 1\n${fence('openapi: 3.0.0\npaths: [unclosed\n')}`, /page\.md:\d+:\d+ the yaml block does not parse/],
+    [
+      'a block that does not parse',
+      `line 1\n${fence('openapi: 3.0.0\npaths: [unclosed\n')}`,
+      /page\.md:\d+:\d+ the yaml block does not parse/,
+    ],
     ['a block that is not a mapping', fence('- a\n- b\n'), /is not a mapping.*expected an OpenAPI document/],
-    ['a Swagger 2 document', fence(minimal.replace('openapi: 3.0.0', 'swagger: "2.0"')), /not an OpenAPI 3 document.*found undefined/],
+    [
+      'a Swagger 2 document',
+      fence(minimal.replace('openapi: 3.0.0', 'swagger: "2.0"')),
+      /not an OpenAPI 3 document.*found undefined/,
+    ],
     ['a document without paths', fence('openapi: 3.0.0\ninfo: {title: t, version: "1"}\n'), /has no paths/],
-    ['a document without an operationId', fence(minimal.replace('      operationId: getX\n', '')), /declares 0 operationIds/],
+    [
+      'a document without an operationId',
+      fence(minimal.replace('      operationId: getX\n', '')),
+      /declares 0 operationIds/,
+    ],
   ])('refuses %s with a message saying what was expected', (_name, text, message) => {
     let thrown: unknown;
     try {

@@ -81,14 +81,16 @@ describe('a broken spec fails loudly and writes nothing', () => {
       file: ORACLE,
       find: '          description: The request was fulfilled.\n',
       replace: '',
-      expected: /specs\/oracle-documents\/openapi\.yaml:\d+:\d+ error struct: The field `description` must be present on this level\. at #\/paths\/~1files~1\{fileId\}~1metadata\/delete\/responses\/200/,
+      expected:
+        /specs\/oracle-documents\/openapi\.yaml:\d+:\d+ error struct: The field `description` must be present on this level\. at #\/paths\/~1files~1\{fileId\}~1metadata\/delete\/responses\/200/,
     },
     {
       name: 'a duplicate operationId',
       file: JOBS,
       find: 'operationId: getJobStatus',
       replace: 'operationId: batchClearMetadataByKey',
-      expected: /specs\/edge-impulse\/jobs\.yaml:\d+:\d+ error operation-operationId-unique: Every operation must have a unique `operationId`/,
+      expected:
+        /specs\/edge-impulse\/jobs\.yaml:\d+:\d+ error operation-operationId-unique: Every operation must have a unique `operationId`/,
     },
     {
       name: 'a YAML syntax error',
@@ -102,7 +104,8 @@ describe('a broken spec fails loudly and writes nothing', () => {
       file: ORACLE,
       find: 'url: https://{host}/documents/api/1.1',
       replace: 'url: http://{host}/documents/api/1.1',
-      expected: /specs\/oracle-documents\/openapi\.yaml:\d+:\d+ error rule\/servers-https: Server URLs must use https:\/\//,
+      expected:
+        /specs\/oracle-documents\/openapi\.yaml:\d+:\d+ error rule\/servers-https: Server URLs must use https:\/\//,
     },
     {
       name: 'a hand-authored operation without a 4xx response',
@@ -195,7 +198,9 @@ describe('npm run lint:specs', () => {
     ws.edit(ORACLE, 'operationId: deleteFileMetadataValues', 'operationId: delete file');
     const result = await runScript('lint-specs', ['--format', 'github-actions', '--root', ws.root]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^::error title=operation-operationId-url-safe,file=specs\/oracle-documents\/openapi\.yaml,line=\d+/m);
+    expect(result.stdout).toMatch(
+      /^::error title=operation-operationId-url-safe,file=specs\/oracle-documents\/openapi\.yaml,line=\d+/m,
+    );
   });
 
   it('refuses an unknown format', async () => {
@@ -209,7 +214,9 @@ describe('npm run lint:specs', () => {
     const before = ws.read('.redocly.lint-ignore.yaml');
     const result = await runScript('lint-specs', ['--generate-ignore-file', '--root', ws.root]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/findings in hand-authored files cannot be ignored; fix them\n.*jobs\.yaml:\d+:\d+ error operation-4xx-response/);
+    expect(result.stderr).toMatch(
+      /findings in hand-authored files cannot be ignored; fix them\n.*jobs\.yaml:\d+:\d+ error operation-4xx-response/,
+    );
     expect(ws.read('.redocly.lint-ignore.yaml')).toBe(before);
   });
 
@@ -218,7 +225,9 @@ describe('npm run lint:specs', () => {
     expect((await runScript('lint-specs', ['--root', ws.root])).code).toBe(1);
     const result = await runScript('lint-specs', ['--generate-ignore-file', '--root', ws.root]);
     expect(result.code).toBe(0);
-    expect(ws.read('.redocly.lint-ignore.yaml')).toContain('specs/edge-impulse/vendor/batch-clear-metadata-by-key.yaml:\n  operation-4xx-response:');
+    expect(ws.read('.redocly.lint-ignore.yaml')).toContain(
+      'specs/edge-impulse/vendor/batch-clear-metadata-by-key.yaml:\n  operation-4xx-response:',
+    );
     expect((await runScript('lint-specs', ['--root', ws.root])).code).toBe(0);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { REPO } from '../helpers/workspace.js';
 
 type Json = Record<string, unknown>;
@@ -44,12 +44,20 @@ for (const [where, media] of [
   ['200 response', responseJson],
 ] as const) {
   for (const [name, example] of Object.entries(media.examples as Json)) {
-    cases.push({ where: `${where} example ${name}`, schema: media.schema as Json, value: deref(example as Json).value });
+    cases.push({
+      where: `${where} example ${name}`,
+      schema: media.schema as Json,
+      value: deref(example as Json).value,
+    });
   }
 }
 for (const parameter of (operation.parameters as Json[]).map(deref)) {
   for (const [name, example] of Object.entries((parameter.examples as Json) ?? {})) {
-    cases.push({ where: `parameter ${parameter.name} example ${name}`, schema: parameter.schema as Json, value: deref(example as Json).value });
+    cases.push({
+      where: `parameter ${parameter.name} example ${name}`,
+      schema: parameter.schema as Json,
+      value: deref(example as Json).value,
+    });
   }
 }
 
@@ -77,8 +85,12 @@ describe('every example in the Oracle spec', () => {
     expect(validate(requestJson.schema as Json, { collection: 'CollectionA', fields: 'A1,,A2' })).toEqual([
       '/fields must match pattern "^[^,]+(,[^,]+)*$"',
     ]);
-    expect(validate(requestJson.schema as Json, { fields: 'A1' })).toEqual([" must have required property 'collection'"]);
-    expect(validate(responseJson.schema as Json, { idList: 'x' })).toEqual([" must have required property 'errorCode'"]);
+    expect(validate(requestJson.schema as Json, { fields: 'A1' })).toEqual([
+      " must have required property 'collection'",
+    ]);
+    expect(validate(responseJson.schema as Json, { idList: 'x' })).toEqual([
+      " must have required property 'errorCode'",
+    ]);
   });
 });
 
@@ -99,9 +111,13 @@ describe("the docs page's three worked examples", () => {
   });
 
   it('carries the applink headers of example 3', () => {
-    const headers = Object.fromEntries([...section.matchAll(/^(appLinkID|accessToken): (\S+)$/gm)].map((m) => [m[1], m[2]]));
+    const headers = Object.fromEntries(
+      [...section.matchAll(/^(appLinkID|accessToken): (\S+)$/gm)].map((m) => [m[1], m[2]]),
+    );
     const params = Object.fromEntries(
-      (operation.parameters as Json[]).map(deref).map((p) => [p.name, deref((p.examples as Json | undefined)?.applink as Json ?? {}).value]),
+      (operation.parameters as Json[])
+        .map(deref)
+        .map((p) => [p.name, deref(((p.examples as Json | undefined)?.applink as Json) ?? {}).value]),
     );
     expect(params.appLinkID).toBe(headers.appLinkID);
     expect(params.accessToken).toBe(headers.accessToken);
