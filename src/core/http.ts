@@ -1,14 +1,14 @@
 /** Turns the answer of a generated-client call into its data, or a typed error. */
 import { ApiError, NetworkError } from './errors.js';
 
-/** The shape every openapi-fetch call resolves to. */
-export interface FetchOutcome<T> {
-  data?: T;
+/** The shape every openapi-fetch call resolves to, with the success body read as text. */
+export interface FetchOutcome {
+  data?: string;
   error?: unknown;
   response: Response;
 }
 
-const REQUEST_ID_HEADERS = ['x-request-id', 'opc-request-id', 'x-oracle-dms-ecid', 'x-amzn-requestid'];
+const REQUEST_ID_HEADERS = ['x-request-id', 'opc-request-id', 'x-oracle-dms-ecid'];
 
 export function requestIdOf(response: Response): string | undefined {
   for (const name of REQUEST_ID_HEADERS) {
@@ -20,7 +20,10 @@ export function requestIdOf(response: Response): string | undefined {
 
 /** The failure a body describes, in the words of either API (`error`, `message`, `title`, `detail`). */
 export function describeBody(body: unknown): string | undefined {
-  if (typeof body === 'string') return body.trim() === '' ? undefined : body.trim().slice(0, 300);
+  if (typeof body === 'string') {
+    const text = body.replace(/\s+/g, ' ').trim();
+    return text === '' ? undefined : text.slice(0, 200);
+  }
   if (typeof body !== 'object' || body === null) return undefined;
   const record = body as Record<string, unknown>;
   for (const key of ['error', 'message', 'title', 'detail', 'errorMessage']) {
@@ -30,33 +33,49 @@ export function describeBody(body: unknown): string | undefined {
   return undefined;
 }
 
+function isJson(contentType: string | null): boolean {
+  return contentType !== null && /^application\/([\w.+-]*\+)?json\b/i.test(contentType.trim());
+}
+
 /**
- * Awaits a generated-client call. Network failures become NetworkError (rejections caused by
- * the caller's AbortSignal are passed through as they are); a non-2xx answer becomes ApiError.
+ * Awaits a generated-client call made with `parseAs: 'text'`. A failure to get any answer
+ * becomes NetworkError (the caller's own abort is passed through as its reason); a non-2xx
+ * answer, or a 2xx answer that is not a JSON document, becomes ApiError.
  */
 export async function send<T>(
   operationId: string,
-  call: () => Promise<FetchOutcome<T>>,
-): Promise<{ data: T | undefined; response: Response }> {
-  let outcome: FetchOutcome<T>;
+  call: () => Promise<FetchOutcome>,
+  signal?: AbortSignal,
+): Promise<{ data: T; response: Response }> {
+  let outcome: FetchOutcome;
   try {
     outcome = await call();
   } catch (error) {
-    if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) throw error;
-    const reason = error instanceof SyntaxError ? 'the answer is not valid JSON' : 'the request failed';
-    const detail = error instanceof Error ? `: ${error.message}` : '';
-    throw new NetworkError(operationId, `${reason}${detail}`, { cause: error });
+    if (signal?.aborted) throw signal.reason;
+    throw new NetworkError(operationId, `no answer: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
   const { response } = outcome;
+  const details = { operationId, status: response.status, requestId: requestIdOf(response) };
   if (!response.ok) {
     const body = outcome.error;
     const what = describeBody(body);
-    throw new ApiError(`${response.status} ${response.statusText || 'error'}${what ? `: ${what}` : ''}`, {
-      operationId,
-      status: response.status,
-      body,
-      requestId: requestIdOf(response),
+    const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+    throw new ApiError(`the server answered ${status}${what ? `: ${what}` : ''}`, { ...details, body });
+  }
+  const text = outcome.data ?? '';
+  const type = response.headers.get('content-type');
+  if (text.trim() === '') throw new ApiError('the answer is empty; expected a JSON body', { ...details, body: text });
+  if (!isJson(type)) {
+    throw new ApiError(`the answer is ${type ? `"${type.split(';')[0]}"` : 'without a content type'}; expected JSON`, {
+      ...details,
+      body: text,
     });
   }
-  return { data: outcome.data, response };
+  try {
+    return { data: JSON.parse(text) as T, response };
+  } catch (error) {
+    throw new ApiError('the answer is not valid JSON', { ...details, body: text }, { cause: error });
+  }
 }

@@ -1,10 +1,16 @@
 /** createEdgeImpulseClient: the clear-metadata-by-key operation and its job, over the generated client. */
-import createClient, { type Client, type Middleware } from 'openapi-fetch';
-import type { components, paths } from '../../generated/edge-impulse/schema.js';
+import type { Client } from 'openapi-fetch';
+import type { components, operations, paths } from '../../generated/edge-impulse/schema.js';
 import { authHeaders, type OneOf } from '../core/auth.js';
 import { requireBaseUrl } from '../core/base-url.js';
+import {
+  CALL_KEYS,
+  type CallOptions,
+  COMMON_KEYS,
+  type CommonClientOptions,
+  createClientCore,
+} from '../core/client.js';
 import { ApiError } from '../core/errors.js';
-import { requireHeaders } from '../core/headers.js';
 import { send } from '../core/http.js';
 import { rejectUnknownKeys, requireInteger, requireObject, requireOneOf, requireText } from '../core/validate.js';
 import { CATEGORIES, type RawDataCategory, type SampleFilter, serializeFilter } from './filters.js';
@@ -16,40 +22,36 @@ export const EDGE_IMPULSE_BASE_URL = 'https://studio.edgeimpulse.com/v1';
 /** One of the API's credentials: an API key (`x-api-key`), a JWT (`x-jwt-token`) or an OAuth2 bearer token. */
 export type EdgeImpulseAuth = OneOf<[{ apiKey: string }, { jwtToken: string }, { bearerToken: string }]>;
 
-export interface EdgeImpulseClientOptions {
+export interface EdgeImpulseClientOptions extends CommonClientOptions {
   auth: EdgeImpulseAuth;
   /** Default: the spec's server, https://studio.edgeimpulse.com/v1. */
   baseUrl?: string;
-  /** A fetch implementation (default: the global fetch). */
-  fetch?: typeof fetch;
-  /** Extra headers for every request. */
-  headers?: Record<string, string>;
-  /** openapi-fetch middleware, applied to every request, the facade's included. */
-  middleware?: Middleware[];
 }
 
-export interface ClearMetadataByKeyInput {
+type ClearAnswer = operations['batchClearMetadataByKey']['responses'][200]['content']['application/json'];
+type JobAnswer = operations['getJobStatus']['responses'][200]['content']['application/json'];
+
+export interface ClearMetadataByKeyInput extends CallOptions {
   projectId: number;
   category: RawDataCategory;
   metadataKey: components['schemas']['BatchClearMetadataByKeyRequest']['metadataKey'];
   /** Which samples to clear the key on; every filter given must match. */
   filter?: SampleFilter;
-  signal?: AbortSignal;
 }
 
 /** Done at once, or continued as a job to follow with `waitForJob`. */
 export type ClearMetadataResult = { status: 'done' } | { status: 'job'; jobId: number };
 
-export interface JobRef {
+export interface JobRef extends CallOptions {
   projectId: number;
   jobId: number;
-  signal?: AbortSignal;
 }
 
 export interface EdgeImpulseClient {
   clearMetadataByKey(input: ClearMetadataByKeyInput): Promise<ClearMetadataResult>;
   getJobStatus(input: JobRef): Promise<Job>;
-  waitForJob(input: JobRef & PollOptions): Promise<Job>;
+  /** Polls the job until it ends; every poll uses the client's retry policy. */
+  waitForJob(input: Omit<JobRef, 'timeoutMs'> & PollOptions): Promise<Job>;
   /** The generated openapi-fetch client, authenticated, for everything the facade does not cover. */
   readonly raw: Client<paths>;
 }
@@ -70,27 +72,22 @@ function requireSuccess(operationId: string, body: unknown, response: Response):
 
 export function createEdgeImpulseClient(options: EdgeImpulseClientOptions): EdgeImpulseClient {
   const opts = requireObject('options', options);
-  rejectUnknownKeys('options', opts, ['auth', 'baseUrl', 'fetch', 'headers', 'middleware']);
+  rejectUnknownKeys('options', opts, ['auth', 'baseUrl', ...COMMON_KEYS]);
   const baseUrl = opts.baseUrl === undefined ? EDGE_IMPULSE_BASE_URL : requireBaseUrl('options.baseUrl', opts.baseUrl);
-  const headers = {
-    ...requireHeaders('options.headers', opts.headers),
-    ...authHeaders('options.auth', opts.auth, AUTH_SHAPES),
-  };
-  const raw = createClient<paths>({ baseUrl, headers, ...(options.fetch ? { fetch: options.fetch } : {}) });
-  for (const middleware of options.middleware ?? []) raw.use(middleware);
+  const { raw, init } = createClientCore<paths>(baseUrl, authHeaders('options.auth', opts.auth, AUTH_SHAPES), options);
 
   async function getJobStatus(input: JobRef): Promise<Job> {
-    requireObject('input', input);
+    rejectUnknownKeys('input', requireObject('input', input), ['projectId', 'jobId', ...CALL_KEYS]);
     const projectId = requireInteger('projectId', input.projectId, 1);
     const jobId = requireInteger('jobId', input.jobId, 0);
-    const { data, response } = await send('getJobStatus', () =>
-      raw.GET('/api/{projectId}/jobs/{jobId}/status', {
-        params: { path: { projectId, jobId } },
-        ...(input.signal ? { signal: input.signal } : {}),
-      }),
+    const call = init(input);
+    const { data, response } = await send<JobAnswer>(
+      'getJobStatus',
+      () => raw.GET('/api/{projectId}/jobs/{jobId}/status', { params: { path: { projectId, jobId } }, ...call }),
+      input.signal,
     );
     requireSuccess('getJobStatus', data, response);
-    return (data as { job: Job }).job;
+    return data.job;
   }
 
   return {
@@ -98,31 +95,51 @@ export function createEdgeImpulseClient(options: EdgeImpulseClientOptions): Edge
 
     async clearMetadataByKey(input) {
       const given = requireObject('input', input);
-      rejectUnknownKeys('input', given, ['projectId', 'category', 'metadataKey', 'filter', 'signal']);
+      rejectUnknownKeys('input', given, ['projectId', 'category', 'metadataKey', 'filter', ...CALL_KEYS]);
       const projectId = requireInteger('projectId', input.projectId, 1);
       const category = requireOneOf('category', input.category, CATEGORIES);
       const metadataKey = requireText('metadataKey', input.metadataKey);
       const filter = serializeFilter('filter', input.filter);
-      const { data, response } = await send('batchClearMetadataByKey', () =>
-        raw.POST('/api/{projectId}/raw-data/batch/clear-metadata-by-key', {
-          params: { path: { projectId }, query: { category, ...filter } },
-          body: { metadataKey },
-          ...(input.signal ? { signal: input.signal } : {}),
-        }),
+      const call = init(input);
+      const { data, response } = await send<ClearAnswer>(
+        'batchClearMetadataByKey',
+        () =>
+          raw.POST('/api/{projectId}/raw-data/batch/clear-metadata-by-key', {
+            params: { path: { projectId }, query: { category, ...filter } },
+            body: { metadataKey },
+            ...call,
+          }),
+        input.signal,
       );
       requireSuccess('batchClearMetadataByKey', data, response);
-      const id = (data as { id?: unknown }).id;
-      return typeof id === 'number' ? { status: 'job', jobId: id } : { status: 'done' };
+      return 'id' in data && typeof data.id === 'number' ? { status: 'job', jobId: data.id } : { status: 'done' };
     },
 
     getJobStatus,
 
     async waitForJob(input) {
-      requireObject('input', input);
+      const given = requireObject('input', input);
+      rejectUnknownKeys('input', given, [
+        'projectId',
+        'jobId',
+        'signal',
+        'retry',
+        'timeoutMs',
+        'onProgress',
+        'pollIntervalMs',
+        'maxPollIntervalMs',
+      ]);
       const projectId = requireInteger('projectId', input.projectId, 1);
       const jobId = requireInteger('jobId', input.jobId, 0);
-      if (input.timeoutMs !== undefined) requireInteger('timeoutMs', input.timeoutMs, 1);
-      return pollJob(jobId, (signal) => getJobStatus({ projectId, jobId, signal }), input);
+      for (const key of ['timeoutMs', 'pollIntervalMs', 'maxPollIntervalMs'] as const) {
+        if (input[key] !== undefined) requireInteger(key, input[key], 1);
+      }
+      const retry = input.retry;
+      return pollJob(
+        jobId,
+        (signal) => getJobStatus({ projectId, jobId, signal, ...(retry !== undefined ? { retry } : {}) }),
+        input,
+      );
     },
   };
 }

@@ -1,11 +1,17 @@
 /** createOracleDocumentsClient: reset values of metadata fields on files, one or many. */
-import createClient, { type Client, type Middleware } from 'openapi-fetch';
+import type { Client } from 'openapi-fetch';
 import type { components, paths } from '../../generated/oracle-documents/schema.js';
 import { authHeaders, type OneOf } from '../core/auth.js';
 import { requireBaseUrl } from '../core/base-url.js';
+import {
+  CALL_KEYS,
+  type CallOptions,
+  COMMON_KEYS,
+  type CommonClientOptions,
+  createClientCore,
+} from '../core/client.js';
 import { ApiError, ValidationError } from '../core/errors.js';
-import { requireHeaders } from '../core/headers.js';
-import { send } from '../core/http.js';
+import { describeBody, requestIdOf, send } from '../core/http.js';
 import { rejectUnknownKeys, requireArray, requireObject, requireText } from '../core/validate.js';
 import { type ManyOptions, type ManyResult, runMany } from './many.js';
 
@@ -15,14 +21,11 @@ type Body = components['schemas']['FileDeleteValuesBody'];
 /** HTTP Basic (user name and password) or an OAuth bearer token. */
 export type OracleDocumentsAuth = OneOf<[{ bearerToken: string }, { username: string; password: string }]>;
 
-export interface OracleDocumentsClientOptions {
+export interface OracleDocumentsClientOptions extends CommonClientOptions {
   /** The API root, e.g. https://tenant.example.com/documents/api/1.1 (https only; http for loopback). */
   baseUrl: string;
   /** May be left out when every call uses an applink. */
   auth?: OracleDocumentsAuth;
-  fetch?: typeof fetch;
-  headers?: Record<string, string>;
-  middleware?: Middleware[];
 }
 
 /** An applink: both its ID and its access token, always together. */
@@ -31,7 +34,7 @@ export interface AppLink {
   accessToken: string;
 }
 
-export interface DeleteFileMetadataValuesInput {
+export interface DeleteFileMetadataValuesInput extends CallOptions {
   /** The file's GUID. */
   fileId: string;
   /** The metadata collection, e.g. CollectionA or Personal.CollectionA. */
@@ -39,10 +42,9 @@ export interface DeleteFileMetadataValuesInput {
   /** The fields whose values are deleted. */
   fields: string[];
   appLink?: AppLink;
-  signal?: AbortSignal;
 }
 
-export type DeleteManyItem = Omit<DeleteFileMetadataValuesInput, 'signal'>;
+export type DeleteManyItem = Omit<DeleteFileMetadataValuesInput, keyof CallOptions>;
 
 export interface OracleDocumentsClient {
   deleteFileMetadataValues(input: DeleteFileMetadataValuesInput): Promise<FileCollectionResponse>;
@@ -102,19 +104,15 @@ function requireAppLink(value: unknown): Record<string, string> {
 
 export function createOracleDocumentsClient(options: OracleDocumentsClientOptions): OracleDocumentsClient {
   const opts = requireObject('options', options);
-  rejectUnknownKeys('options', opts, ['baseUrl', 'auth', 'fetch', 'headers', 'middleware']);
+  rejectUnknownKeys('options', opts, ['baseUrl', 'auth', ...COMMON_KEYS]);
   const baseUrl = requireBaseUrl('options.baseUrl', opts.baseUrl);
-  const headers = {
-    ...requireHeaders('options.headers', opts.headers),
-    ...(opts.auth === undefined ? {} : authHeaders('options.auth', opts.auth, AUTH_SHAPES)),
-  };
-  const raw = createClient<paths>({ baseUrl, headers, ...(options.fetch ? { fetch: options.fetch } : {}) });
-  for (const middleware of options.middleware ?? []) raw.use(middleware);
+  const auth = opts.auth === undefined ? {} : authHeaders('options.auth', opts.auth, AUTH_SHAPES);
+  const { raw, init } = createClientCore<paths>(baseUrl, auth, options);
   const hasAuth = opts.auth !== undefined;
 
   async function deleteFileMetadataValues(input: DeleteFileMetadataValuesInput): Promise<FileCollectionResponse> {
     const given = requireObject('input', input);
-    rejectUnknownKeys('input', given, ['fileId', 'collection', 'fields', 'appLink', 'signal']);
+    rejectUnknownKeys('input', given, ['fileId', 'collection', 'fields', 'appLink', ...CALL_KEYS]);
     const fileId = requireFileId(input.fileId);
     const collection = requireText('collection', input.collection);
     const fields = requireFields(input.fields);
@@ -122,19 +120,28 @@ export function createOracleDocumentsClient(options: OracleDocumentsClientOption
     if (!hasAuth && !appLink.appLinkID) {
       throw new ValidationError('appLink', 'an applink when the client was created without auth', 'got none');
     }
-    const { data, response } = await send(OPERATION, () =>
-      raw.DELETE('/files/{fileId}/metadata', {
-        params: { path: { fileId }, header: appLink },
-        body: { collection, fields },
-        ...(input.signal ? { signal: input.signal } : {}),
-      }),
+    const call = init(input);
+    const { data, response } = await send<FileCollectionResponse>(
+      OPERATION,
+      () =>
+        raw.DELETE('/files/{fileId}/metadata', {
+          params: { path: { fileId }, header: appLink },
+          body: { collection, fields },
+          ...call,
+        }),
+      input.signal,
     );
-    const body = data as FileCollectionResponse | undefined;
-    if (body?.errorCode !== '0') {
-      const code = typeof body?.errorCode === 'string' ? `errorCode ${JSON.stringify(body.errorCode)}` : 'no errorCode';
-      throw new ApiError(`the answer reports ${code}`, { operationId: OPERATION, status: response.status, body });
+    if (data?.errorCode !== '0') {
+      const code = typeof data?.errorCode === 'string' ? `errorCode ${JSON.stringify(data.errorCode)}` : 'no errorCode';
+      const what = describeBody(data);
+      throw new ApiError(`the answer reports ${code}${what ? `: ${what}` : ''}`, {
+        operationId: OPERATION,
+        status: response.status,
+        body: data,
+        requestId: requestIdOf(response),
+      });
     }
-    return body;
+    return data;
   }
 
   return {

@@ -1,0 +1,88 @@
+/** Runs a command as a child process and measures its wall-clock time (and, on request, its peak RSS). */
+import { execFile } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+/** Preloaded into a Node child to report its peak RSS (see rss-probe.ts). */
+const RSS_PROBE = pathToFileURL(join(import.meta.dirname, 'rss-probe.ts')).href;
+export const RSS_FILE_ENV = 'METACLEAR_BENCH_RSS_FILE';
+
+/**
+ * The environment of every child: Redocly CLI otherwise checks npm for a newer version and,
+ * before sending telemetry, probes the network with a one-second timeout; offline, both
+ * would be measured as if they were the tool's work.
+ */
+export const CHILD_ENV: NodeJS.ProcessEnv = {
+  ...process.env,
+  REDOCLY_TELEMETRY: 'off',
+  REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',
+  NO_COLOR: '1',
+};
+
+export interface Timed {
+  /** Wall-clock time from spawn to exit, in milliseconds. */
+  ms: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  cwd: string;
+}
+
+/** Runs `file args` and resolves to its wall-clock time; rejects, with its output, if it fails. */
+export async function timeCommand(file: string, args: readonly string[], options: RunOptions): Promise<Timed> {
+  return timeWithEnv(file, args, options, CHILD_ENV);
+}
+
+async function timeWithEnv(
+  file: string,
+  args: readonly string[],
+  options: RunOptions,
+  env: NodeJS.ProcessEnv,
+): Promise<Timed> {
+  const started = performance.now();
+  try {
+    const { stdout, stderr } = await execFileAsync(file, args, {
+      cwd: options.cwd,
+      env,
+      maxBuffer: 64 * 2 ** 20,
+      encoding: 'utf8',
+    });
+    return { ms: performance.now() - started, stdout, stderr };
+  } catch (error) {
+    const e = error as Error & { stdout?: string; stderr?: string };
+    throw new Error(`${[file, ...args].join(' ')} failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+  }
+}
+
+/**
+ * Runs a Node script (`node --import tsx <script> args`) and also reports the peak resident
+ * set size of that process, in MB: the child preloads rss-probe.ts, which writes
+ * `process.resourceUsage().maxRSS` (getrusage's ru_maxrss) to a file as it exits. This needs
+ * nothing outside Node (GNU time, which `/usr/bin/time -v` is, is not installed on every Debian).
+ */
+export async function timeNodeScript(
+  script: string,
+  args: readonly string[],
+  options: RunOptions,
+): Promise<Timed & { peakRssMB: number }> {
+  const rssFile = join(tmpdir(), `metaclear-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  try {
+    const timed = await timeWithEnv(
+      process.execPath,
+      ['--import', 'tsx', '--import', RSS_PROBE, script, ...args],
+      options,
+      { ...CHILD_ENV, [RSS_FILE_ENV]: rssFile },
+    );
+    const kilobytes = Number(readFileSync(rssFile, 'utf8'));
+    return { ...timed, peakRssMB: kilobytes / 1024 };
+  } finally {
+    rmSync(rssFile, { force: true });
+  }
+}

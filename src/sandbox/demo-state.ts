@@ -1,0 +1,45 @@
+/**
+ * A small demo state for operators who start the sandbox by hand (`npm run sandbox`): one
+ * Edge Impulse project and the Oracle files of the docs page's three worked examples.
+ */
+import type { Sandbox } from './index.js';
+
+export const DEMO = {
+  edgeImpulseProjectId: 1,
+  /** Any non-empty value authenticates; shown for copy-paste. */
+  edgeImpulseApiKey: 'ei_demo_key',
+  /** HTTP Basic user that owns the files of the page's examples 1 and 2. */
+  oracleUser: 'demo',
+  oraclePassword: 'demo',
+  oracleFileId: 'D3C1C1F319CFE6B102095C5DT0000000000100000001',
+  /** The file, applink ID and access token of the page's example 3. */
+  oracleAppLinkFileId: 'DED694950C14AFF280419F9AB5D17B95F47087F4E518',
+  oracleAppLinkId:
+    'LF5Bxj4TPo_p4n4qWn0tbKTicR2cTUJKv7X_ng9E7ry93rRuDokPqS1d6-wKwhb_wtcGYFDsI_cNMxeKQ-HR-FXQhiVoGRTYM_MPZY8qpICfYU94mmnMjM_cvsRhKMzc0NJgvwEJfqqDwPsAVrhc8cmg==',
+  oracleAccessToken: '352FpiMmW66PeYI1Gh5b83I9CXRwZhLfYAu4TXdqpzD8uNKUBMZVVJ3ZvivUW8kQ',
+} as const;
+
+export function seedDemoState(sandbox: Pick<Sandbox, 'edgeImpulse' | 'oracle'>): void {
+  sandbox.edgeImpulse.addSamples(DEMO.edgeImpulseProjectId, [
+    { id: 1, label: 'idle', metadata: { site: 'lab', device: 'nano33' } },
+    { id: 2, label: 'snake', metadata: { site: 'field', device: 'nano33' } },
+    { id: 3, label: 'idle', category: 'testing', metadata: { site: 'lab' } },
+    { id: 4, label: 'wave', dataType: 'image', metadata: { device: 'esp32' } },
+    { id: 5, label: 'idle', enabled: false, metadata: { site: 'lab' } },
+    { id: 6, label: 'snake', metadata: {} },
+  ]);
+  sandbox.oracle.addFile({
+    id: DEMO.oracleFileId,
+    owner: DEMO.oracleUser,
+    collections: {
+      CollectionA: { A1: 'value 1', A2: 'value 2', A3: 'value 3' },
+      'Personal.CollectionA': { A1: 'mine 1', A2: 'mine 2' },
+    },
+  });
+  sandbox.oracle.addFile({
+    id: DEMO.oracleAppLinkFileId,
+    owner: 'someone-else',
+    collections: { ApplinkCollection: { appField1: 'a', appField2: 'b' } },
+    appLinks: [{ id: DEMO.oracleAppLinkId, accessToken: DEMO.oracleAccessToken, role: 'contributor' }],
+  });
+}

@@ -1,0 +1,255 @@
+/**
+ * The Edge Impulse side of the sandbox: projects, their samples, and the jobs that batch
+ * requests start. Tests seed and inspect it; the HTTP handlers in edge-impulse.ts act on it.
+ * Everything handed out is a copy, so a test cannot change the state behind the server's back.
+ */
+import type { components } from '../../generated/edge-impulse/schema.js';
+
+export type Job = components['schemas']['Job'];
+/** A sample's category: the filter's categories without `all`. */
+export type SampleCategory = Exclude<components['schemas']['RawDataFilterCategory'], 'all'>;
+export type SampleDataType = components['parameters']['FiltersDataTypeParameter'];
+
+export interface Sample {
+  id: number;
+  category: SampleCategory;
+  /** Numeric-looking labels ("3", "4.5") are what minLabel/maxLabel compare. */
+  label: string;
+  filename: string;
+  /** Milliseconds. */
+  length: number;
+  /** Hertz. */
+  frequency: number;
+  signatureValid: boolean;
+  enabled: boolean;
+  dataType: SampleDataType;
+  added: Date;
+  metadata: Record<string, string>;
+}
+
+/** A sample to seed: only `id` is required; `added` may be an ISO string. */
+export type SampleInput = Pick<Sample, 'id'> & Partial<Omit<Sample, 'id' | 'added'>> & { added?: Date | string };
+
+/**
+ * Defaults for seeded samples, so tests can rely on them. The filename defaults to
+ * `sample-<id>.wav` for audio and `sample-<id>.jpg` for images; metadata to `{}`.
+ */
+export const SAMPLE_DEFAULTS = {
+  category: 'training',
+  label: 'idle',
+  length: 1000,
+  frequency: 100,
+  signatureValid: true,
+  enabled: true,
+  dataType: 'audio',
+  added: '2024-01-01T00:00:00.000Z',
+} as const;
+
+interface JobRecord {
+  projectId: number;
+  job: Job;
+  sampleIds: number[];
+  metadataKey: string;
+  polls: number;
+  failure: string | undefined;
+}
+
+/** One clear-metadata-by-key request that reached a project: what its filters matched. */
+export interface ClearOperation {
+  metadataKey: string;
+  /** The samples the filters matched, whether or not they had the key. */
+  matchedSampleIds: number[];
+  /** Set when the request started a job instead of clearing at once. */
+  jobId?: number;
+}
+
+interface Project {
+  samples: Map<number, Sample>;
+  failNextJob: string | undefined;
+  clearOperations: ClearOperation[];
+}
+
+export interface JobSettings {
+  /** Status requests after which a job finishes (see SandboxOptions.jobPolls). */
+  jobPolls: number;
+}
+
+const copySample = (sample: Sample): Sample => structuredClone(sample);
+
+export class EdgeImpulseState {
+  readonly #projects = new Map<number, Project>();
+  readonly #jobs = new Map<number, JobRecord>();
+  #nextJobId = 1;
+
+  constructor(private readonly settings: JobSettings) {}
+
+  /** Creates an empty project (addSamples creates one too). */
+  addProject(projectId: number): void {
+    if (!this.#projects.has(projectId)) {
+      this.#projects.set(projectId, { samples: new Map(), failNextJob: undefined, clearOperations: [] });
+    }
+  }
+
+  hasProject(projectId: number): boolean {
+    return this.#projects.has(projectId);
+  }
+
+  projectIds(): number[] {
+    return [...this.#projects.keys()];
+  }
+
+  /** Adds samples to a project, creating the project if needed; returns them with defaults filled in. */
+  addSamples(projectId: number, samples: readonly SampleInput[]): Sample[] {
+    this.addProject(projectId);
+    const project = this.#project(projectId);
+    return samples.map((input) => {
+      if (!Number.isInteger(input.id)) throw new Error(`sample id must be an integer, got ${input.id}`);
+      if (project.samples.has(input.id)) throw new Error(`project ${projectId} already has a sample ${input.id}`);
+      const dataType = input.dataType ?? SAMPLE_DEFAULTS.dataType;
+      const sample: Sample = {
+        id: input.id,
+        category: input.category ?? SAMPLE_DEFAULTS.category,
+        label: input.label ?? SAMPLE_DEFAULTS.label,
+        filename: input.filename ?? `sample-${input.id}.${dataType === 'image' ? 'jpg' : 'wav'}`,
+        length: input.length ?? SAMPLE_DEFAULTS.length,
+        frequency: input.frequency ?? SAMPLE_DEFAULTS.frequency,
+        signatureValid: input.signatureValid ?? SAMPLE_DEFAULTS.signatureValid,
+        enabled: input.enabled ?? SAMPLE_DEFAULTS.enabled,
+        dataType,
+        added: new Date(input.added ?? SAMPLE_DEFAULTS.added),
+        metadata: { ...(input.metadata ?? {}) },
+      };
+      if (Number.isNaN(sample.added.getTime())) throw new Error(`sample ${input.id}: invalid added date`);
+      project.samples.set(sample.id, sample);
+      return copySample(sample);
+    });
+  }
+
+  /** The samples of a project, in insertion order. */
+  samples(projectId: number): Sample[] {
+    return [...this.#project(projectId).samples.values()].map(copySample);
+  }
+
+  sample(projectId: number, sampleId: number): Sample | undefined {
+    const sample = this.#project(projectId).samples.get(sampleId);
+    return sample && copySample(sample);
+  }
+
+  /** The jobs started in a project, as the job status endpoint shows them. */
+  jobs(projectId: number): Job[] {
+    this.#project(projectId);
+    return [...this.#jobs.values()].filter((r) => r.projectId === projectId).map((r) => structuredClone(r.job));
+  }
+
+  /**
+   * The clear-metadata-by-key requests that reached this project (valid, authenticated), oldest
+   * first, with the samples their filters matched: this shows matches that changed nothing, such
+   * as samples without any metadata.
+   */
+  clearOperations(projectId: number): ClearOperation[] {
+    return structuredClone(this.#project(projectId).clearOperations);
+  }
+
+  job(projectId: number, jobId: number): Job | undefined {
+    const record = this.#jobs.get(jobId);
+    return record?.projectId === projectId ? structuredClone(record.job) : undefined;
+  }
+
+  /**
+   * Makes the next job started in this project fail: it finishes with `finishedSuccessful: false`,
+   * `additionalInfo` set to `error`, and changes no sample. The arming lasts until a job starts.
+   */
+  failNextJob(projectId: number, error = 'Job failed (armed by failNextJob)'): void {
+    this.#project(projectId).failNextJob = error;
+  }
+
+  reset(): void {
+    this.#projects.clear();
+    this.#jobs.clear();
+    this.#nextJobId = 1;
+  }
+
+  // The operations below are what the HTTP handlers do (marked @internal); tests go through HTTP.
+
+  /** @internal The live samples of a project (not copies), for filtering. */
+  liveSamples(projectId: number): readonly Readonly<Sample>[] {
+    return [...this.#project(projectId).samples.values()];
+  }
+
+  /** @internal */
+  recordClearOperation(projectId: number, operation: ClearOperation): void {
+    this.#project(projectId).clearOperations.push(structuredClone(operation));
+  }
+
+  /** @internal Removes `key` from the metadata of the given samples that still exist; returns how many changed. */
+  clearMetadataKey(projectId: number, sampleIds: readonly number[], key: string): number {
+    const samples = this.#project(projectId).samples;
+    let changed = 0;
+    for (const id of sampleIds) {
+      const sample = samples.get(id);
+      if (sample && Object.hasOwn(sample.metadata, key)) {
+        delete sample.metadata[key];
+        changed++;
+      }
+    }
+    return changed;
+  }
+
+  /** @internal Starts a job that clears `key` on the given samples when it finishes. */
+  startClearJob(projectId: number, sampleIds: readonly number[], metadataKey: string): Job {
+    const project = this.#project(projectId);
+    const id = this.#nextJobId++;
+    const now = new Date().toISOString();
+    const record: JobRecord = {
+      projectId,
+      job: {
+        id,
+        category: 'Clear metadata by key',
+        categoryKey: 'batchClearMetadataByKey',
+        key: `clear-metadata-${projectId}-${id}`,
+        created: now,
+        started: now,
+        jobNotificationUids: [],
+      },
+      sampleIds: [...sampleIds],
+      metadataKey,
+      polls: 0,
+      failure: project.failNextJob,
+    };
+    project.failNextJob = undefined;
+    this.#jobs.set(id, record);
+    if (this.settings.jobPolls <= 0) this.#finish(record);
+    return structuredClone(record.job);
+  }
+
+  /** @internal Counts a status request for the job and finishes it on the jobPolls-th; undefined if unknown. */
+  pollJob(projectId: number, jobId: number): Job | undefined {
+    const record = this.#jobs.get(jobId);
+    if (!record || record.projectId !== projectId) return undefined;
+    if (record.job.finished === undefined) {
+      record.polls++;
+      if (record.polls >= this.settings.jobPolls) this.#finish(record);
+    }
+    return structuredClone(record.job);
+  }
+
+  #finish(record: JobRecord): void {
+    record.job.finished = new Date().toISOString();
+    if (record.failure !== undefined) {
+      record.job.finishedSuccessful = false;
+      record.job.additionalInfo = record.failure;
+      return;
+    }
+    if (this.#projects.has(record.projectId)) {
+      this.clearMetadataKey(record.projectId, record.sampleIds, record.metadataKey);
+    }
+    record.job.finishedSuccessful = true;
+  }
+
+  #project(projectId: number): Project {
+    const project = this.#projects.get(projectId);
+    if (!project)
+      throw new Error(`the sandbox has no Edge Impulse project ${projectId}; seed it with addSamples or addProject`);
+    return project;
+  }
+}
