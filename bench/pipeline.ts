@@ -109,8 +109,9 @@ function compareOutputs(root: string, outDir: string): string {
     const generated = (file: string): string => readFileSync(join(root, 'generated', api.name, file), 'utf8');
     const cli = (file: string): string => readFileSync(join(outDir, file), 'utf8');
     if (cli(`${api.name}.json`).trimEnd() !== generated('openapi.json').trimEnd()) differing.push(`${api.name} JSON`);
-    if (cli(`${api.name}.d.ts`).replace(TYPES_BANNER, '') !== generated('schema.d.ts'))
+    if (cli(`${api.name}.d.ts`).replace(TYPES_BANNER, '') !== generated('schema.d.ts')) {
       differing.push(`${api.name} types`);
+    }
   }
   return differing.length === 0
     ? 'same files as the pipeline (types up to the CLI banner)'

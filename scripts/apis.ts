@@ -1,7 +1,8 @@
 /** Reads redocly.yaml: the APIs the pipeline builds, and the lint configuration for each. */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Config, loadConfig } from '@redocly/openapi-core';
+// Types only at the top: a no-op `generate` imports this module's constants without loading Redocly.
+import type { Config } from '@redocly/openapi-core';
 import { PipelineError } from './errors.js';
 
 export const CONFIG_FILE = 'redocly.yaml';
@@ -24,6 +25,7 @@ export async function loadApis(rootDir: string): Promise<Api[]> {
       reason: 'expected a redocly.yaml declaring the APIs under "apis"',
     });
   }
+  const { loadConfig } = await import('@redocly/openapi-core');
   let config: Config;
   try {
     config = await loadConfig({ configPath });

@@ -3,7 +3,7 @@
  * and from node_modules/metaclear/dist/sandbox/ once installed.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SandboxApi } from './recorded-request.js';
 
@@ -14,7 +14,9 @@ const PACKAGE_NAME = 'metaclear';
  * native ESM it does not (typeof is safe on an undeclared global) and `import.meta.url` is used.
  */
 function moduleDirectory(): string {
-  return typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
+  // Trust __dirname only when it is this module's own: `node -e` defines a global one of ".".
+  const own = typeof __filename === 'string' && /spec-files\.[cm]?[jt]s$/.test(__filename);
+  return own ? __dirname : dirname(fileURLToPath(import.meta.url));
 }
 
 function isPackageRoot(dir: string): boolean {
@@ -29,7 +31,8 @@ function isPackageRoot(dir: string): boolean {
 
 /** The nearest ancestor of `start` that is the metaclear package (package.json + generated/). */
 export function findPackageRoot(start: string = moduleDirectory()): string {
-  let dir = start;
+  // Absolute, whatever the start: `node -e` defines a global __dirname of ".".
+  let dir = resolve(start);
   for (;;) {
     if (isPackageRoot(dir)) return dir;
     const parent = dirname(dir);
