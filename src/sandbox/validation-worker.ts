@@ -1,7 +1,7 @@
 /**
  * openapi-backend, run in a worker thread owned by one sandbox.
  *
- * Why a worker: openapi-backend (CommonJS) requires @apidevtools/json-schema-ref-parser, which is
+ * Why a worker: openapi-backend (CommonJS) from 5.21 on requires @apidevtools/json-schema-ref-parser 16, which is
  * ESM-only. Node >= 20.19 loads that through require(esm), but Jest's module registry cannot before
  * Node 24.9, so importing openapi-backend in a Jest test fails. A worker thread runs under Node's
  * own module loader whatever the host (Jest, tsx, compiled ESM), so the sandbox works the same in
