@@ -49,3 +49,15 @@ export function authHeaders(field: string, value: unknown, shapes: readonly Auth
   }
   return shape.headers(values);
 }
+
+/** The values to keep out of errors: each credential, and each header value built from them. */
+export function secretsOf(headers: Record<string, string>): string[] {
+  return Object.values(headers).flatMap((value) => {
+    const [scheme, rest] = value.split(' ', 2);
+    if (scheme === 'Basic' && rest) {
+      const decoded = Buffer.from(rest, 'base64').toString('utf8');
+      return [value, rest, decoded, decoded.slice(decoded.indexOf(':') + 1)];
+    }
+    return scheme === 'Bearer' && rest ? [value, rest] : [value];
+  });
+}

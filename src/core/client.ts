@@ -1,5 +1,6 @@
 /** What both clients share: the generated client over the retrying transport, and per-call settings. */
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
+import { secretsOf } from './auth.js';
 import { requireHeaders } from './headers.js';
 import { RETRY_DEFAULTS, type RetryOptions, resolveRetry } from './retry.js';
 import { createTransport, DEFAULT_ATTEMPT_TIMEOUT_MS, type RetryListener, type TransportPolicy } from './transport.js';
@@ -33,6 +34,8 @@ export const CALL_KEYS = ['signal', 'retry', 'timeoutMs'] as const;
 
 export interface ClientCore<P extends {}> {
   raw: Client<P>;
+  /** The client's credentials, to keep out of errors. */
+  secrets: readonly string[];
   /** The openapi-fetch options of one call: text parsing (see core/http.ts), signal, and its own transport if it overrides the policy. */
   init(call: CallOptions): { parseAs: 'text'; signal?: AbortSignal; fetch?: (request: Request) => Promise<Response> };
 }
@@ -66,6 +69,7 @@ export function createClientCore<P extends {}>(
   for (const middleware of options.middleware ?? []) raw.use(middleware);
   return {
     raw,
+    secrets: secretsOf(authHeaders),
     init(call) {
       const own = call.retry !== undefined || call.timeoutMs !== undefined;
       return {

@@ -1,5 +1,6 @@
 /** Turns the answer of a generated-client call into its data, or a typed error. */
 import { ApiError, NetworkError } from './errors.js';
+import { redact } from './redact.js';
 
 /** The shape every openapi-fetch call resolves to, with the success body read as text. */
 export interface FetchOutcome {
@@ -37,45 +38,52 @@ function isJson(contentType: string | null): boolean {
   return contentType !== null && /^application\/([\w.+-]*\+)?json\b/i.test(contentType.trim());
 }
 
+export interface SendOptions {
+  /** The caller's signal: when it aborted, its reason is thrown as it is. */
+  signal?: AbortSignal | undefined;
+  /** Values that must not appear in an error (credentials), replaced by "[redacted]". */
+  secrets?: readonly string[];
+}
+
 /**
  * Awaits a generated-client call made with `parseAs: 'text'`. A failure to get any answer
  * becomes NetworkError (the caller's own abort is passed through as its reason); a non-2xx
- * answer, or a 2xx answer that is not a JSON document, becomes ApiError.
+ * answer, or a 2xx answer that is not a JSON document, becomes ApiError. Errors never hold a
+ * secret, even one the server echoed back.
  */
 export async function send<T>(
   operationId: string,
   call: () => Promise<FetchOutcome>,
-  signal?: AbortSignal,
+  options: SendOptions = {},
 ): Promise<{ data: T; response: Response }> {
+  const secrets = options.secrets ?? [];
   let outcome: FetchOutcome;
   try {
     outcome = await call();
   } catch (error) {
-    if (signal?.aborted) throw signal.reason;
-    throw new NetworkError(operationId, `no answer: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    if (options.signal?.aborted) throw options.signal.reason;
+    const message = redact(error instanceof Error ? error.message : String(error), secrets);
+    throw new NetworkError(operationId, `no answer: ${message}`, { cause: error });
   }
   const { response } = outcome;
   const details = { operationId, status: response.status, requestId: requestIdOf(response) };
+  const fail = (message: string, body: unknown, cause?: unknown): ApiError =>
+    new ApiError(redact(message, secrets), { ...details, body: redact(body, secrets) }, cause ? { cause } : undefined);
   if (!response.ok) {
     const body = outcome.error;
     const what = describeBody(body);
     const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
-    throw new ApiError(`the server answered ${status}${what ? `: ${what}` : ''}`, { ...details, body });
+    throw fail(`the server answered ${status}${what ? `: ${what}` : ''}`, body);
   }
   const text = outcome.data ?? '';
   const type = response.headers.get('content-type');
-  if (text.trim() === '') throw new ApiError('the answer is empty; expected a JSON body', { ...details, body: text });
+  if (text.trim() === '') throw fail('the answer is empty; expected a JSON body', text);
   if (!isJson(type)) {
-    throw new ApiError(`the answer is ${type ? `"${type.split(';')[0]}"` : 'without a content type'}; expected JSON`, {
-      ...details,
-      body: text,
-    });
+    throw fail(`the answer is ${type ? `"${type.split(';')[0]}"` : 'without a content type'}; expected JSON`, text);
   }
   try {
     return { data: JSON.parse(text) as T, response };
   } catch (error) {
-    throw new ApiError('the answer is not valid JSON', { ...details, body: text }, { cause: error });
+    throw fail('the answer is not valid JSON', text, error);
   }
 }

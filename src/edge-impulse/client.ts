@@ -12,6 +12,7 @@ import {
 } from '../core/client.js';
 import { ApiError } from '../core/errors.js';
 import { send } from '../core/http.js';
+import { redact } from '../core/redact.js';
 import { rejectUnknownKeys, requireInteger, requireObject, requireOneOf, requireText } from '../core/validate.js';
 import { CATEGORIES, type RawDataCategory, type SampleFilter, serializeFilter } from './filters.js';
 import { type Job, type PollOptions, pollJob } from './jobs.js';
@@ -63,18 +64,22 @@ const AUTH_SHAPES = [
 ] as const;
 
 /** The API reports failure as `success: false` with an `error`, whatever the HTTP status. */
-function requireSuccess(operationId: string, body: unknown, response: Response): void {
+function requireSuccess(operationId: string, body: unknown, response: Response, secrets: readonly string[]): void {
   const record = body as { success?: unknown; error?: unknown } | undefined;
   if (record?.success === true) return;
   const why = typeof record?.error === 'string' && record.error ? record.error : 'the answer does not report success';
-  throw new ApiError(why, { operationId, status: response.status, body });
+  throw new ApiError(redact(why, secrets), { operationId, status: response.status, body: redact(body, secrets) });
 }
 
 export function createEdgeImpulseClient(options: EdgeImpulseClientOptions): EdgeImpulseClient {
   const opts = requireObject('options', options);
   rejectUnknownKeys('options', opts, ['auth', 'baseUrl', ...COMMON_KEYS]);
   const baseUrl = opts.baseUrl === undefined ? EDGE_IMPULSE_BASE_URL : requireBaseUrl('options.baseUrl', opts.baseUrl);
-  const { raw, init } = createClientCore<paths>(baseUrl, authHeaders('options.auth', opts.auth, AUTH_SHAPES), options);
+  const { raw, init, secrets } = createClientCore<paths>(
+    baseUrl,
+    authHeaders('options.auth', opts.auth, AUTH_SHAPES),
+    options,
+  );
 
   async function getJobStatus(input: JobRef): Promise<Job> {
     rejectUnknownKeys('input', requireObject('input', input), ['projectId', 'jobId', ...CALL_KEYS]);
@@ -84,9 +89,9 @@ export function createEdgeImpulseClient(options: EdgeImpulseClientOptions): Edge
     const { data, response } = await send<JobAnswer>(
       'getJobStatus',
       () => raw.GET('/api/{projectId}/jobs/{jobId}/status', { params: { path: { projectId, jobId } }, ...call }),
-      input.signal,
+      { signal: input.signal, secrets },
     );
-    requireSuccess('getJobStatus', data, response);
+    requireSuccess('getJobStatus', data, response, secrets);
     return data.job;
   }
 
@@ -109,9 +114,9 @@ export function createEdgeImpulseClient(options: EdgeImpulseClientOptions): Edge
             body: { metadataKey },
             ...call,
           }),
-        input.signal,
+        { signal: input.signal, secrets },
       );
-      requireSuccess('batchClearMetadataByKey', data, response);
+      requireSuccess('batchClearMetadataByKey', data, response, secrets);
       return 'id' in data && typeof data.id === 'number' ? { status: 'job', jobId: data.id } : { status: 'done' };
     },
 

@@ -12,6 +12,7 @@ import {
 } from '../core/client.js';
 import { ApiError, ValidationError } from '../core/errors.js';
 import { describeBody, requestIdOf, send } from '../core/http.js';
+import { redact } from '../core/redact.js';
 import { rejectUnknownKeys, requireArray, requireObject, requireText } from '../core/validate.js';
 import { type ManyOptions, type ManyResult, runMany } from './many.js';
 
@@ -87,6 +88,13 @@ function requireFields(value: unknown): string {
       const name = requireText(`fields[${i}]`, field, 'a field name without commas');
       if (name.includes(','))
         throw new ValidationError(`fields[${i}]`, 'a field name without commas', 'contains a comma');
+      if (name.trim() !== name) {
+        throw new ValidationError(
+          `fields[${i}]`,
+          'a field name without leading or trailing whitespace',
+          `got ${JSON.stringify(name)}`,
+        );
+      }
       return name;
     })
     .join(',');
@@ -107,7 +115,7 @@ export function createOracleDocumentsClient(options: OracleDocumentsClientOption
   rejectUnknownKeys('options', opts, ['baseUrl', 'auth', ...COMMON_KEYS]);
   const baseUrl = requireBaseUrl('options.baseUrl', opts.baseUrl);
   const auth = opts.auth === undefined ? {} : authHeaders('options.auth', opts.auth, AUTH_SHAPES);
-  const { raw, init } = createClientCore<paths>(baseUrl, auth, options);
+  const { raw, init, secrets: clientSecrets } = createClientCore<paths>(baseUrl, auth, options);
   const hasAuth = opts.auth !== undefined;
 
   async function deleteFileMetadataValues(input: DeleteFileMetadataValuesInput): Promise<FileCollectionResponse> {
@@ -121,6 +129,7 @@ export function createOracleDocumentsClient(options: OracleDocumentsClientOption
       throw new ValidationError('appLink', 'an applink when the client was created without auth', 'got none');
     }
     const call = init(input);
+    const secrets = appLink.accessToken ? [...clientSecrets, appLink.accessToken] : clientSecrets;
     const { data, response } = await send<FileCollectionResponse>(
       OPERATION,
       () =>
@@ -129,15 +138,15 @@ export function createOracleDocumentsClient(options: OracleDocumentsClientOption
           body: { collection, fields },
           ...call,
         }),
-      input.signal,
+      { signal: input.signal, secrets },
     );
     if (data?.errorCode !== '0') {
       const code = typeof data?.errorCode === 'string' ? `errorCode ${JSON.stringify(data.errorCode)}` : 'no errorCode';
       const what = describeBody(data);
-      throw new ApiError(`the answer reports ${code}${what ? `: ${what}` : ''}`, {
+      throw new ApiError(redact(`the answer reports ${code}${what ? `: ${what}` : ''}`, secrets), {
         operationId: OPERATION,
         status: response.status,
-        body: data,
+        body: redact(data, secrets),
         requestId: requestIdOf(response),
       });
     }

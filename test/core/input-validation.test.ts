@@ -172,6 +172,12 @@ const cases: [string, () => Promise<unknown> | unknown, string, RegExp][] = [
     'fields[1]',
     /without commas/,
   ],
+  [
+    'a field name with spaces around it',
+    () => oc().deleteFileMetadataValues({ ...del, fields: ['A1', ' A2'] }),
+    'fields[1]',
+    /got " A2"; expected a field name without leading or trailing whitespace/,
+  ],
   ['an empty collection', () => oc().deleteFileMetadataValues({ ...del, collection: '' }), 'collection', /non-empty/],
   [
     'an applink without its token',

@@ -1,0 +1,71 @@
+/**
+ * A real HTTP proxy on 127.0.0.1 in front of another local server (the sandbox), that
+ * misbehaves on cue per request: answers an error itself, breaks the connection, or delays.
+ * It counts what it saw, including how many requests were in flight at once.
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export type Fault = { kind: 'status'; status: number } | { kind: 'reset' } | { kind: 'delay'; ms: number } | undefined;
+
+export interface FaultProxy {
+  url: string;
+  seen: number;
+  maxInFlight: number;
+  close(): Promise<void>;
+}
+
+export async function startFaultProxy(
+  upstream: string,
+  faultFor: (request: IncomingMessage) => Fault,
+): Promise<FaultProxy> {
+  const sockets = new Set<Socket>();
+  let inFlight = 0;
+  const proxy: FaultProxy = { url: '', seen: 0, maxInFlight: 0, close: async () => undefined };
+  const server = createServer(async (req, res) => {
+    proxy.seen++;
+    inFlight++;
+    proxy.maxInFlight = Math.max(proxy.maxInFlight, inFlight);
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const fault = faultFor(req);
+      if (fault?.kind === 'reset') {
+        req.socket.destroy();
+        return;
+      }
+      if (fault?.kind === 'status') {
+        res.writeHead(fault.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ errorCode: String(fault.status), title: 'injected failure' }));
+        return;
+      }
+      if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter(([k]) => !['host', 'connection'].includes(k)),
+      ) as Record<string, string>;
+      const answer = await fetch(new URL(req.url ?? '/', upstream), {
+        method: req.method ?? 'GET',
+        headers,
+        ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
+      });
+      res.writeHead(answer.status, {
+        'content-type': answer.headers.get('content-type') ?? 'application/octet-stream',
+      });
+      res.end(Buffer.from(await answer.arrayBuffer()));
+    } finally {
+      inFlight--;
+    }
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  proxy.close = () =>
+    new Promise((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
+  return proxy;
+}
