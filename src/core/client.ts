@@ -1,7 +1,8 @@
 /** What both clients share: the generated client over the retrying transport, and per-call settings. */
-import createClient, { type Client, type Middleware } from 'openapi-fetch';
+import type { Client, Middleware } from 'openapi-fetch';
 import { secretsOf } from './auth.js';
 import { requireHeaders } from './headers.js';
+import { createClient } from './openapi-fetch.js';
 import { RETRY_DEFAULTS, type RetryOptions, resolveRetry } from './retry.js';
 import { createTransport, DEFAULT_ATTEMPT_TIMEOUT_MS, type RetryListener, type TransportPolicy } from './transport.js';
 import { requireInteger } from './validate.js';

@@ -1,0 +1,37 @@
+/**
+ * A commander Command whose `.env()` options read the environment the program was built with
+ * instead of `process.env`, so that the CLI runs in-process with a test's environment. An empty
+ * variable counts as unset (`FOO= metaclear ...` clears a value instead of passing "").
+ */
+import { Command } from 'commander';
+import type { Environment } from './context.js';
+
+export class EnvCommand extends Command {
+  readonly #env: Environment;
+
+  constructor(env: Environment, name?: string) {
+    super(name);
+    this.#env = env;
+  }
+
+  override createCommand(name?: string): EnvCommand {
+    return new EnvCommand(this.#env, name);
+  }
+
+  /**
+   * Replaces commander's own step of the same name (commander 14, lib/command.js), which reads
+   * `process.env`: same precedence (a value from the command line wins), same events.
+   */
+  _parseOptionsEnv(): void {
+    for (const option of this.options) {
+      const value = option.envVar === undefined ? undefined : this.#env[option.envVar];
+      if (value === undefined || value === '') continue;
+      const key = option.attributeName();
+      const source = this.getOptionValueSource(key);
+      const overridable = source === undefined || source === 'default' || source === 'config' || source === 'env';
+      if (this.getOptionValue(key) !== undefined && !overridable) continue;
+      if (option.required || option.optional) this.emit(`optionEnv:${option.name()}`, value);
+      else this.emit(`optionEnv:${option.name()}`);
+    }
+  }
+}

@@ -1,0 +1,22 @@
+/** The CLI's exit statuses: one meaning each, documented in `metaclear --help`. */
+export const EXIT = {
+  /** Everything asked for was done. */
+  ok: 0,
+  /** The API refused or failed (ApiError, NetworkError, a failed job), or a bulk item failed. */
+  failed: 1,
+  /** Bad flags or input: nothing was sent (commander's usage errors, the facade's ValidationError). */
+  usage: 2,
+  /** `--wait` gave up: the job was still running when `--timeout` ran out. */
+  timedOut: 124,
+  /** Stopped by Ctrl-C (SIGINT). */
+  interrupted: 130,
+  /** Stopped by SIGTERM. */
+  terminated: 143,
+} as const;
+
+export const EXIT_CODES_HELP = `Exit status:
+  0    success
+  1    the API refused or failed, a job failed, or (bulk) any file failed
+  2    bad flags or input; nothing was sent
+  124  --wait: the job had not finished within --timeout
+  130  interrupted (Ctrl-C); 143 terminated (SIGTERM)`;
