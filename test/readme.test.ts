@@ -11,7 +11,7 @@ import { compile } from './helpers/compile.js';
 import { REPO, type RunResult } from './helpers/workspace.js';
 
 const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
-const usage = readme.slice(readme.indexOf('## Using the clients'), readme.indexOf('## The pipeline'));
+const usage = readme.slice(readme.indexOf('## Using the clients'), readme.indexOf('## The sandbox'));
 const blocks = [...usage.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] as string);
 const TMP = join(REPO, 'test', '.readme-examples');
 
