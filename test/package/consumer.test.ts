@@ -10,16 +10,25 @@ import { join } from 'node:path';
 import { REPO } from '../helpers/workspace.js';
 
 const npm = (args: string[], cwd: string): string =>
-  execFileSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync('npm', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 
 let dir: string;
 let tarball: string;
 let contents: string[];
 
 beforeAll(() => {
-  if (!existsSync(join(REPO, 'dist', 'esm', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+  if (!existsSync(join(REPO, 'dist', 'esm', 'index.js')))
+    throw new Error('dist/ is missing: run `npm run build` first');
   dir = mkdtempSync(join(tmpdir(), 'metaclear-consumer-'));
-  const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], REPO)) as { filename: string; files: { path: string }[] }[];
+  const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], REPO)) as {
+    filename: string;
+    files: { path: string }[];
+  }[];
   tarball = join(dir, packed[0]?.filename as string);
   contents = (packed[0]?.files ?? []).map((f) => f.path).sort();
 }, 120_000);
@@ -68,7 +77,10 @@ describe('a fresh project that installs the tarball', () => {
     project = join(dir, 'project');
     cpSync(join(REPO, 'test', 'fixtures', 'consumer'), project, { recursive: true });
     writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'consumer', private: true }, null, 2)}\n`);
-    npm(['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, 'openapi-backend@5.20.0', '@types/node@20'], project);
+    npm(
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, 'openapi-backend@5.20.0', '@types/node@20'],
+      project,
+    );
   }, 300_000);
 
   it('type-checks a strict ESM and a strict CommonJS consumer', () => {
