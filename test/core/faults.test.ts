@@ -19,7 +19,6 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const OK_EI = { status: 200, body: { success: true } };
-const OK_OC = { status: 200, body: { errorCode: '0', idList: 'F1', type: 'file' } };
 const retries: { attempt: number; delayMs: number; status?: number }[] = [];
 const fast = { baseDelayMs: 1, maxDelayMs: 5 };
 
