@@ -57,7 +57,7 @@ export interface components {
              */
             type?: string;
             /**
-             * @description "0" when the operation succeeded. Inferred: any other value reports a failure (Oracle's REST APIs for Documents answer "0" on success throughout).
+             * @description "0" when the operation succeeded. Inferred: any other value reports a failure (Oracle's REST APIs for Documents answer "0" on success throughout), and the property is always present (every example carries it), hence required.
              * @example 0
              */
             errorCode: string;

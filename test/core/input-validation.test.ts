@@ -23,6 +23,107 @@ type Loose = any;
 
 const cases: [string, () => Promise<unknown> | unknown, string, RegExp][] = [
   [
+    'projectId beyond the safe integers',
+    () => ei().clearMetadataByKey({ ...clear, projectId: 2 ** 53 }),
+    'projectId',
+    /positive integer/,
+  ],
+  ['projectId negative', () => ei().clearMetadataByKey({ ...clear, projectId: -3 }), 'projectId', /got -3/],
+  ['projectId NaN', () => ei().clearMetadataByKey({ ...clear, projectId: Number.NaN }), 'projectId', /got NaN/],
+  [
+    'a huge sample id',
+    () => ei().clearMetadataByKey({ ...clear, filter: { ids: [1e21] } }),
+    'filter.ids[0]',
+    /non-negative integer/,
+  ],
+  [
+    'a huge minLength',
+    () => ei().clearMetadataByKey({ ...clear, filter: { minLength: 1e308 } }),
+    'filter.minLength',
+    /non-negative integer/,
+  ],
+  ['a negative maxId', () => ei().clearMetadataByKey({ ...clear, filter: { maxId: -1 } }), 'filter.maxId', /got -1/],
+  [
+    'an invalid minDate',
+    () => ei().clearMetadataByKey({ ...clear, filter: { minDate: '2024-13-45T00:00:00Z' } }),
+    'filter.minDate',
+    /ISO 8601/,
+  ],
+  [
+    'an unknown metadata op',
+    () => ei().clearMetadataByKey({ ...clear, filter: { metadata: { rules: [{ key: 'k', op: 'in' as Loose }] } } }),
+    'filter.metadata.rules[0].op',
+    /"eq", "neq"/,
+  ],
+  [
+    'a filename with a NUL',
+    () => ei().clearMetadataByKey({ ...clear, filter: { filename: 'a\u0000b' } }),
+    'filter.filename',
+    /control character/,
+  ],
+  [
+    'an applink id with CR/LF',
+    () => oc().deleteFileMetadataValues({ ...del, appLink: { id: 'L\r\nx-injected: 1', accessToken: 't' } }),
+    'appLink.id',
+    /control character/,
+  ],
+  [
+    'a fileId with a line break',
+    () => oc().deleteFileMetadataValues({ ...del, fileId: 'F\n1' }),
+    'fileId',
+    /control character/,
+  ],
+  ['a fileId of "."', () => oc().deleteFileMetadataValues({ ...del, fileId: '.' }), 'fileId', /got "\."/],
+  [
+    'a fileId that is only whitespace',
+    () => oc().deleteFileMetadataValues({ ...del, fileId: '   ' }),
+    'fileId',
+    /non-empty file GUID/,
+  ],
+  [
+    'a bearer token with CR/LF',
+    () => createOracleDocumentsClient({ baseUrl: 'https://t.example.com', auth: { bearerToken: 't\r\nx: 1' } }),
+    'options.auth.bearerToken',
+    /control character/,
+  ],
+  [
+    'a password with a line break',
+    () => createOracleDocumentsClient({ baseUrl: 'https://t.example.com', auth: { username: 'u', password: 'p\n' } }),
+    'options.auth.password',
+    /control character/,
+  ],
+  [
+    'a JWT that is not a string',
+    () => createEdgeImpulseClient({ auth: { jwtToken: 42 as Loose } }),
+    'options.auth.jwtToken',
+    /non-empty string/,
+  ],
+  [
+    'plain http to a private address',
+    () => createEdgeImpulseClient({ auth: { apiKey: 'k' }, baseUrl: 'http://10.0.0.5/v1' }),
+    'options.baseUrl',
+    /plain http:\/\/ to 10\.0\.0\.5 is refused/,
+  ],
+  [
+    'a negative attempt timeout',
+    () => createEdgeImpulseClient({ auth: { apiKey: 'k' }, timeoutMs: -1 }),
+    'options.timeoutMs',
+    /positive integer/,
+  ],
+  [
+    'a retry count above 10',
+    () => createEdgeImpulseClient({ auth: { apiKey: 'k' }, retry: { retries: 1000 } }),
+    'options.retry.retries',
+    /at most 10/,
+  ],
+  [
+    'an unknown retry option',
+    () => createEdgeImpulseClient({ auth: { apiKey: 'k' }, retry: { tries: 3 } as Loose }),
+    'options.retry.tries',
+    /unknown key/,
+  ],
+
+  [
     'projectId as a string',
     () => ei().clearMetadataByKey({ ...clear, projectId: '1' as Loose }),
     'projectId',
