@@ -4,7 +4,7 @@
  * every command gets: writers that keep credentials out of everything written.
  */
 import type { Readable } from 'node:stream';
-import { Redactor } from './redactor.js';
+import type { Redactor } from './redactor.js';
 
 /** A stream the CLI writes text to: process.stdout / process.stderr, or a test's buffer. */
 export interface TextSink {
@@ -77,6 +77,8 @@ export interface CliContext {
   /** Credentials seen so far (environment, argv, and those the commands resolve). */
   redactor: Redactor;
   now(): number;
+  /** Set by the command that ran. */
+  exitCode: number;
 }
 
 export function createContext(deps: CliDependencies, redactor: Redactor): CliContext {
@@ -86,5 +88,6 @@ export function createContext(deps: CliDependencies, redactor: Redactor): CliCon
     out: new Writer(deps.stdout, redactor),
     err: new Writer(deps.stderr, redactor),
     now: deps.now ?? Date.now,
+    exitCode: 0,
   };
 }

@@ -3,6 +3,7 @@
  * instead of `process.env`, so that the CLI runs in-process with a test's environment. An empty
  * variable counts as unset (`FOO= metaclear ...` clears a value instead of passing "").
  */
+import type { EventEmitter } from 'node:events';
 import { Command } from 'commander';
 import type { Environment } from './context.js';
 
@@ -30,8 +31,10 @@ export class EnvCommand extends Command {
       const source = this.getOptionValueSource(key);
       const overridable = source === undefined || source === 'default' || source === 'config' || source === 'env';
       if (this.getOptionValue(key) !== undefined && !overridable) continue;
-      if (option.required || option.optional) this.emit(`optionEnv:${option.name()}`, value);
-      else this.emit(`optionEnv:${option.name()}`);
+      // A Command is an EventEmitter (the typings do not say so); options listen for these events.
+      const events = this as unknown as EventEmitter;
+      if (option.required || option.optional) events.emit(`optionEnv:${option.name()}`, value);
+      else events.emit(`optionEnv:${option.name()}`);
     }
   }
 }

@@ -14,9 +14,14 @@ export const EXIT = {
   terminated: 143,
 } as const;
 
-export const EXIT_CODES_HELP = `Exit status:
-  0    success
-  1    the API refused or failed, a job failed, or (bulk) any file failed
-  2    bad flags or input; nothing was sent
-  124  --wait: the job had not finished within --timeout
-  130  interrupted (Ctrl-C); 143 terminated (SIGTERM)`;
+/** The exit statuses a command can end with, for its --help. */
+export function exitCodesHelp(options: { wait?: boolean; bulk?: boolean } = { wait: true, bulk: true }): string {
+  return [
+    'Exit status:',
+    '  0    success',
+    `  1    the API refused or failed${options.wait ? ', or the job failed' : ''}${options.bulk ? '; in bulk mode: any file failed' : ''}`,
+    '  2    bad flags or input; nothing was sent',
+    ...(options.wait ? ['  124  --wait: the job had not finished within --timeout'] : []),
+    '  130  interrupted (Ctrl-C); 143 terminated (SIGTERM)',
+  ].join('\n');
+}

@@ -44,7 +44,14 @@ export function metadataRule(op: MetadataRule['op']): (value: string) => Metadat
     const at = value.indexOf('=');
     const key = (at < 0 ? value : value.slice(0, at)).trim();
     if (key === '') throw new InvalidArgumentError('Expected key or key=value1,value2.');
-    const values = at < 0 ? [] : value.slice(at + 1).split(',').map((v) => v.trim()).filter((v) => v !== '');
+    const values =
+      at < 0
+        ? []
+        : value
+            .slice(at + 1)
+            .split(',')
+            .map((v) => v.trim())
+            .filter((v) => v !== '');
     return values.length > 0 ? { key, op, values } : { key, op };
   };
 }
@@ -61,4 +68,11 @@ export function parseSeconds(value: string): number {
   const seconds = parseNumber(value);
   if (!(seconds > 0)) throw new InvalidArgumentError('Expected a positive number of seconds.');
   return seconds;
+}
+
+/** A count: a non-negative integer. */
+export function parseCount(value: string): number {
+  if (!INTEGER.test(value.trim()) || Number(value) < 0)
+    throw new InvalidArgumentError('Expected a non-negative integer.');
+  return Number(value);
 }

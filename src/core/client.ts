@@ -37,8 +37,8 @@ export interface ClientCore<P extends {}> {
   raw: Client<P>;
   /** The client's credentials, to keep out of errors. */
   secrets: readonly string[];
-  /** The openapi-fetch options of one call: text parsing (see core/http.ts), signal, and its own transport if it overrides the policy. */
-  init(call: CallOptions): { parseAs: 'text'; signal?: AbortSignal; fetch?: (request: Request) => Promise<Response> };
+  /** The openapi-fetch options of one call: text parsing (see core/http.ts), and its own transport if it overrides the policy. */
+  init(call: CallOptions): { parseAs: 'text'; fetch?: (request: Request) => Promise<Response> };
 }
 
 function requirePolicy(
@@ -75,7 +75,6 @@ export function createClientCore<P extends {}>(
       const own = call.retry !== undefined || call.timeoutMs !== undefined;
       return {
         parseAs: 'text',
-        ...(call.signal ? { signal: call.signal } : {}),
         ...(own ? { fetch: createTransport(baseFetch, requirePolicy('', call, policy), options.onRetry) } : {}),
       };
     },

@@ -46,6 +46,28 @@ export interface SendOptions {
 }
 
 /**
+ * Runs `run` with a signal of its own that follows the caller's, unlinked when `run` ends.
+ * The fetch layer keeps a listener on the signal a request is made with until the request is
+ * garbage-collected; one long-lived signal shared by thousands of calls (a bulk run, an
+ * operator's Ctrl-C) would otherwise collect thousands of listeners.
+ */
+async function linked<T>(
+  signal: AbortSignal | undefined,
+  run: (signal: AbortSignal | undefined) => Promise<T>,
+): Promise<T> {
+  if (!signal) return run(undefined);
+  const own = new AbortController();
+  const follow = (): void => own.abort(signal.reason);
+  if (signal.aborted) follow();
+  else signal.addEventListener('abort', follow, { once: true });
+  try {
+    return await run(own.signal);
+  } finally {
+    signal.removeEventListener('abort', follow);
+  }
+}
+
+/**
  * Awaits a generated-client call made with `parseAs: 'text'`. A failure to get any answer
  * becomes NetworkError (the caller's own abort is passed through as its reason); a non-2xx
  * answer, or a 2xx answer that is not a JSON document, becomes ApiError. Errors never hold a
@@ -53,13 +75,13 @@ export interface SendOptions {
  */
 export async function send<T>(
   operationId: string,
-  call: () => Promise<FetchOutcome>,
+  call: (signal: AbortSignal | undefined) => Promise<FetchOutcome>,
   options: SendOptions = {},
 ): Promise<{ data: T; response: Response }> {
   const secrets = options.secrets ?? [];
   let outcome: FetchOutcome;
   try {
-    outcome = await call();
+    outcome = await linked(options.signal, call);
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
     const message = redact(error instanceof Error ? error.message : String(error), secrets);

@@ -51,12 +51,18 @@ export function createTransport(baseFetch: Fetch, policy: TransportPolicy, onRet
     let attempt = 0;
     for (;;) {
       attempt++;
-      const timeout = new AbortController();
+      // One controller per attempt, linked to the caller's signal by a listener that is removed
+      // when the attempt ends: a long-lived signal shared by thousands of calls (a bulk run)
+      // must not collect a listener per call.
+      const attemptController = new AbortController();
       const timer = setTimeout(
-        () => timeout.abort(new AttemptTimeoutError(policy.attemptTimeoutMs)),
+        () => attemptController.abort(new AttemptTimeoutError(policy.attemptTimeoutMs)),
         policy.attemptTimeoutMs,
       );
-      const signal = AbortSignal.any([callerSignal, timeout.signal]);
+      const onCallerAbort = (): void => attemptController.abort(callerSignal.reason);
+      if (callerSignal.aborted) onCallerAbort();
+      else callerSignal.addEventListener('abort', onCallerAbort, { once: true });
+      const signal = attemptController.signal;
       let outcome: { response: Response } | { error: Error };
       try {
         const response = await baseFetch(new Request(request.clone(), { signal }));
@@ -71,9 +77,10 @@ export function createTransport(baseFetch: Fetch, policy: TransportPolicy, onRet
         };
       } catch (error) {
         if (callerSignal.aborted) throw callerSignal.reason;
-        outcome = { error: timeout.signal.aborted ? (timeout.signal.reason as Error) : (error as Error) };
+        outcome = { error: signal.aborted ? (signal.reason as Error) : (error as Error) };
       } finally {
         clearTimeout(timer);
+        callerSignal.removeEventListener('abort', onCallerAbort);
       }
       const retriesLeft = attempt <= policy.retry.retries;
       if ('response' in outcome) {

@@ -88,7 +88,12 @@ export function createEdgeImpulseClient(options: EdgeImpulseClientOptions): Edge
     const call = init(input);
     const { data, response } = await send<JobAnswer>(
       'getJobStatus',
-      () => raw.GET('/api/{projectId}/jobs/{jobId}/status', { params: { path: { projectId, jobId } }, ...call }),
+      (signal) =>
+        raw.GET('/api/{projectId}/jobs/{jobId}/status', {
+          params: { path: { projectId, jobId } },
+          ...call,
+          ...(signal ? { signal } : {}),
+        }),
       { signal: input.signal, secrets },
     );
     requireSuccess('getJobStatus', data, response, secrets);
@@ -108,11 +113,12 @@ export function createEdgeImpulseClient(options: EdgeImpulseClientOptions): Edge
       const call = init(input);
       const { data, response } = await send<ClearAnswer>(
         'batchClearMetadataByKey',
-        () =>
+        (signal) =>
           raw.POST('/api/{projectId}/raw-data/batch/clear-metadata-by-key', {
             params: { path: { projectId }, query: { category, ...filter } },
             body: { metadataKey },
             ...call,
+            ...(signal ? { signal } : {}),
           }),
         { signal: input.signal, secrets },
       );

@@ -132,11 +132,12 @@ export function createOracleDocumentsClient(options: OracleDocumentsClientOption
     const secrets = appLink.accessToken ? [...clientSecrets, appLink.accessToken] : clientSecrets;
     const { data, response } = await send<FileCollectionResponse>(
       OPERATION,
-      () =>
+      (signal) =>
         raw.DELETE('/files/{fileId}/metadata', {
           params: { path: { fileId }, header: appLink },
           body: { collection, fields },
           ...call,
+          ...(signal ? { signal } : {}),
         }),
       { signal: input.signal, secrets },
     );

@@ -21,6 +21,8 @@ export interface ManyOptions {
   /** Stops the run: calls in flight are aborted, the items not yet run are reported as cancelled. */
   signal?: AbortSignal;
   onProgress?: (progress: ManyProgress) => void;
+  /** Called with each item's result as soon as it is known (in completion order), with its input index. */
+  onResult?: (result: ManyResult<unknown>, index: number) => void;
 }
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -72,6 +74,7 @@ export async function runMany<T, R>(
 
   const record = (index: number, result: ManyResult<R>): void => {
     results[index] = result;
+    options.onResult?.(result, index);
     progress.done++;
     if (result.ok) progress.succeeded++;
     else progress.failed++;

@@ -76,6 +76,8 @@ function parsedBack(query: Record<string, string>): Record<string, unknown> {
 /** The filter as the user meant it, in the same normal form. */
 function expected(f: SampleFilter): Record<string, unknown> {
   const out: Record<string, unknown> = { ...f };
+  // A number travels as its decimal string, which has no negative zero.
+  if (Object.is(f.maxFrequency, -0)) out.maxFrequency = 0;
   if (f.minDate !== undefined) out.minDate = new Date(f.minDate).toISOString();
   if (f.maxDate !== undefined) out.maxDate = new Date(f.maxDate).toISOString();
   if (f.metadata) {

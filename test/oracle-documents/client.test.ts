@@ -1,4 +1,5 @@
 /** createOracleDocumentsClient end to end, over real HTTP, against the spec-driven sandbox. */
+import { getEventListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiError, CancelledError, createOracleDocumentsClient, type DeleteManyItem } from '../../src/index.js';
@@ -214,6 +215,18 @@ describe('deleteFileMetadataValuesMany', () => {
     expect(results.every((r, i) => r.ok && r.fileId === `F${i}`)).toBe(true);
     expect(maxInFlight).toBe(5);
     expect(maxAhead).toBeLessThanOrEqual(5);
+  });
+
+  it('a signal shared by many calls keeps no listener from a finished call', async () => {
+    sandbox.oracle.addFile({ id: 'F', owner: 'operator', collections: { C: { A: '1' } } });
+    const { signal } = new AbortController();
+    const oc = client();
+    for (let i = 0; i < 300; i++)
+      await oc.deleteFileMetadataValues({ fileId: 'F', collection: 'C', fields: ['A'], signal });
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+    const results = await oc.deleteFileMetadataValuesMany(items(Array.from({ length: 300 }, () => 'F')), { signal });
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
   });
 
   it('takes an async iterable', async () => {

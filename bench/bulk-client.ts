@@ -1,0 +1,223 @@
+/**
+ * Child process of the bulk benchmark: the client side of one run, alone in its process so that
+ * its memory figures hold nothing but the client (the sandbox runs in the parent, bench/bulk.ts).
+ * Deletes the values of A1 and A2 of CollectionA on `--warmup` files (not measured: JIT, and the
+ * connection pool), then on `--files` files, `--concurrency` at a time, either through the facade
+ * (`deleteFileMetadataValuesMany`) or through a plain `fetch` loop doing the same DELETE requests,
+ * and prints one JSON `BulkRun` on stdout.
+ *
+ * usage: node --import tsx bench/bulk-client.ts --client facade|fetch --base-url <oracle base URL>
+ *          --files <n> --warmup <n> --concurrency <n>
+ */
+
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { getHeapStatistics } from 'node:v8';
+import { createOracleDocumentsClient } from '../src/index.js';
+
+export const BULK_CLIENTS = ['facade', 'fetch'] as const;
+export type BulkClient = (typeof BULK_CLIENTS)[number];
+
+/** The seeded files: their IDs, their owner and the collection whose fields are reset. */
+export const BULK_OWNER = 'operator';
+export const BULK_PASSWORD = 'pw';
+export const BULK_COLLECTION = 'CollectionA';
+export const BULK_FIELDS = ['A1', 'A2'];
+export const fileIdOf = (kind: 'warmup' | 'measured', i: number): string =>
+  `${kind === 'warmup' ? 'WARM' : 'FILE'}-${String(i).padStart(6, '0')}`;
+
+export interface BulkRun {
+  /** Wall clock of the measured files, from the first request to the last result. */
+  ms: number;
+  succeeded: number;
+  failed: number;
+  /** The first failure's message, if any. */
+  firstError?: string;
+  /** Per-request latency (fetch called → response headers), ms: the same wrapper for both clients. */
+  p50: number;
+  p99: number;
+  /** Highest RSS seen during the measured files (sampled every 10 ms, and at the end), MB. */
+  peakRssMB: number;
+  /** Highest V8 used heap seen during the measured files (same sampling), MB. */
+  peakHeapMB: number;
+  /** CPU time (user + system) of the client process during the measured files, ms: all its threads. */
+  cpuMs: number;
+  /** MaxListenersExceededWarning lines the client process wrote to stderr (counted by the parent). */
+  listenerWarnings?: number;
+  /** RSS and used heap just before the measured files, MB. */
+  startRssMB: number;
+  startHeapMB: number;
+}
+
+const MB = 2 ** 20;
+
+/** Latencies recorded by the fetch wrapper, in a preallocated array so that recording allocates nothing. */
+class Latencies {
+  readonly #values: Float64Array;
+  #count = 0;
+  constructor(capacity: number) {
+    this.#values = new Float64Array(capacity);
+  }
+  add(ms: number): void {
+    if (this.#count < this.#values.length) this.#values[this.#count++] = ms;
+  }
+  reset(): void {
+    this.#count = 0;
+  }
+  percentile(p: number): number {
+    const sorted = this.#values.slice(0, this.#count).sort();
+    if (sorted.length === 0) return Number.NaN;
+    const rank = (p / 100) * (sorted.length - 1);
+    const low = sorted[Math.floor(rank)] as number;
+    const high = sorted[Math.ceil(rank)] as number;
+    return low + (high - low) * (rank - Math.floor(rank));
+  }
+}
+
+/** Samples RSS and used heap every 10 ms until stopped; the highest values seen. */
+function watchMemory(): { stop: () => { rss: number; heap: number } } {
+  let rss = process.memoryUsage.rss();
+  let heap = getHeapStatistics().used_heap_size;
+  const sample = (): void => {
+    rss = Math.max(rss, process.memoryUsage.rss());
+    heap = Math.max(heap, getHeapStatistics().used_heap_size);
+  };
+  const timer = setInterval(sample, 10);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      sample();
+      return { rss, heap };
+    },
+  };
+}
+
+interface Tally {
+  succeeded: number;
+  failed: number;
+  firstError?: string;
+}
+
+type Runner = (ids: readonly string[], concurrency: number) => Promise<Tally>;
+
+function facadeRunner(baseUrl: string, timedFetch: typeof fetch): Runner {
+  const client = createOracleDocumentsClient({
+    baseUrl,
+    auth: { username: BULK_OWNER, password: BULK_PASSWORD },
+    fetch: timedFetch,
+  });
+  return async (ids, concurrency) => {
+    const items = ids.map((fileId) => ({ fileId, collection: BULK_COLLECTION, fields: BULK_FIELDS }));
+    const results = await client.deleteFileMetadataValuesMany(items, { concurrency });
+    const tally: Tally = { succeeded: 0, failed: 0 };
+    for (const result of results) {
+      if (result.ok) tally.succeeded++;
+      else {
+        tally.failed++;
+        tally.firstError ??= `${result.fileId}: ${result.error.message}`;
+      }
+    }
+    return tally;
+  };
+}
+
+/** The baseline: `concurrency` async loops taking the next file from a shared index. */
+function fetchRunner(baseUrl: string, timedFetch: typeof fetch): Runner {
+  const authorization = `Basic ${Buffer.from(`${BULK_OWNER}:${BULK_PASSWORD}`, 'utf8').toString('base64')}`;
+  return async (ids, concurrency) => {
+    const tally: Tally = { succeeded: 0, failed: 0 };
+    let next = 0;
+    const loop = async (): Promise<void> => {
+      while (next < ids.length) {
+        const fileId = ids[next++] as string;
+        try {
+          const response = await timedFetch(`${baseUrl}/files/${encodeURIComponent(fileId)}/metadata`, {
+            method: 'DELETE',
+            headers: { authorization, 'content-type': 'application/json' },
+            body: JSON.stringify({ collection: BULK_COLLECTION, fields: BULK_FIELDS.join(',') }),
+          });
+          const body = (await response.json()) as { errorCode?: unknown };
+          if (response.ok && body.errorCode === '0') tally.succeeded++;
+          else throw new Error(`HTTP ${response.status}, errorCode ${String(body.errorCode)}`);
+        } catch (error) {
+          tally.failed++;
+          tally.firstError ??= `${fileId}: ${(error as Error).message}`;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, loop));
+    return tally;
+  };
+}
+
+async function main(): Promise<BulkRun> {
+  const { values } = parseArgs({
+    options: {
+      client: { type: 'string' },
+      'base-url': { type: 'string' },
+      files: { type: 'string' },
+      warmup: { type: 'string', default: '0' },
+      concurrency: { type: 'string' },
+    },
+  });
+  const client = values.client as BulkClient;
+  const baseUrl = values['base-url'];
+  const files = Number(values.files);
+  const warmup = Number(values.warmup);
+  const concurrency = Number(values.concurrency);
+  if (!BULK_CLIENTS.includes(client) || !baseUrl || !(files > 0) || !(warmup >= 0) || !(concurrency > 0)) {
+    throw new Error(
+      'usage: bulk-client.ts --client facade|fetch --base-url <url> --files <n> --warmup <n> --concurrency <n>',
+    );
+  }
+
+  const latencies = new Latencies(files + warmup);
+  const timedFetch = (async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const started = performance.now();
+    const response = await fetch(input, init);
+    latencies.add(performance.now() - started);
+    return response;
+  }) as typeof fetch;
+  const run = client === 'facade' ? facadeRunner(baseUrl, timedFetch) : fetchRunner(baseUrl, timedFetch);
+
+  if (warmup > 0) {
+    await run(
+      Array.from({ length: warmup }, (_, i) => fileIdOf('warmup', i)),
+      concurrency,
+    );
+  }
+  const ids = Array.from({ length: files }, (_, i) => fileIdOf('measured', i));
+  latencies.reset();
+  const startRss = process.memoryUsage.rss();
+  const startHeap = getHeapStatistics().used_heap_size;
+  const memory = watchMemory();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const tally = await run(ids, concurrency);
+  const ms = performance.now() - started;
+  const cpuUsed = process.cpuUsage(cpu);
+  const peak = memory.stop();
+  return {
+    ms,
+    cpuMs: (cpuUsed.user + cpuUsed.system) / 1000,
+    succeeded: tally.succeeded,
+    failed: tally.failed,
+    ...(tally.firstError === undefined ? {} : { firstError: tally.firstError }),
+    p50: latencies.percentile(50),
+    p99: latencies.percentile(99),
+    peakRssMB: peak.rss / MB,
+    peakHeapMB: peak.heap / MB,
+    startRssMB: startRss / MB,
+    startHeapMB: startHeap / MB,
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().then(
+    (run) => process.stdout.write(`${JSON.stringify(run)}\n`),
+    (error: unknown) => {
+      process.stderr.write(`bulk-client: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,253 @@
+/**
+ * The bulk benchmark (`npm run bench`, section "bulk"): `deleteFileMetadataValuesMany` over
+ * 10,000 files against the sandbox on loopback, at concurrency 1, 8 and 32, against a plain
+ * `fetch` loop at the same concurrency (N async loops sharing one index) doing the same DELETE
+ * requests. Per concurrency: files per second, p50 and p99 per-request latency, peak RSS and
+ * peak used heap of the client.
+ *
+ * The sandbox (with its validation worker) runs in this process; every run's client runs in a
+ * child of its own (bench/bulk-client.ts), so that its memory is the client's alone and no run
+ * inherits the garbage of another. Before every run the sandbox is reset and re-seeded, so every
+ * run resets values that are there; after it, the sandbox's state and request log are checked
+ * (every file cleared, one 200 per file, no retries). The two clients alternate which goes first.
+ *
+ * Sizes: BENCH_BULK_FILES (default 10000), BENCH_BULK_CONCURRENCY (default 1,8,32) and
+ * BENCH_BULK_RUNS (default: --runs, at most 3, to keep a full `npm run bench` near 8 minutes).
+ */
+import { join } from 'node:path';
+import { type Sandbox, startSandbox } from '../src/sandbox/index.js';
+import {
+  BULK_CLIENTS,
+  BULK_COLLECTION,
+  BULK_FIELDS,
+  BULK_OWNER,
+  type BulkClient,
+  type BulkRun,
+  fileIdOf,
+} from './bulk-client.js';
+import { REPO } from './fixtures.js';
+import { type BenchOptions, factor, formatSummary, type Row, type Section } from './report.js';
+import { type Summary, summarize } from './stats.js';
+import { timeCommand } from './subprocess.js';
+
+const CHILD = join(import.meta.dirname, 'bulk-client.ts');
+const DEFAULT_FILES = 10_000;
+const DEFAULT_CONCURRENCY = [1, 8, 32];
+/** Default repetitions: fewer than the other sections' 5, since one run of all concurrencies takes ~1 min. */
+const DEFAULT_MAX_RUNS = 3;
+const GOAL = 0.9;
+
+function positiveIntegers(name: string, text: string): number[] {
+  const numbers = text.split(',').map((s) => Number(s.trim()));
+  if (numbers.length === 0 || numbers.some((n) => !Number.isInteger(n) || n < 1)) {
+    throw new Error(`${name}=${text}: expected positive integers separated by commas`);
+  }
+  return numbers;
+}
+
+function one(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (!text) return fallback;
+  const [n, ...rest] = positiveIntegers(name, text);
+  if (n === undefined || rest.length > 0) throw new Error(`${name}=${text}: expected one positive integer`);
+  return n;
+}
+
+interface BulkConfig {
+  files: number;
+  /** Files each child runs first, unmeasured: JIT warm-up and the connection pool. */
+  warmup: number;
+  concurrencies: number[];
+  runs: number;
+}
+
+function config(options: BenchOptions): BulkConfig {
+  const files = one('BENCH_BULK_FILES', DEFAULT_FILES);
+  const text = process.env.BENCH_BULK_CONCURRENCY;
+  const concurrencies = text
+    ? [...new Set(positiveIntegers('BENCH_BULK_CONCURRENCY', text))].sort((a, b) => a - b)
+    : DEFAULT_CONCURRENCY;
+  return {
+    files,
+    warmup: Math.min(500, Math.max(50, Math.round(files / 20))),
+    concurrencies,
+    runs: one('BENCH_BULK_RUNS', Math.min(options.runs, DEFAULT_MAX_RUNS)),
+  };
+}
+
+/** Empties the sandbox and seeds the warm-up and measured files, each with values to reset. */
+function seed(sandbox: Sandbox, { files, warmup }: BulkConfig): void {
+  sandbox.reset();
+  const add = (id: string): void => {
+    sandbox.oracle.addFile({
+      id,
+      owner: BULK_OWNER,
+      collections: { [BULK_COLLECTION]: { A1: 'one', A2: 'two', Kept: 'three' } },
+    });
+  };
+  for (let i = 0; i < warmup; i++) add(fileIdOf('warmup', i));
+  for (let i = 0; i < files; i++) add(fileIdOf('measured', i));
+}
+
+/** What is wrong with a run, judged by the client's tally and by the sandbox; undefined if nothing. */
+function check(sandbox: Sandbox, run: BulkRun, { files, warmup }: BulkConfig): string | undefined {
+  if (run.failed > 0 || run.succeeded !== files) {
+    return `${run.succeeded} of ${files} succeeded${run.firstError ? ` (first failure: ${run.firstError})` : ''}`;
+  }
+  let left = 0;
+  for (let i = 0; i < files; i++) {
+    const values = sandbox.oracle.liveFile(fileIdOf('measured', i))?.collections[BULK_COLLECTION] ?? {};
+    if (BULK_FIELDS.some((field) => field in values) || !('Kept' in values)) left++;
+  }
+  if (left > 0) return `${left} files not cleared as asked`;
+  const answered = sandbox.requests.filter((r) => r.status === 200).length;
+  if (answered !== files + warmup || sandbox.requests.length !== files + warmup) {
+    return `the sandbox saw ${sandbox.requests.length} requests (${answered} answered 200), expected ${files + warmup}`;
+  }
+  return undefined;
+}
+
+async function runChild(client: BulkClient, concurrency: number, baseUrl: string, cfg: BulkConfig): Promise<BulkRun> {
+  const args = [
+    '--import',
+    'tsx',
+    CHILD,
+    '--client',
+    client,
+    '--base-url',
+    baseUrl,
+    '--files',
+    String(cfg.files),
+    '--warmup',
+    String(cfg.warmup),
+    '--concurrency',
+    String(concurrency),
+  ];
+  const { stdout, stderr } = await timeCommand(process.execPath, args, { cwd: REPO });
+  const run = JSON.parse(stdout) as BulkRun;
+  run.listenerWarnings = stderr.split('MaxListenersExceededWarning').length - 1;
+  return run;
+}
+
+function thousands(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+function rate(s: Summary): string {
+  return s.n === 1
+    ? `${thousands(s.median)} files/s`
+    : `${thousands(s.median)} files/s (${thousands(s.min)}–${thousands(s.max)})`;
+}
+
+function megabytes(s: Summary): string {
+  return formatSummary(s, 'MB');
+}
+
+function ms(s: Summary): string {
+  return formatSummary(s, 'ms');
+}
+
+/** The median of per-run ratios (each run's facade against the plain loop measured beside it), with its spread. */
+function pairedRatio(facade: readonly number[], plain: readonly number[]): Summary {
+  return summarize(facade.map((f, i) => f / (plain[i] as number)));
+}
+
+function rowsFor(concurrency: number, runs: Record<BulkClient, BulkRun[]>, cfg: BulkConfig): Row[] {
+  const section = `bulk: concurrency ${concurrency}`;
+  const facade = runs.facade;
+  const plain = runs.fetch;
+  const perSecond = (r: BulkRun): number => (cfg.files * 1000) / r.ms;
+  const throughput = pairedRatio(facade.map(perSecond), plain.map(perSecond));
+  const met = throughput.median >= GOAL;
+  const pick = (list: BulkRun[], f: (r: BulkRun) => number): Summary => summarize(list.map(f));
+  const compare = (label: string, f: (r: BulkRun) => number, format: (s: Summary) => string, note: string): Row => ({
+    section,
+    case: label,
+    value: format(pick(facade, f)),
+    baseline: format(pick(plain, f)),
+    ratio: factor(pick(facade, f).median, pick(plain, f).median),
+    note,
+  });
+  return [
+    {
+      section,
+      case: `deleteFileMetadataValuesMany, ${thousands(cfg.files)} files`,
+      value: rate(pick(facade, perSecond)),
+      baseline: rate(pick(plain, perSecond)),
+      ratio: `${throughput.median.toFixed(2)}× the plain loop`,
+      note: `goal ≥ ${GOAL}×: ${met ? 'met' : 'MISSED'}; per-run ratios ${throughput.min.toFixed(2)}–${throughput.max.toFixed(2)}; every file cleared and answered 200 once (checked)`,
+    },
+    {
+      section,
+      case: `plain fetch loop, ${thousands(cfg.files)} files`,
+      value: rate(pick(plain, perSecond)),
+      baseline: '—',
+      ratio: 'baseline',
+      note: `${concurrency} async loops sharing one index: fetch(DELETE), response.json(), errorCode check`,
+    },
+    compare(
+      '  client CPU per file',
+      (r) => r.cpuMs / cfg.files,
+      ms,
+      `user + system time of the client process / files (not wall clock: what the client itself burns); MaxListenersExceededWarning on stderr: facade ${pick(facade, (r) => r.listenerWarnings ?? 0).max}, plain ${pick(plain, (r) => r.listenerWarnings ?? 0).max} (most in one run)`,
+    ),
+    compare(
+      '  latency p50',
+      (r) => r.p50,
+      ms,
+      'per request: fetch called → response headers (one fetch wrapper for both clients)',
+    ),
+    compare('  latency p99', (r) => r.p99, ms, 'same wrapper; includes queueing behind the other requests in flight'),
+    compare(
+      '  peak RSS',
+      (r) => r.peakRssMB,
+      megabytes,
+      'client process only (sandbox in the parent); sampled every 10 ms during the measured files',
+    ),
+    compare(
+      '  peak used heap',
+      (r) => r.peakHeapMB,
+      megabytes,
+      `V8 used heap, same sampling; before the run: ${pick(facade, (r) => r.startHeapMB).median.toFixed(0)} MB vs ${pick(plain, (r) => r.startHeapMB).median.toFixed(0)} MB`,
+    ),
+  ];
+}
+
+async function runBulkBench(options: BenchOptions): Promise<Row[]> {
+  const cfg = config(options);
+  options.log(
+    `bulk: ${thousands(cfg.files)} files (+${cfg.warmup} warm-up) at concurrency ${cfg.concurrencies.join(', ')}, ${cfg.runs} runs each`,
+  );
+  const sandbox = await startSandbox();
+  const rows: Row[] = [];
+  try {
+    for (const concurrency of cfg.concurrencies) {
+      const runs: Record<BulkClient, BulkRun[]> = { facade: [], fetch: [] };
+      for (let i = 0; i < cfg.runs; i++) {
+        const order = i % 2 === 0 ? BULK_CLIENTS : [...BULK_CLIENTS].reverse();
+        for (const client of order) {
+          seed(sandbox, cfg);
+          const run = await runChild(client, concurrency, sandbox.oracleBaseUrl, cfg);
+          const problem = check(sandbox, run, cfg);
+          if (problem) throw new Error(`bulk: ${client} at concurrency ${concurrency}: ${problem}`);
+          runs[client].push(run);
+        }
+        const last = (client: BulkClient): string => {
+          const run = runs[client].at(-1) as BulkRun;
+          return `${client} ${thousands((cfg.files * 1000) / run.ms)}/s, p99 ${run.p99.toFixed(1)} ms, RSS ${run.peakRssMB.toFixed(0)} MB`;
+        };
+        options.log(`bulk: c=${concurrency} run ${i + 1}/${cfg.runs}: ${last('facade')}; ${last('fetch')}`);
+      }
+      rows.push(...rowsFor(concurrency, runs, cfg));
+    }
+  } finally {
+    sandbox.reset();
+    await sandbox.close();
+  }
+  return rows;
+}
+
+export const bulkSection: Section = {
+  name: 'bulk',
+  run: runBulkBench,
+};

@@ -1,0 +1,21 @@
+/**
+ * Runs a command's action: its result, or its error reported on stderr, becomes the exit status
+ * (commander's own usage errors are handled where the program is parsed).
+ */
+import type { Command } from 'commander';
+import type { CliContext } from './context.js';
+import { type FieldFlags, reportError } from './errors.js';
+
+export function action<O>(
+  ctx: CliContext,
+  flags: FieldFlags,
+  run: (options: O, command: Command) => Promise<number>,
+): (options: O, command: Command) => Promise<void> {
+  return async (options, command) => {
+    try {
+      ctx.exitCode = await run(options, command);
+    } catch (error) {
+      ctx.exitCode = reportError(error, ctx.err, flags);
+    }
+  };
+}

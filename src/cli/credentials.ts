@@ -1,0 +1,171 @@
+/**
+ * Credentials: flags and environment variables for each API, turned into the facade's `auth`.
+ * Values are never written anywhere: no defaults are shown in help, no parser echoes them, and
+ * every value is handed to the redactor as soon as it is known.
+ */
+import { type Command, Option } from 'commander';
+import { type AppLink, EDGE_IMPULSE_BASE_URL, type EdgeImpulseAuth, type OracleDocumentsAuth } from '../index.js';
+import type { Environment } from './context.js';
+import { UsageError } from './errors.js';
+import type { Redactor } from './redactor.js';
+
+export const EDGE_IMPULSE_ENV = {
+  apiKey: 'EDGE_IMPULSE_API_KEY',
+  jwtToken: 'EDGE_IMPULSE_JWT_TOKEN',
+  bearerToken: 'EDGE_IMPULSE_BEARER_TOKEN',
+  baseUrl: 'EDGE_IMPULSE_BASE_URL',
+} as const;
+
+export const ORACLE_ENV = {
+  baseUrl: 'OCM_BASE_URL',
+  username: 'OCM_USERNAME',
+  password: 'OCM_PASSWORD',
+  bearerToken: 'OCM_BEARER_TOKEN',
+  appLinkId: 'OCM_APPLINK_ID',
+  appLinkToken: 'OCM_APPLINK_TOKEN',
+} as const;
+
+/** Flags whose value is a secret, and the variables that hold one. */
+const SECRET_FLAGS = ['--api-key', '--jwt-token', '--bearer-token', '--password', '--applink-token'];
+const SECRET_ENV = [
+  EDGE_IMPULSE_ENV.apiKey,
+  EDGE_IMPULSE_ENV.jwtToken,
+  EDGE_IMPULSE_ENV.bearerToken,
+  ORACLE_ENV.password,
+  ORACLE_ENV.bearerToken,
+  ORACLE_ENV.appLinkToken,
+];
+
+/**
+ * Tells the redactor every credential visible before parsing: in the environment, and after a
+ * secret flag (`--api-key X`, `--api-key=X`), so that even commander's own messages cannot leak one.
+ */
+export function registerVisibleSecrets(argv: readonly string[], env: Environment, redactor: Redactor): void {
+  for (const name of SECRET_ENV) redactor.add(env[name]);
+  redactor.addBasic(env[ORACLE_ENV.username], env[ORACLE_ENV.password]);
+  argv.forEach((arg, i) => {
+    for (const flag of SECRET_FLAGS) {
+      if (arg === flag) redactor.add(argv[i + 1]);
+      else if (arg.startsWith(`${flag}=`)) redactor.add(arg.slice(flag.length + 1));
+    }
+  });
+}
+
+const GROUP = 'Credentials and endpoint (prefer the environment variables; values are never printed):';
+
+export interface EdgeImpulseCredentialOptions {
+  apiKey?: string;
+  jwtToken?: string;
+  bearerToken?: string;
+  baseUrl: string;
+}
+
+export function addEdgeImpulseCredentialOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--api-key <key>', 'API key (sent as x-api-key)')
+        .env(EDGE_IMPULSE_ENV.apiKey)
+        .conflicts(['jwtToken', 'bearerToken'])
+        .helpGroup(GROUP),
+    )
+    .addOption(
+      new Option('--jwt-token <token>', 'JWT (sent as x-jwt-token)')
+        .env(EDGE_IMPULSE_ENV.jwtToken)
+        .conflicts(['bearerToken'])
+        .helpGroup(GROUP),
+    )
+    .addOption(
+      new Option('--bearer-token <token>', 'OAuth2 bearer token').env(EDGE_IMPULSE_ENV.bearerToken).helpGroup(GROUP),
+    )
+    .addOption(
+      new Option('--base-url <url>', 'API root')
+        .env(EDGE_IMPULSE_ENV.baseUrl)
+        .default(EDGE_IMPULSE_BASE_URL)
+        .helpGroup(GROUP),
+    );
+}
+
+export function edgeImpulseAuth(options: EdgeImpulseCredentialOptions, redactor: Redactor): EdgeImpulseAuth {
+  redactor.add(options.apiKey, options.jwtToken, options.bearerToken);
+  if (options.apiKey !== undefined) return { apiKey: options.apiKey };
+  if (options.jwtToken !== undefined) return { jwtToken: options.jwtToken };
+  if (options.bearerToken !== undefined) return { bearerToken: options.bearerToken };
+  throw new UsageError(
+    `no Edge Impulse credential: set ${EDGE_IMPULSE_ENV.apiKey}, ${EDGE_IMPULSE_ENV.jwtToken} or ${EDGE_IMPULSE_ENV.bearerToken} (or pass --api-key, --jwt-token or --bearer-token)`,
+  );
+}
+
+export interface OracleCredentialOptions {
+  baseUrl: string;
+  username?: string;
+  password?: string;
+  bearerToken?: string;
+  applinkId?: string;
+  applinkToken?: string;
+}
+
+export function addOracleCredentialOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--base-url <url>', 'API root, e.g. https://tenant.example.com/documents/api/1.1')
+        .env(ORACLE_ENV.baseUrl)
+        .makeOptionMandatory()
+        .helpGroup(GROUP),
+    )
+    .addOption(
+      new Option('--username <name>', 'HTTP Basic user name (with --password)')
+        .env(ORACLE_ENV.username)
+        .conflicts('bearerToken')
+        .helpGroup(GROUP),
+    )
+    .addOption(
+      new Option('--password <password>', 'HTTP Basic password (with --username)')
+        .env(ORACLE_ENV.password)
+        .conflicts('bearerToken')
+        .helpGroup(GROUP),
+    )
+    .addOption(new Option('--bearer-token <token>', 'OAuth bearer token').env(ORACLE_ENV.bearerToken).helpGroup(GROUP))
+    .addOption(
+      new Option('--applink-id <id>', 'applink ID, for a file under a folder that is not yours (with --applink-token)')
+        .env(ORACLE_ENV.appLinkId)
+        .helpGroup(GROUP),
+    )
+    .addOption(
+      new Option('--applink-token <token>', "the applink's access token (with --applink-id)")
+        .env(ORACLE_ENV.appLinkToken)
+        .helpGroup(GROUP),
+    );
+}
+
+export interface OracleCredentials {
+  auth: OracleDocumentsAuth | undefined;
+  appLink: AppLink | undefined;
+}
+
+export function oracleCredentials(options: OracleCredentialOptions, redactor: Redactor): OracleCredentials {
+  redactor.add(options.password, options.bearerToken, options.applinkToken);
+  redactor.addBasic(options.username, options.password);
+  let auth: OracleDocumentsAuth | undefined;
+  if (options.bearerToken !== undefined) auth = { bearerToken: options.bearerToken };
+  else if (options.username !== undefined && options.password !== undefined) {
+    auth = { username: options.username, password: options.password };
+  } else if (options.username !== undefined || options.password !== undefined) {
+    throw new UsageError(
+      `HTTP Basic needs both a user name and a password: set ${ORACLE_ENV.username} and ${ORACLE_ENV.password} (or pass --username and --password)`,
+    );
+  }
+  let appLink: AppLink | undefined;
+  if (options.applinkId !== undefined && options.applinkToken !== undefined) {
+    appLink = { id: options.applinkId, accessToken: options.applinkToken };
+  } else if (options.applinkId !== undefined || options.applinkToken !== undefined) {
+    throw new UsageError(
+      `an applink needs both its ID and its access token: --applink-id (${ORACLE_ENV.appLinkId}) and --applink-token (${ORACLE_ENV.appLinkToken})`,
+    );
+  }
+  if (auth === undefined && appLink === undefined) {
+    throw new UsageError(
+      `no Oracle credential: set ${ORACLE_ENV.username} and ${ORACLE_ENV.password}, or ${ORACLE_ENV.bearerToken}, or use an applink (--applink-id with ${ORACLE_ENV.appLinkToken})`,
+    );
+  }
+  return { auth, appLink };
+}

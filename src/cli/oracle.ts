@@ -1,0 +1,145 @@
+/** `metaclear oracle delete-metadata`: one file (--file) or many (--files-from). */
+import { type Command, Option } from 'commander';
+import type { OracleDocumentsClient } from '../index.js';
+import { action } from './action.js';
+import type { CliContext } from './context.js';
+import { addOracleCredentialOptions, ORACLE_ENV } from './credentials.js';
+import { type FieldFlags, UsageError } from './errors.js';
+import { EXIT, exitCodesHelp } from './exit-codes.js';
+import { watchInterrupts } from './interrupt.js';
+import { deleteMany } from './oracle-bulk.js';
+import { connect, type DeleteFlags } from './oracle-session.js';
+import { addOutputOptions } from './output.js';
+import { collect, parseInteger, text } from './parsers.js';
+
+const ENVIRONMENT_HELP = `Environment:
+  ${ORACLE_ENV.baseUrl}   the API root, e.g. https://tenant.example.com/documents/api/1.1 (required)
+  ${ORACLE_ENV.username} + ${ORACLE_ENV.password} | ${ORACLE_ENV.bearerToken}   the credential
+  ${ORACLE_ENV.appLinkId}, ${ORACLE_ENV.appLinkToken}   an applink (for a file under a folder that is not yours)`;
+
+export const ORACLE_FIELD_FLAGS: FieldFlags = {
+  fileId: '--file',
+  collection: '--collection',
+  fields: '--field',
+  appLink: '--applink-id/--applink-token',
+  'appLink.id': `--applink-id (${ORACLE_ENV.appLinkId})`,
+  'appLink.accessToken': `--applink-token (${ORACLE_ENV.appLinkToken})`,
+  'options.baseUrl': `--base-url (${ORACLE_ENV.baseUrl})`,
+  'options.auth': 'the credential',
+  'options.auth.username': `--username (${ORACLE_ENV.username})`,
+  'options.auth.password': `--password (${ORACLE_ENV.password})`,
+  'options.auth.bearerToken': `--bearer-token (${ORACLE_ENV.bearerToken})`,
+  'options.concurrency': '--concurrency',
+};
+
+async function deleteOne(ctx: CliContext, flags: DeleteFlags, fileId: string): Promise<number> {
+  const session = connect(ctx, flags);
+  const interruption = watchInterrupts(ctx, () => undefined);
+  let response: Awaited<ReturnType<OracleDocumentsClient['deleteFileMetadataValues']>>;
+  try {
+    response = await session.client.deleteFileMetadataValues({
+      fileId,
+      collection: flags.collection,
+      fields: flags.field,
+      signal: interruption.signal,
+      ...(session.credentials.appLink !== undefined ? { appLink: session.credentials.appLink } : {}),
+    });
+  } finally {
+    interruption.dispose();
+  }
+  if (session.dryRun) session.dryRun.notice();
+  else if (flags.json) ctx.out.json({ fileId, ok: true, response });
+  else {
+    ctx.out.line(
+      `Deleted the values of ${flags.field.join(', ')} in collection ${JSON.stringify(flags.collection)} on file ${fileId}.`,
+    );
+  }
+  return EXIT.ok;
+}
+
+async function deleteMetadata(ctx: CliContext, flags: DeleteFlags, command: Command): Promise<number> {
+  if (flags.file === undefined && flags.filesFrom === undefined) {
+    throw new UsageError('say which file(s): --file <id>, or --files-from <path> (- for stdin)');
+  }
+  if (flags.file !== undefined) {
+    for (const bulkOnly of ['concurrency', 'failedOut'] as const) {
+      if (flags[bulkOnly] !== undefined) {
+        throw new UsageError(`--${bulkOnly === 'failedOut' ? 'failed-out' : bulkOnly} applies to --files-from`);
+      }
+    }
+    return deleteOne(ctx, flags, flags.file);
+  }
+  return deleteMany(ctx, flags, flags.filesFrom as string, command);
+}
+
+export function registerOracle(program: Command, ctx: CliContext): void {
+  const group = program
+    .command('oracle')
+    .summary('delete values of metadata fields on Oracle Content Management files')
+    .description('Oracle Content Management (REST API for Documents 1.1): delete values of metadata fields on files')
+    .addHelpText('after', `\n${ENVIRONMENT_HELP}`);
+
+  const remove = group
+    .command('delete-metadata')
+    .summary('delete field values of a metadata collection on one file or many')
+    .description(
+      'Delete the values of fields of a metadata collection on a file, or on many\n' +
+        '(DELETE /documents/api/1.1/files/{fileId}/metadata, one request per file).',
+    )
+    .addOption(new Option('--file <id>', 'the file ID (GUID)').conflicts('filesFrom'))
+    .addOption(
+      new Option(
+        '--collection <name>',
+        'the collection, e.g. CollectionA or Personal.CollectionA',
+      ).makeOptionMandatory(),
+    )
+    .addOption(
+      new Option('--field <name>', 'a field whose value is deleted (repeatable)')
+        .argParser(collect(text))
+        .makeOptionMandatory(),
+    )
+    .addOption(
+      new Option(
+        '--files-from <path>',
+        'bulk: file IDs, one per line (blank lines and # comments skipped); - reads stdin',
+      ).helpGroup('Bulk mode:'),
+    )
+    .addOption(
+      new Option('--concurrency <n>', 'bulk: requests in flight at once (default 8)')
+        .argParser(parseInteger)
+        .helpGroup('Bulk mode:'),
+    )
+    .addOption(
+      new Option(
+        '--failed-out <path>',
+        'bulk: where to write the IDs that failed (default ./metaclear-failed-<UTC time>.txt)',
+      ).helpGroup('Bulk mode:'),
+    );
+  addOutputOptions(remove);
+  addOracleCredentialOptions(remove);
+  remove
+    .addHelpText(
+      'after',
+      `
+Examples:
+  # fields A1 and A2 of CollectionA on one file
+  metaclear oracle delete-metadata --file D3C1C1F319CFE6B102095C5DT0000000000100000001 \\
+    --collection CollectionA --field A1 --field A2
+
+  # a file under someone else's folder, through an applink (token from ${ORACLE_ENV.appLinkToken})
+  metaclear oracle delete-metadata --file DED694950C14AFF280419F9AB5D17B95F47087F4E518 \\
+    --collection ApplinkCollection --field appField1 --applink-id "$APPLINK_ID"
+
+  # many files, 16 at a time; the failed IDs are written to a file to re-run with --files-from
+  metaclear oracle delete-metadata --files-from ids.txt --collection CollectionA --field A1 --concurrency 16
+  cut -d, -f1 files.csv | metaclear oracle delete-metadata --files-from - --collection CollectionA --field A1 --json
+
+In bulk mode the exit status is 1 when any file failed; Ctrl-C cancels the files not yet done
+and lists them in the failed-IDs file with the failures.
+
+${ENVIRONMENT_HELP}
+
+${exitCodesHelp({ bulk: true })}`,
+    )
+    .action(action<DeleteFlags>(ctx, ORACLE_FIELD_FLAGS, (flags, command) => deleteMetadata(ctx, flags, command)));
+}

@@ -1,0 +1,145 @@
+/**
+ * `metaclear sandbox`: the local sandbox (src/sandbox) with the demo state of `npm run sandbox`,
+ * for trying the CLI without a tenant. Runs until SIGINT or SIGTERM.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { type Command, Option } from 'commander';
+import { findPackageRoot } from '../sandbox/spec-files.js';
+import { action } from './action.js';
+import type { CliContext, ProcessSignal } from './context.js';
+import { EDGE_IMPULSE_ENV, ORACLE_ENV } from './credentials.js';
+import { UsageError } from './errors.js';
+import { EXIT } from './exit-codes.js';
+import { shellQuote } from './output.js';
+import { parseCount, parsePort } from './parsers.js';
+
+const DEFAULT_PORT = 4010;
+const PEER = 'openapi-backend';
+
+interface SandboxFlags {
+  port: number;
+  empty?: true;
+  jobThreshold?: number;
+  jobPolls?: number;
+}
+
+/** The install command when the optional peer the sandbox validates with is missing; undefined when it is there. */
+function missingPeerInstall(): string | undefined {
+  const manifest = join(findPackageRoot(), 'package.json');
+  try {
+    createRequire(manifest).resolve(PEER);
+    return undefined;
+  } catch {
+    let range: string | undefined;
+    try {
+      range = (JSON.parse(readFileSync(manifest, 'utf8')) as { peerDependencies?: Record<string, string> })
+        .peerDependencies?.[PEER];
+    } catch {
+      range = undefined;
+    }
+    return `npm install --save-dev ${shellQuote(range ? `${PEER}@${range}` : PEER)}`;
+  }
+}
+
+function missingPeerMessage(install: string): string {
+  return `the sandbox needs ${PEER}, an optional peer dependency of metaclear, which is not installed; install it with: ${install}`;
+}
+
+function waitForStop(ctx: CliContext): Promise<ProcessSignal> {
+  return new Promise((resolve) => {
+    const off: (() => void)[] = [];
+    const stop = (signal: ProcessSignal) => (): void => {
+      for (const unsubscribe of off) unsubscribe();
+      resolve(signal);
+    };
+    off.push(ctx.deps.onSignal('SIGINT', stop('SIGINT')), ctx.deps.onSignal('SIGTERM', stop('SIGTERM')));
+  });
+}
+
+async function runSandbox(ctx: CliContext, flags: SandboxFlags): Promise<number> {
+  const install = missingPeerInstall();
+  if (install !== undefined) throw new UsageError(missingPeerMessage(install));
+  const stopped = waitForStop(ctx);
+  const { startSandbox } = await import('../sandbox/index.js');
+  const { DEMO, seedDemoState } = await import('../sandbox/demo-state.js');
+  const sandbox = await startSandbox({
+    port: flags.port,
+    ...(flags.jobThreshold !== undefined ? { jobThreshold: flags.jobThreshold } : {}),
+    ...(flags.jobPolls !== undefined ? { jobPolls: flags.jobPolls } : {}),
+  }).catch((error: unknown) => {
+    if (error instanceof Error && error.message.includes(`'${PEER}'`)) {
+      throw new UsageError(missingPeerMessage(`npm install --save-dev ${PEER}`));
+    }
+    throw error;
+  });
+  ctx.out.line(`metaclear sandbox listening on ${sandbox.url}`);
+  ctx.out.line(`  Edge Impulse base URL: ${sandbox.edgeImpulseBaseUrl}`);
+  ctx.out.line(`  Oracle base URL:       ${sandbox.oracleBaseUrl}`);
+  ctx.out.line();
+  if (!flags.empty) {
+    seedDemoState(sandbox);
+    const q = shellQuote;
+    ctx.out.line(
+      `Demo data: Edge Impulse project ${DEMO.edgeImpulseProjectId} with 6 samples (any credential works); the Oracle files of the docs page's examples.`,
+    );
+    ctx.out.line('Try, in another terminal:');
+    ctx.out.line(
+      `  export ${EDGE_IMPULSE_ENV.baseUrl}=${q(sandbox.edgeImpulseBaseUrl)} ${EDGE_IMPULSE_ENV.apiKey}=${q(DEMO.edgeImpulseApiKey)}`,
+    );
+    ctx.out.line(
+      `  metaclear edge-impulse clear-metadata --project ${DEMO.edgeImpulseProjectId} --category training --key site --label idle --dry-run`,
+    );
+    ctx.out.line(
+      `  metaclear edge-impulse clear-metadata --project ${DEMO.edgeImpulseProjectId} --category training --key site --label idle`,
+    );
+    ctx.out.line();
+    ctx.out.line(
+      `  export ${ORACLE_ENV.baseUrl}=${q(sandbox.oracleBaseUrl)} ${ORACLE_ENV.username}=${q(DEMO.oracleUser)} ${ORACLE_ENV.password}=${q(DEMO.oraclePassword)}`,
+    );
+    ctx.out.line(
+      `  metaclear oracle delete-metadata --file ${DEMO.oracleFileId} --collection CollectionA --field A1 --field A2`,
+    );
+    ctx.out.line(
+      `  ${ORACLE_ENV.appLinkToken}=${q(DEMO.oracleAccessToken)} metaclear oracle delete-metadata --file ${DEMO.oracleAppLinkFileId} \\`,
+    );
+    ctx.out.line(`    --collection ApplinkCollection --field appField1 --applink-id ${q(DEMO.oracleAppLinkId)}`);
+    ctx.out.line();
+  }
+  ctx.out.line('Stop it with Ctrl-C.');
+  const signal = await stopped;
+  ctx.out.line(`${signal}: stopping the sandbox`);
+  await sandbox.close();
+  return EXIT.ok;
+}
+
+export function registerSandbox(program: Command, ctx: CliContext): void {
+  program
+    .command('sandbox')
+    .summary('start the local sandbox of both APIs, to try the CLI')
+    .description(
+      'Start the local sandbox: a real HTTP server on 127.0.0.1 serving both APIs from the bundled specs, ' +
+        `validating every request, with demo data; prints the base URLs and commands to try. Needs ${PEER}.`,
+    )
+    .addOption(
+      new Option('--port <n>', 'port on 127.0.0.1; 0 picks a free one').argParser(parsePort).default(DEFAULT_PORT),
+    )
+    .addOption(new Option('--empty', 'start without the demo data'))
+    .addOption(
+      new Option('--job-threshold <n>', 'matching samples above which a clear starts a job (default 50)').argParser(
+        parseCount,
+      ),
+    )
+    .addOption(new Option('--job-polls <n>', 'status requests a job takes to finish (default 3)').argParser(parseCount))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  metaclear sandbox                       # port ${DEFAULT_PORT}
+  metaclear sandbox --port 0 --job-threshold 2 --job-polls 3
+
+Stops on Ctrl-C (SIGINT) or SIGTERM, with exit status 0.`,
+    )
+    .action(action<SandboxFlags>(ctx, {}, (flags) => runSandbox(ctx, flags)));
+}

@@ -1,0 +1,121 @@
+/**
+ * The CLI run in-process with injected dependencies (src/cli/program.ts), and the lazy reading of
+ * bulk input: what the subprocess tests cannot see.
+ */
+import { Readable } from 'node:stream';
+import { fileIds } from '../../src/cli/file-ids.js';
+import { runCli } from '../../src/cli/program.js';
+
+function buffer() {
+  let text = '';
+  return { sink: { write: (chunk: string) => (text += chunk) }, text: () => text };
+}
+
+function deps(argv: string[], env: Record<string, string>) {
+  const stdout = buffer();
+  const stderr = buffer();
+  const handlers = new Map<string, () => void>();
+  return {
+    stdout,
+    stderr,
+    handlers,
+    deps: {
+      argv,
+      env,
+      stdin: Readable.from([]),
+      stdout: stdout.sink,
+      stderr: stderr.sink,
+      isTTY: false,
+      cwd: process.cwd(),
+      onSignal: (signal: string, handler: () => void) => {
+        handlers.set(signal, handler);
+        return () => handlers.delete(signal);
+      },
+    },
+  };
+}
+
+describe('runCli in-process', () => {
+  it('reads the environment it is given, not process.env', async () => {
+    const key = 'in-process-planted-key-1234';
+    expect(process.env.EDGE_IMPULSE_API_KEY).toBeUndefined();
+    const run = deps(
+      ['edge-impulse', 'clear-metadata', '--project', '3', '--category', 'all', '--key', 'k', '--dry-run'],
+      {
+        EDGE_IMPULSE_API_KEY: key,
+      },
+    );
+    expect(await runCli(run.deps)).toBe(0);
+    expect(run.stdout.text()).toBe(
+      'POST https://studio.edgeimpulse.com/v1/api/3/raw-data/batch/clear-metadata-by-key?category=all\n' +
+        'content-type: application/json\nx-api-key: [redacted]\n\n{"metadataKey":"k"}\n\n',
+    );
+    expect(run.stderr.text()).toBe('dry run: 1 request printed; nothing was sent\n');
+    expect(run.handlers.size).toBe(0); // signal handlers removed after the run
+  });
+
+  it('a required option satisfied by the injected environment', async () => {
+    const run = deps(['oracle', 'delete-metadata', '--file', 'F1', '--collection', 'C', '--field', 'A', '--dry-run'], {
+      OCM_BASE_URL: 'https://tenant.example.com/documents/api/1.1',
+      OCM_BEARER_TOKEN: 'in-process-token-5678',
+    });
+    expect(await runCli(run.deps)).toBe(0);
+    expect(run.stdout.text()).toMatch(
+      /^DELETE https:\/\/tenant\.example\.com\/documents\/api\/1\.1\/files\/F1\/metadata\n/,
+    );
+    expect(run.stdout.text()).toContain('authorization: [redacted]\n');
+    expect(run.stdout.text()).not.toContain('in-process-token-5678');
+  });
+
+  it('an empty variable counts as unset', async () => {
+    const run = deps(
+      ['edge-impulse', 'clear-metadata', '--project', '1', '--category', 'all', '--key', 'k', '--dry-run'],
+      {
+        EDGE_IMPULSE_API_KEY: '',
+        EDGE_IMPULSE_JWT_TOKEN: 'in-process-jwt-9012',
+      },
+    );
+    expect(await runCli(run.deps)).toBe(0);
+    expect(run.stdout.text()).toContain('x-jwt-token: [redacted]');
+  });
+
+  it('a credential typed into the wrong flag is still kept out of the messages', async () => {
+    const secret = 'typo-planted-secret-3456';
+    const run = deps(['edge-impulse', 'clear-metadata', `--api-key=${secret}`, '--project', secret], {});
+    expect(await runCli(run.deps)).toBe(2);
+    expect(run.stderr.text()).toMatch(/argument '\[redacted\]' is invalid/);
+    expect(run.stderr.text()).not.toContain(secret);
+  });
+});
+
+describe('reading file IDs', () => {
+  it('pulls lines only as they are consumed (100,000 lines are never read ahead)', async () => {
+    const total = 100_000;
+    let produced = 0;
+    const input = new Readable({
+      highWaterMark: 1024,
+      read() {
+        if (produced >= total) {
+          this.push(null);
+          return;
+        }
+        const lines = Array.from({ length: 100 }, (_, i) => `FILE-${produced + i}`).join('\n');
+        produced += 100;
+        this.push(`${lines}\n`);
+      },
+    });
+    const taken: string[] = [];
+    for await (const id of fileIds(input)) {
+      taken.push(id);
+      if (taken.length === 5) break;
+    }
+    expect(taken).toEqual(['FILE-0', 'FILE-1', 'FILE-2', 'FILE-3', 'FILE-4']);
+    expect(produced).toBeLessThan(2_000);
+  });
+
+  it('skips blank lines and # comments, trims, drops a BOM and CRs', async () => {
+    const ids: string[] = [];
+    for await (const id of fileIds(Readable.from(['\uFEFFA\r\n', '  # note\r\n', '\n', '  B  \n#C\nD']))) ids.push(id);
+    expect(ids).toEqual(['A', 'B', 'D']);
+  });
+});

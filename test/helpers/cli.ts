@@ -1,0 +1,114 @@
+/**
+ * Runs the built CLI (dist/esm/cli/main.js) as a child process, as an operator would, and keeps
+ * every output it produced so that a test file can check no credential ever appeared in one.
+ */
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const REPO = resolve(__dirname, '..', '..');
+export const CLI_PATH = join(REPO, 'dist', 'esm', 'cli', 'main.js');
+
+/** The built CLI's path; fails with what to do when it has not been built. */
+export function builtCli(): string {
+  if (!existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} does not exist: run npm run build first`);
+  return CLI_PATH;
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  /** Added to a clean environment (no EDGE_IMPULSE_* or OCM_* variable of the host). */
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Written to stdin, which is then closed. */
+  stdin?: string;
+  /** Killed (SIGKILL) after this long; default 30 s. */
+  timeoutMs?: number;
+}
+
+/** stdout + stderr of every run so far, for the credential scans. */
+export const cliOutputs: string[] = [];
+
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!/^(EDGE_IMPULSE_|OCM_)/.test(name)) env[name] = value;
+  }
+  return { ...env, NO_COLOR: '1', ...extra };
+}
+
+export interface RunningCli {
+  child: ChildProcessWithoutNullStreams;
+  /** Output so far. */
+  stdout(): string;
+  stderr(): string;
+  /** Resolves when stdout matches (rejects if the process ends first). */
+  waitForStdout(pattern: RegExp): Promise<RegExpMatchArray>;
+  result: Promise<CliResult>;
+}
+
+export function startCli(args: readonly string[], options: CliOptions = {}): RunningCli {
+  const child = spawn(process.execPath, [builtCli(), ...args], {
+    cwd: options.cwd ?? REPO,
+    env: cleanEnv(options.env),
+    stdio: 'pipe',
+  });
+  let stdout = '';
+  let stderr = '';
+  const waiters: { pattern: RegExp; resolve(m: RegExpMatchArray): void; reject(e: Error): void }[] = [];
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    for (const waiter of [...waiters]) {
+      const match = stdout.match(waiter.pattern);
+      if (match) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(match);
+      }
+    }
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  if (options.stdin !== undefined) child.stdin.end(options.stdin);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+  const result = new Promise<CliResult>((resolvePromise, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      cliOutputs.push(stdout, stderr);
+      for (const waiter of waiters.splice(0)) {
+        waiter.reject(
+          new Error(`the CLI ended before printing ${waiter.pattern}; stdout: ${stdout}; stderr: ${stderr}`),
+        );
+      }
+      resolvePromise({ code, signal, stdout, stderr });
+    });
+  });
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    waitForStdout: (pattern) =>
+      new Promise((resolveMatch, reject) => {
+        const match = stdout.match(pattern);
+        if (match) resolveMatch(match);
+        else waiters.push({ pattern, resolve: resolveMatch, reject });
+      }),
+    result,
+  };
+}
+
+export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  return startCli(args, options).result;
+}
+
+/** The planted values that appear in any output so far (expected: none). */
+export function leakedSecrets(secrets: readonly string[]): string[] {
+  return secrets.filter((secret) => cliOutputs.some((output) => output.includes(secret)));
+}
