@@ -16,8 +16,14 @@
  * All five are checked to send the same method, URL, headers and body before anything is timed.
  * They are timed twice with tinybench: against an in-process fetch stub answering a ready
  * Response (pure client cost), and against a minimal node:http server on loopback answering the
- * same canned JSON (not the sandbox: its cost is small and equal for all). Each run times every
- * way in turn, in a rotated order; the ratios are the medians of per-run ratios.
+ * same canned JSON (not the sandbox: its cost is small and equal for all; it counts the TCP
+ * connections, since undici does not keep one alive after a DELETE that has a body).
+ *
+ * Each of the --runs runs gives every way BENCH_CLIENT_TIME_MS (default 400 ms), in four slices
+ * taken in turn and in rotated order, so that a change in the machine's load hits every way
+ * alike. A run's figure per way is its mean time per call (GC included), reported as calls/s;
+ * ratios are the medians of per-run ratios against the bare openapi-fetch call of the same run.
+ * The median call (steadier on a loaded machine, GC mostly excluded) is given in the notes.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -323,10 +329,19 @@ function compareRequests(sent: Record<Way, SentRequest>): string {
   return differing.join('; ');
 }
 
+interface CannedServer {
+  url: string;
+  /** Requests answered and TCP connections accepted since the last reset. */
+  counts: { requests: number; connections: number };
+  close: () => Promise<void>;
+}
+
 /** A node:http server answering every request with the canned JSON of its API, body read and dropped. */
-async function startCannedServer(): Promise<{ url: string; close: () => Promise<void> }> {
+async function startCannedServer(): Promise<CannedServer> {
   const answers = OPERATIONS.map((o) => ({ prefix: `${o.basePath}/`, body: Buffer.from(o.answer) }));
+  const counts = { requests: 0, connections: 0 };
   const server = createServer((req, res) => {
+    counts.requests++;
     const body = answers.find((a) => req.url?.startsWith(a.prefix))?.body;
     req.resume();
     req.on('end', () => {
@@ -338,6 +353,9 @@ async function startCannedServer(): Promise<{ url: string; close: () => Promise<
       res.end(body);
     });
   });
+  server.on('connection', () => {
+    counts.connections++;
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -345,6 +363,7 @@ async function startCannedServer(): Promise<{ url: string; close: () => Promise<
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    counts,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
@@ -462,7 +481,7 @@ function paired(values: readonly number[], baseline: readonly number[]): Summary
   return summarize(values.map((v, i) => v / (baseline[i] as number)));
 }
 
-function rows(section: string, timing: Record<Way, Timing>, mismatch: string): Row[] {
+function rows(section: string, timing: Record<Way, Timing>, mismatch: string, baselineNote = ''): Row[] {
   const baseline = timing['openapi-fetch'];
   const mean = (way: Way): number => summarize(timing[way].mean).median;
   /** The median over runs of (way − other) within each run. */
@@ -485,7 +504,7 @@ function rows(section: string, timing: Record<Way, Timing>, mismatch: string): R
     const p50 = `median call ${micros(summarize(timing[way].p50).median)}${isBaseline ? '' : ` (${costP50.median.toFixed(2)}×)`}`;
     const checked =
       way === 'openapi-fetch'
-        ? `; ${mismatch ? `REQUESTS DIFFER: ${mismatch}` : 'all five send the same request (checked)'}`
+        ? `; ${mismatch ? `REQUESTS DIFFER: ${mismatch}` : 'all five send the same request (checked)'}${baselineNote}`
         : '';
     return {
       section,
@@ -528,9 +547,16 @@ async function runClientBench(options: BenchOptions): Promise<Row[]> {
         `client: ${operation.label}, loopback server: ${options.runs} runs × ${WAYS.length} ways × ${timeMs} ms`,
       );
       const ways = operation.ways(globalThis.fetch, `${server.url}${operation.basePath}`);
+      server.counts.requests = 0;
+      server.counts.connections = 0;
       const timing = await timeWays(ways, options.runs, timeMs);
       options.log(`client: ${summaryLine(timing)}`);
-      result.push(...rows(`client: loopback, ${operation.label}`, timing, mismatches.get(operation) ?? ''));
+      const { requests, connections } = server.counts;
+      const reuse =
+        connections * 2 > requests
+          ? `; ${requests.toLocaleString('en-US')} requests over ${connections.toLocaleString('en-US')} TCP connections: undici closes the connection after a DELETE that has a body, so nearly every call connects anew`
+          : `; ${requests.toLocaleString('en-US')} requests over ${connections.toLocaleString('en-US')} TCP connections (kept alive)`;
+      result.push(...rows(`client: loopback, ${operation.label}`, timing, mismatches.get(operation) ?? '', reuse));
     }
   } finally {
     await server.close();
