@@ -45,9 +45,30 @@ type Fetch = (input: Request) => Promise<Response>;
 /** Called before each retry: the attempt that failed (1-based) and the wait before the next. */
 export type RetryListener = (info: { attempt: number; delayMs: number; status?: number; error?: Error }) => void;
 
+/** The parts of a Request that each attempt's Request is made from. */
+function requestInit(request: Request, body: ArrayBuffer | null, signal: AbortSignal): RequestInit {
+  return {
+    method: request.method,
+    headers: request.headers,
+    body,
+    signal,
+    redirect: request.redirect,
+    credentials: request.credentials,
+    cache: request.cache,
+    integrity: request.integrity,
+    keepalive: request.keepalive,
+    mode: request.mode,
+    referrer: request.referrer,
+    referrerPolicy: request.referrerPolicy,
+  };
+}
+
 export function createTransport(baseFetch: Fetch, policy: TransportPolicy, onRetry?: RetryListener): Fetch {
   return async (request) => {
     const callerSignal = request.signal;
+    // Read the body once: every attempt sends these bytes, without clone() (a stream tee) and
+    // without building a Request from a Request (a TransformStream and a pipe).
+    const body = request.body === null ? null : await request.arrayBuffer();
     let attempt = 0;
     for (;;) {
       attempt++;
@@ -65,11 +86,11 @@ export function createTransport(baseFetch: Fetch, policy: TransportPolicy, onRet
       const signal = attemptController.signal;
       let outcome: { response: Response } | { error: Error };
       try {
-        const response = await baseFetch(new Request(request.clone(), { signal }));
+        const response = await baseFetch(new Request(request.url, requestInit(request, body, signal)));
         // Read the whole answer inside the attempt: a body cut short is a failed attempt.
-        const body = await readBody(response, signal);
+        const answer = await readBody(response, signal);
         outcome = {
-          response: new Response(body, {
+          response: new Response(answer, {
             status: response.status,
             statusText: response.statusText,
             headers: response.headers,

@@ -3,6 +3,7 @@
  * workers free up, so a long input (an iterator over 100,000 files) never becomes 100,000
  * pending requests; results come back in input order, one per item, never as a rejection.
  */
+import { setMaxListeners } from 'node:events';
 import { MetaclearError, ValidationError } from '../core/errors.js';
 import { requireInteger } from '../core/validate.js';
 
@@ -54,6 +55,8 @@ export async function runMany<T, R>(
       ? (items as AsyncIterable<T>)[Symbol.asyncIterator]()
       : (items as Iterable<T>)[Symbol.iterator]();
   const controller = new AbortController();
+  // Each call in flight links its own signal to this one with a listener: allow one per worker.
+  setMaxListeners(concurrency + 1, controller.signal);
   const onAbort = (): void => controller.abort(options.signal?.reason);
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener('abort', onAbort, { once: true });
