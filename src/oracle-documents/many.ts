@@ -3,7 +3,6 @@
  * workers free up, so a long input (an iterator over 100,000 files) never becomes 100,000
  * pending requests; results come back in input order, one per item, never as a rejection.
  */
-import { setMaxListeners } from 'node:events';
 import { MetaclearError, ValidationError } from '../core/errors.js';
 import { requireInteger } from '../core/validate.js';
 
@@ -55,9 +54,13 @@ export async function runMany<T, R>(
       ? (items as AsyncIterable<T>)[Symbol.asyncIterator]()
       : (items as Iterable<T>)[Symbol.iterator]();
   const controller = new AbortController();
-  // Each call in flight links its own signal to this one with a listener: allow one per worker.
-  setMaxListeners(concurrency + 1, controller.signal);
-  const onAbort = (): void => controller.abort(options.signal?.reason);
+  // Each call in flight has its own controller, aborted from here: the run's signal carries no
+  // listener per call, however many run at once.
+  const inFlight = new Set<AbortController>();
+  const onAbort = (): void => {
+    controller.abort(options.signal?.reason);
+    for (const call of inFlight) call.abort(options.signal?.reason);
+  };
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -93,11 +96,15 @@ export async function runMany<T, R>(
         record(taken.index, { fileId, ok: false, error: new CancelledError(controller.signal.reason) });
         continue;
       }
+      const own = new AbortController();
+      inFlight.add(own);
       try {
-        record(taken.index, { fileId, ok: true, response: await call(taken.item, controller.signal) });
+        record(taken.index, { fileId, ok: true, response: await call(taken.item, own.signal) });
       } catch (error) {
         const e = error instanceof Error ? error : new Error(String(error));
         record(taken.index, { fileId, ok: false, error: controller.signal.aborted ? new CancelledError(e) : e });
+      } finally {
+        inFlight.delete(own);
       }
     }
   };
