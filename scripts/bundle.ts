@@ -2,16 +2,22 @@
 import { bundle } from '@redocly/openapi-core';
 import type { Api } from './apis.js';
 import { PipelineError } from './errors.js';
+import { assertOverlaysApplied, overlayFiles } from './overlays.js';
 
-/** The bundled spec as a plain object; internal $refs (#/components/...) are kept. */
+/**
+ * The bundled spec as a plain object; internal $refs (#/components/...) are kept. The API's
+ * overlays (the project's additions, see overlays.ts) are applied to it.
+ */
 export async function bundleApi(api: Api): Promise<Record<string, unknown>> {
-  const result = await bundle({ ref: api.root, config: api.config, dereference: false });
+  const overlays = overlayFiles(api);
+  const result = await bundle({ ref: api.root, config: api.config, dereference: false, overlays });
   const errors = result.problems.filter((p) => p.severity === 'error' && !p.ignored);
   if (errors.length > 0) {
     throw new PipelineError(`${api.name}: bundling failed`, {
       findings: errors.map((p) => `${p.ruleId}: ${p.message}`),
     });
   }
+  assertOverlaysApplied(api, overlays, result.bundle.parsed);
   return result.bundle.parsed as Record<string, unknown>;
 }
 
