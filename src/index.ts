@@ -29,6 +29,8 @@ export type { MetadataFilter, MetadataRule, RawDataCategory, SampleFilter } from
 export { type Job, JobFailedError, JobTimeoutError, type PollOptions } from './edge-impulse/jobs.js';
 export {
   type AppLink,
+  type AppLinkRequest,
+  type AppLinkSource,
   createOracleDocumentsClient,
   type DeleteFileMetadataValuesInput,
   type DeleteManyItem,

@@ -16,10 +16,19 @@ export interface paths {
          *     Note: To remove a metadata value from a file, you must be the owner or have the
          *     manager role for the file.
          *
-         *     A request either authenticates the user (HTTP Basic or an OAuth bearer token) or is
-         *     authorized by an applink: the `appLinkID` and `accessToken` headers, always sent
-         *     together. Inferred: a request authorized only by an applink needs no other
-         *     credential, hence the empty security requirement.
+         *     A request authenticates the user with HTTP Basic or an OAuth bearer token ("Authorization"
+         *     page). An applink lets a caller act on a file or folder not shared with them: the
+         *     `appLinkID` and `accessToken` headers, always sent together, act on behalf of the user
+         *     the applink was created for, and its role must be contributor or above to change
+         *     metadata. An applink's access token expires 15 minutes after it is issued; a request
+         *     with an expired one is answered 400 with errorCode -26 ("Applinks Resource", "Error
+         *     Messages"). Inferred: no page states whether an applink request may omit Authorization
+         *     (Oracle's examples omit every authentication header); this description allows it, hence
+         *     the empty security requirement.
+         *
+         *     `x-metaclear-header-dependencies` is metaclear's own extension: the machine-readable form
+         *     of the rule the page states for appLinkID ("a parameter accessToken must be provided as
+         *     well"), which metaclear's sandbox enforces.
          */
         delete: operations["deleteFileMetadataValues"];
         options?: never;
@@ -31,23 +40,23 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description The request body defines details of the delete values in the metadata collection request. Inferred: both properties are required (the page marks required values in bold, which its text form does not keep, and every example sends both). */
+        /** @description The request body defines details of the delete values in the metadata collection request. Both properties are required (the page's expanded schema marks them in bold). */
         FileDeleteValuesBody: {
             /**
-             * @description Name of the metadata collection, for example CollectionA; a personal collection is named with the prefix "Personal.", for example Personal.CollectionA.
+             * @description The collection name, for example CollectionA; a user's personal collection starts with "Personal.", for example Personal.MyCollection.
              * @example CollectionA
              */
             collection: string;
             /**
-             * @description The fields whose values are deleted, as a comma-separated list, for example A1,A2. Inferred: no field name is empty, so the list has no empty items.
+             * @description One or more field names, separated by commas, whose values are deleted, for example A1,A2.
              * @example A1,A2
              */
             fields: string;
         };
-        /** @description The response body includes information about the assign collection to a file operation. */
+        /** @description The response body includes information about the assign collection to a file operation. Inferred: errorCode is always present (every example carries it), hence required. */
         FileCollectionResponse: {
             /**
-             * @description The ID of the file the operation applied to.
+             * @description The file's GUID.
              * @example D3C1C1F319CFE6B102095C5DT0000000000100000001
              */
             idList?: string;
@@ -56,11 +65,20 @@ export interface components {
              * @example file
              */
             type?: string;
-            /**
-             * @description "0" when the operation succeeded. Inferred: any other value reports a failure (Oracle's REST APIs for Documents answer "0" on success throughout), and the property is always present (every example carries it), hence required.
-             * @example 0
-             */
-            errorCode: string;
+            errorCode: components["schemas"]["ErrorCode"];
+        };
+        /**
+         * @description An error code: zero (0) indicates no errors, a negative value an error ("Error Messages"). Oracle's schema table declares it a number, while every example on Oracle's pages shows it as a JSON string ("0", "-16"); both forms are accepted, so 0 and "0" are success and any other value, number or string, is a failure. Codes documented there include -1 (general error), -16 (item not found, HTTP 404), -17 (an item of that name already exists), -20 (insufficient privileges, HTTP 403) and -26 (the link is invalid or has expired, HTTP 400).
+         * @example 0
+         */
+        ErrorCode: number | string;
+        /** @description The body of a failed request ("Error Messages"). Inferred: errorCode is always present; Oracle's own example carries no errorKey, so errorKey and errorMessage may be absent. */
+        ErrorResponse: {
+            errorCode: components["schemas"]["ErrorCode"];
+            /** @description A machine-readable key of the message. */
+            errorKey?: string;
+            /** @description A human-readable message, localised according to the request's Accept-Language header. */
+            errorMessage?: string;
         };
     };
     responses: never;
@@ -104,26 +122,41 @@ export interface operations {
                     "application/xml": components["schemas"]["FileCollectionResponse"];
                 };
             };
-            /** @description Request parameters are not formatted correctly. */
+            /** @description Request parameters are not formatted correctly. An applink whose access token is invalid or has expired is answered 400 with errorCode -26 ("Error Messages"). Inferred: the body is Oracle's error body; the operation's page documents none. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
-            /** @description Forbidden if the user does not have read permission. */
+            /** @description Forbidden if the user does not have read permission. Insufficient privileges are reported with errorCode -20 ("Error Messages"). Inferred: the body is Oracle's error body; the operation's page documents none. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
-            /** @description File ID is not found. */
+            /** @description File ID is not found. An item that is not found is reported with errorCode -16 ("Error Messages"). Inferred: the body is Oracle's error body; the operation's page documents none. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Any other failure, answered with Oracle's error body ("Error Messages"); errorCode -1 is a general error. Inferred: the operation's page documents no other answer. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };

@@ -37,7 +37,9 @@ export function causeOf(error: Error): string {
       return `HTTP ${error.status}${reason ? ` ${reason}` : ''}`;
     }
     const code = (error.body as { errorCode?: unknown } | undefined)?.errorCode;
-    return typeof code === 'string' ? `errorCode ${code}` : `HTTP ${error.status}, unusable answer`;
+    return typeof code === 'string' || typeof code === 'number'
+      ? `errorCode ${code}`
+      : `HTTP ${error.status}, unusable answer`;
   }
   if (error instanceof NetworkError) return 'no answer (network)';
   if (error instanceof ValidationError) return `invalid ${error.field}`;

@@ -31,6 +31,10 @@ export interface ApiErrorDetails {
   body: unknown;
   /** The server's request id, when it sent one. */
   requestId?: string | undefined;
+  /** The vendor's own error code from the body (Oracle's `errorCode`: -16, "-26", …), when it sent one. */
+  vendorCode?: number | string | undefined;
+  /** The vendor's machine-readable error key from the body (Oracle's `errorKey`), when it sent one. */
+  vendorKey?: string | undefined;
 }
 
 /** The server answered, and the answer is a failure. */
@@ -40,6 +44,10 @@ export class ApiError extends MetaclearError {
   readonly status: number;
   readonly body: unknown;
   readonly requestId: string | undefined;
+  /** The vendor's own error code (Oracle's `errorCode`, as sent: a number or a string), if any. */
+  readonly vendorCode: number | string | undefined;
+  /** The vendor's machine-readable error key (Oracle's `errorKey`), if any. */
+  readonly vendorKey: string | undefined;
 
   constructor(message: string, details: ApiErrorDetails, options?: { cause?: unknown }) {
     const id = details.requestId ? `, request id ${details.requestId}` : '';
@@ -48,6 +56,8 @@ export class ApiError extends MetaclearError {
     this.status = details.status;
     this.body = details.body;
     this.requestId = details.requestId;
+    this.vendorCode = details.vendorCode;
+    this.vendorKey = details.vendorKey;
   }
 }
 

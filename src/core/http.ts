@@ -19,7 +19,10 @@ export function requestIdOf(response: Response): string | undefined {
   return undefined;
 }
 
-/** The failure a body describes, in the words of either API (`error`, `message`, `title`, `detail`). */
+/**
+ * The failure a body describes, in the words of either API: Oracle's `errorMessage` or `title`
+ * first (as Oracle's own toolkit reads them), then `error`, `message`, `detail`.
+ */
 export function describeBody(body: unknown): string | undefined {
   if (typeof body === 'string') {
     const text = body.replace(/\s+/g, ' ').trim();
@@ -27,11 +30,21 @@ export function describeBody(body: unknown): string | undefined {
   }
   if (typeof body !== 'object' || body === null) return undefined;
   const record = body as Record<string, unknown>;
-  for (const key of ['error', 'message', 'title', 'detail', 'errorMessage']) {
+  for (const key of ['errorMessage', 'title', 'error', 'message', 'detail']) {
     const value = record[key];
     if (typeof value === 'string' && value.trim() !== '') return value.trim().slice(0, 300);
   }
   return undefined;
+}
+
+/** The vendor's error code and key in a body (Oracle's `errorCode` and `errorKey`), when present. */
+export function vendorErrorOf(body: unknown): { vendorCode?: number | string; vendorKey?: string } {
+  if (typeof body !== 'object' || body === null) return {};
+  const { errorCode, errorKey } = body as Record<string, unknown>;
+  return {
+    ...(typeof errorCode === 'number' || typeof errorCode === 'string' ? { vendorCode: errorCode } : {}),
+    ...(typeof errorKey === 'string' ? { vendorKey: errorKey } : {}),
+  };
 }
 
 function isJson(contentType: string | null): boolean {
@@ -89,8 +102,14 @@ export async function send<T>(
   }
   const { response } = outcome;
   const details = { operationId, status: response.status, requestId: requestIdOf(response) };
-  const fail = (message: string, body: unknown, cause?: unknown): ApiError =>
-    new ApiError(redact(message, secrets), { ...details, body: redact(body, secrets) }, cause ? { cause } : undefined);
+  const fail = (message: string, body: unknown, cause?: unknown): ApiError => {
+    const clean = redact(body, secrets);
+    return new ApiError(
+      redact(message, secrets),
+      { ...details, ...vendorErrorOf(clean), body: clean },
+      cause ? { cause } : undefined,
+    );
+  };
   if (!response.ok) {
     const body = outcome.error;
     const what = describeBody(body);

@@ -11,7 +11,7 @@ import {
   createClientCore,
 } from '../core/client.js';
 import { ApiError, ValidationError } from '../core/errors.js';
-import { describeBody, requestIdOf, send } from '../core/http.js';
+import { describeBody, requestIdOf, send, vendorErrorOf } from '../core/http.js';
 import { redact } from '../core/redact.js';
 import { rejectUnknownKeys, requireArray, requireObject, requireText } from '../core/validate.js';
 import { type ManyOptions, type ManyResult, runMany } from './many.js';
@@ -35,6 +35,23 @@ export interface AppLink {
   accessToken: string;
 }
 
+/** What an applink function is asked for. */
+export interface AppLinkRequest {
+  /** The file the request is for (for a refresh: the first file whose request found the token expired). */
+  fileId: string;
+  /**
+   * Set when the server refused this applink's access token as invalid or expired (errorCode
+   * -26): return the applink with a new access token (from Oracle's Applinks resource, say).
+   */
+  expired?: AppLink;
+}
+
+/**
+ * Applink credentials supplied by the caller's code, sync or async: called for every request,
+ * and once more per expired access token, however many requests found it expired.
+ */
+export type AppLinkSource = (request: AppLinkRequest) => AppLink | Promise<AppLink>;
+
 export interface DeleteFileMetadataValuesInput extends CallOptions {
   /** The file's GUID. */
   fileId: string;
@@ -42,7 +59,12 @@ export interface DeleteFileMetadataValuesInput extends CallOptions {
   collection: Body['collection'];
   /** The fields whose values are deleted. */
   fields: string[];
-  appLink?: AppLink;
+  /**
+   * An applink, or a function returning the current one. With a function, a request refused with
+   * errorCode -26 (the token is invalid or has expired) asks it for a new token and is sent once
+   * more; concurrent requests that found the same token expired share one such call.
+   */
+  appLink?: AppLink | AppLinkSource;
 }
 
 export type DeleteManyItem = Omit<DeleteFileMetadataValuesInput, keyof CallOptions>;
@@ -100,14 +122,25 @@ function requireFields(value: unknown): string {
     .join(',');
 }
 
-function requireAppLink(value: unknown): Record<string, string> {
-  if (value === undefined) return {};
-  const link = requireObject('appLink', value);
-  rejectUnknownKeys('appLink', link, ['id', 'accessToken']);
+function requireAppLink(value: unknown, field = 'appLink'): AppLink {
+  const link = requireObject(field, value);
+  rejectUnknownKeys(field, link, ['id', 'accessToken']);
   return {
-    appLinkID: requireText('appLink.id', link.id),
-    accessToken: requireText('appLink.accessToken', link.accessToken),
+    id: requireText(`${field}.id`, link.id),
+    accessToken: requireText(`${field}.accessToken`, link.accessToken),
   };
+}
+
+/** Oracle's errorCode reports success: 0, as its schema declares it, or "0", as its examples show it. */
+export function isSuccessCode(errorCode: unknown): boolean {
+  return errorCode === 0 || errorCode === '0';
+}
+
+/** errorCode -26: "the link is invalid or has expired" (Oracle's "Error Messages"). */
+const LINK_EXPIRED = '-26';
+
+function isExpiredLink(error: unknown): boolean {
+  return error instanceof ApiError && String(error.vendorCode) === LINK_EXPIRED;
 }
 
 export function createOracleDocumentsClient(options: OracleDocumentsClientOptions): OracleDocumentsClient {
@@ -117,6 +150,68 @@ export function createOracleDocumentsClient(options: OracleDocumentsClientOption
   const auth = opts.auth === undefined ? {} : authHeaders('options.auth', opts.auth, AUTH_SHAPES);
   const { raw, init, secrets: clientSecrets } = createClientCore<paths>(baseUrl, auth, options);
   const hasAuth = opts.auth !== undefined;
+  // Per applink function: expired access token → the one call that replaces it, shared by every
+  // request that found that token expired.
+  const refreshes = new WeakMap<AppLinkSource, Map<string, Promise<AppLink>>>();
+
+  async function askSource(source: AppLinkSource, request: AppLinkRequest): Promise<AppLink> {
+    return requireAppLink(await source(request), 'appLink()');
+  }
+
+  function refreshed(source: AppLinkSource, expired: AppLink, fileId: string): Promise<AppLink> {
+    let bySource = refreshes.get(source);
+    if (!bySource) {
+      bySource = new Map();
+      refreshes.set(source, bySource);
+    }
+    let refresh = bySource.get(expired.accessToken);
+    if (!refresh) {
+      refresh = askSource(source, { fileId, expired: { ...expired } });
+      bySource.set(expired.accessToken, refresh);
+      // A refresh that failed may be tried again by a later request.
+      refresh.catch(() => bySource.delete(expired.accessToken));
+    }
+    return refresh;
+  }
+
+  async function deleteOnce(
+    input: DeleteFileMetadataValuesInput,
+    body: { fileId: string; collection: string; fields: string },
+    appLink: AppLink | undefined,
+  ): Promise<FileCollectionResponse> {
+    const { fileId, collection, fields } = body;
+    const call = init(input);
+    const header = appLink ? { appLinkID: appLink.id, accessToken: appLink.accessToken } : {};
+    const secrets = appLink ? [...clientSecrets, appLink.accessToken] : clientSecrets;
+    const { data, response } = await send<FileCollectionResponse>(
+      OPERATION,
+      (signal) =>
+        raw.DELETE('/files/{fileId}/metadata', {
+          params: { path: { fileId }, header },
+          body: { collection, fields },
+          ...call,
+          ...(signal ? { signal } : {}),
+        }),
+      { signal: input.signal, secrets },
+    );
+    if (!isSuccessCode(data?.errorCode)) {
+      const errorCode = data?.errorCode;
+      const code =
+        typeof errorCode === 'string' || typeof errorCode === 'number'
+          ? `errorCode ${JSON.stringify(errorCode)}`
+          : 'no errorCode';
+      const what = describeBody(data);
+      const clean = redact(data, secrets);
+      throw new ApiError(redact(`the answer reports ${code}${what ? `: ${what}` : ''}`, secrets), {
+        operationId: OPERATION,
+        status: response.status,
+        body: clean,
+        requestId: requestIdOf(response),
+        ...vendorErrorOf(clean),
+      });
+    }
+    return data;
+  }
 
   async function deleteFileMetadataValues(input: DeleteFileMetadataValuesInput): Promise<FileCollectionResponse> {
     const given = requireObject('input', input);
@@ -124,34 +219,23 @@ export function createOracleDocumentsClient(options: OracleDocumentsClientOption
     const fileId = requireFileId(input.fileId);
     const collection = requireText('collection', input.collection);
     const fields = requireFields(input.fields);
-    const appLink = requireAppLink(input.appLink);
-    if (!hasAuth && !appLink.appLinkID) {
-      throw new ValidationError('appLink', 'an applink when the client was created without auth', 'got none');
+    const body = { fileId, collection, fields };
+    const source = input.appLink;
+    if (typeof source !== 'function') {
+      const appLink = source === undefined ? undefined : requireAppLink(source);
+      if (!hasAuth && !appLink) {
+        throw new ValidationError('appLink', 'an applink when the client was created without auth', 'got none');
+      }
+      return deleteOnce(input, body, appLink);
     }
-    const call = init(input);
-    const secrets = appLink.accessToken ? [...clientSecrets, appLink.accessToken] : clientSecrets;
-    const { data, response } = await send<FileCollectionResponse>(
-      OPERATION,
-      (signal) =>
-        raw.DELETE('/files/{fileId}/metadata', {
-          params: { path: { fileId }, header: appLink },
-          body: { collection, fields },
-          ...call,
-          ...(signal ? { signal } : {}),
-        }),
-      { signal: input.signal, secrets },
-    );
-    if (data?.errorCode !== '0') {
-      const code = typeof data?.errorCode === 'string' ? `errorCode ${JSON.stringify(data.errorCode)}` : 'no errorCode';
-      const what = describeBody(data);
-      throw new ApiError(redact(`the answer reports ${code}${what ? `: ${what}` : ''}`, secrets), {
-        operationId: OPERATION,
-        status: response.status,
-        body: redact(data, secrets),
-        requestId: requestIdOf(response),
-      });
+    const appLink = await askSource(source, { fileId });
+    try {
+      return await deleteOnce(input, body, appLink);
+    } catch (error) {
+      if (!isExpiredLink(error)) throw error;
+      // Once more with a new token; a second refusal is the caller's to see.
+      return deleteOnce(input, body, await refreshed(source, appLink, fileId));
     }
-    return data;
   }
 
   return {

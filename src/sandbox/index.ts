@@ -28,7 +28,7 @@ import { ValidationWorker } from './validation-worker.js';
 export type { ClearOperation, Job, Sample, SampleCategory, SampleDataType, SampleInput } from './edge-impulse-state.js';
 export { EdgeImpulseState, SAMPLE_DEFAULTS } from './edge-impulse-state.js';
 export { UNKNOWN_COLLECTION_ERROR_CODE } from './oracle.js';
-export type { AppLinkRole, OracleAppLink, OracleFile, OracleFileInput } from './oracle-state.js';
+export type { AppLinkRole, ErrorCodeForm, OracleAppLink, OracleFile, OracleFileInput } from './oracle-state.js';
 export { APPLINK_ROLES, OracleState } from './oracle-state.js';
 export type { Credential, RecordedRequest, SandboxApi } from './recorded-request.js';
 export { findPackageRoot } from './spec-files.js';

@@ -1,6 +1,7 @@
 /**
  * The Oracle Content Management side of the sandbox: files, who owns and manages them, the
- * metadata collections assigned to them (field → value), and the applinks that grant access.
+ * metadata collections assigned to them (field → value), and the applinks that grant access,
+ * whose access tokens a test can expire and renew at will (Oracle's expire after 15 minutes).
  * Tests seed and inspect it; the HTTP handler in oracle.ts acts on it. Everything handed out
  * is a copy.
  */
@@ -11,9 +12,18 @@ export type AppLinkRole = (typeof APPLINK_ROLES)[number];
 
 export interface OracleAppLink {
   id: string;
+  /** The applink's current access token. */
   accessToken: string;
   role: AppLinkRole;
+  /** True once the current access token has expired (see `expireAppLinkToken`). */
+  expired?: boolean;
 }
+
+/** How the sandbox writes Oracle's errorCode: as a JSON string ("-16", as Oracle's examples) or a number (-16, as its schema). */
+export type ErrorCodeForm = 'string' | 'number';
+
+/** What an applink presented with a request amounts to, for one file. */
+export type AppLinkCheck = 'none' | 'unknown' | 'invalid-or-expired' | { role: AppLinkRole };
 
 export interface OracleFile {
   id: string;
@@ -35,6 +45,51 @@ export type OracleFileInput = Pick<OracleFile, 'id' | 'owner'> &
 
 export class OracleState {
   readonly #files = new Map<string, OracleFile>();
+  /** Access tokens issued by renewals so far (makes each new token unique). */
+  #renewals = 0;
+  #errorCodeForm: ErrorCodeForm = 'string';
+
+  /** The form errorCode takes in the sandbox's answers, success and errors alike; "string" until changed. */
+  get errorCodeForm(): ErrorCodeForm {
+    return this.#errorCodeForm;
+  }
+
+  /** Answers errorCode as a JSON string ("0", "-16": Oracle's examples) or a number (0, -16: Oracle's schema). */
+  answerErrorCodesAs(form: ErrorCodeForm): void {
+    if (form !== 'string' && form !== 'number')
+      throw new Error(`errorCode form must be "string" or "number", got ${form}`);
+    this.#errorCodeForm = form;
+  }
+
+  /**
+   * Expires the current access token of every applink with this ID (on every file): requests that
+   * present it are answered 400 with errorCode -26 until the token is renewed.
+   */
+  expireAppLinkToken(appLinkId: string): void {
+    const links = this.#linksWithId(appLinkId);
+    for (const link of links) link.expired = true;
+  }
+
+  /**
+   * Issues a new access token for the applink with this ID (what Oracle's Applinks resource does
+   * with the applink's refresh token) and returns it; the old token stops working.
+   */
+  renewAppLinkToken(appLinkId: string): string {
+    const links = this.#linksWithId(appLinkId);
+    this.#renewals += 1;
+    const token = `${appLinkId.slice(0, 16)}-renewed-${this.#renewals}`;
+    for (const link of links) {
+      link.accessToken = token;
+      link.expired = false;
+    }
+    return token;
+  }
+
+  #linksWithId(appLinkId: string): OracleAppLink[] {
+    const links = [...this.#files.values()].flatMap((file) => file.appLinks.filter((l) => l.id === appLinkId));
+    if (links.length === 0) throw new Error(`the sandbox has no applink ${appLinkId}`);
+    return links;
+  }
 
   addFile(input: OracleFileInput): OracleFile {
     if (input.id === '') throw new Error('a file id must not be empty');
@@ -64,9 +119,25 @@ export class OracleState {
 
   reset(): void {
     this.#files.clear();
+    this.#renewals = 0;
+    this.#errorCodeForm = 'string';
   }
 
   // The operations below are what the HTTP handler does (marked @internal); tests go through HTTP.
+
+  /**
+   * @internal
+   * The applink presented with a request, checked against a file's applinks: none presented, an ID
+   * the file has no applink for, a token that is not the applink's current one or has expired, or
+   * the role of a valid one.
+   */
+  checkAppLink(fileId: string, presented: { id: string; accessToken: string } | undefined): AppLinkCheck {
+    if (!presented) return 'none';
+    const link = this.#files.get(fileId)?.appLinks.find((l) => l.id === presented.id);
+    if (!link) return 'unknown';
+    if (link.accessToken !== presented.accessToken || link.expired === true) return 'invalid-or-expired';
+    return { role: link.role };
+  }
 
   /** @internal The live file (not a copy). */
   liveFile(id: string): Readonly<OracleFile> | undefined {

@@ -1,16 +1,21 @@
 /**
  * The Oracle Content Management (REST API for Documents 1.1) API of the sandbox, mounted under
  * `/documents/api/1.1`: `DELETE /files/{fileId}/metadata` with a body `{ collection, fields }`
- * in JSON or XML. Errors are JSON `{ errorCode: "<status>", title, message }`.
+ * in JSON or XML.
+ *
+ * Errors are Oracle's error body, exactly `{ errorCode, errorKey, errorMessage }`, with the codes
+ * of Oracle's "Error Messages" page: -16 (404, unknown file), -20 (403, insufficient privileges),
+ * -26 (400, an applink whose access token is invalid or has expired), -1 for anything else
+ * (400 invalid request, 401, 405, 415, 500). The errorKey values are the sandbox's own names.
+ * errorCode is a JSON string (Oracle's examples) unless `oracle.answerErrorCodesAs('number')`.
  *
  * Sandbox behaviour the page does not describe:
  * - A collection that is not assigned to the file is answered with 200 and
- *   `{ idList, type: "file", errorCode: "-1", message }`, in the manner of Oracle's APIs, which
- *   report operation failures in `errorCode` ("0" is success).
+ *   `{ idList, type: "file", errorCode: "-1", errorMessage }`, in the manner of Oracle's APIs,
+ *   which report operation failures in errorCode (0 is success).
  * - Field names in `fields` are trimmed; fields of the collection that hold no value are ignored.
  * - The answer is XML when the Accept header names application/xml before application/json.
  */
-import { STATUS_CODES } from 'node:http';
 import type { components } from '../../generated/oracle-documents/schema.js';
 import { type ApiHandler, createApiHandler, type OperationHandler, type ValidRequest } from './api-handler.js';
 import { findCredential, securityRequirements } from './auth.js';
@@ -24,14 +29,29 @@ type Schemas = components['schemas'];
 
 export const ORACLE_BASE_PATH = '/documents/api/1.1';
 
-/** The collection named in the request is not assigned to the file (sandbox behaviour). */
+/** The collection named in the request is not assigned to the file (sandbox behaviour): Oracle's general error. */
 export const UNKNOWN_COLLECTION_ERROR_CODE = '-1';
 
-const errorBody = (status: number, message: string) => ({
-  errorCode: String(status),
-  title: STATUS_CODES[status] ?? 'Error',
-  message,
-});
+/** Oracle's documented error codes ("Error Messages"), with the sandbox's keys for them. */
+export const ORACLE_ERRORS = {
+  general: { code: -1, key: 'sandbox.general' },
+  notFound: { code: -16, key: 'sandbox.itemNotFound' },
+  insufficientPrivileges: { code: -20, key: 'sandbox.insufficientPrivileges' },
+  linkInvalidOrExpired: { code: -26, key: 'sandbox.linkInvalidOrExpired' },
+} as const;
+
+type OracleErrorKind = keyof typeof ORACLE_ERRORS;
+
+const KIND_BY_STATUS: Record<number, OracleErrorKind> = { 403: 'insufficientPrivileges', 404: 'notFound' };
+
+/** errorCode in the form the state asks for. */
+const codeOf = (state: OracleState, code: number): number | string =>
+  state.errorCodeForm === 'number' ? code : String(code);
+
+function oracleError(state: OracleState, kind: OracleErrorKind, message: string): Schemas['ErrorResponse'] {
+  const { code, key } = ORACLE_ERRORS[kind];
+  return { errorCode: codeOf(state, code), errorKey: key, errorMessage: message };
+}
 
 /** The applink headers, when both are present (the validator has refused an ID without a token). */
 function appLinkOf(incoming: IncomingRequest): { id: string; accessToken: string } | undefined {
@@ -40,14 +60,9 @@ function appLinkOf(incoming: IncomingRequest): { id: string; accessToken: string
   return id !== undefined && accessToken !== undefined ? { id, accessToken } : undefined;
 }
 
-/** Owner or manager of the file, or holder of one of its applinks with contributor role or above. */
-function mayResetValues(file: Readonly<OracleFile>, credential: Credential, incoming: IncomingRequest): boolean {
-  const user = credential.scheme === 'applink' ? undefined : credential.identity;
-  if (user !== undefined && (file.owner === user || file.managers.includes(user))) return true;
-  const presented = appLinkOf(incoming);
-  const link = presented && file.appLinks.find((l) => l.id === presented.id && l.accessToken === presented.accessToken);
-  return link !== undefined && APPLINK_ROLES.indexOf(link.role) >= APPLINK_ROLES.indexOf('contributor');
-}
+const isOwnerOrManager = (file: Readonly<OracleFile>, credential: Credential): boolean =>
+  credential.scheme !== 'applink' &&
+  (file.owner === credential.identity || file.managers.includes(credential.identity));
 
 function prefersXml(accept: string | undefined): boolean {
   for (const entry of (accept ?? '').split(',')) {
@@ -64,13 +79,14 @@ const xmlResponseRoot = (request: ValidRequest): string => request.operation.res
 function answer(
   request: ValidRequest,
   incoming: IncomingRequest,
-  body: Schemas['FileCollectionResponse'] & { message?: string },
+  body: Schemas['FileCollectionResponse'] & { errorMessage?: string },
 ): OutgoingResponse {
   if (!prefersXml(incoming.headers.accept)) return json(200, body);
+  const fields = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, v === undefined ? undefined : String(v)]));
   return {
     status: 200,
     contentType: 'application/xml; charset=utf-8',
-    body: formatFlatXml(xmlResponseRoot(request), body),
+    body: formatFlatXml(xmlResponseRoot(request), fields),
   };
 }
 
@@ -79,13 +95,24 @@ export function createOracleApi(state: OracleState, validator: SpecValidator): A
     const fileId = request.params.fileId as string;
     const { collection, fields } = request.body as Schemas['FileDeleteValuesBody'];
     const file = state.liveFile(fileId);
-    if (!file) return json(404, errorBody(404, `File ${fileId} not found`));
-    if (!mayResetValues(file, credential, incoming)) {
+    if (!file) return json(404, oracleError(state, 'notFound', `File ${fileId} not found`));
+    const link = state.checkAppLink(fileId, appLinkOf(incoming));
+    if (link === 'invalid-or-expired') {
+      const id = appLinkOf(incoming)?.id ?? '';
+      return json(
+        400,
+        oracleError(state, 'linkInvalidOrExpired', `The access token of applink ${id} is invalid or has expired`),
+      );
+    }
+    const linkAllows =
+      typeof link === 'object' && APPLINK_ROLES.indexOf(link.role) >= APPLINK_ROLES.indexOf('contributor');
+    if (!isOwnerOrManager(file, credential) && !linkAllows) {
       const who = credential.scheme === 'applink' ? `applink ${credential.identity}` : `user ${credential.identity}`;
       return json(
         403,
-        errorBody(
-          403,
+        oracleError(
+          state,
+          'insufficientPrivileges',
           `${who} may not change metadata of file ${fileId}: it takes the owner, a manager, or an applink with the contributor role or above`,
         ),
       );
@@ -95,18 +122,18 @@ export function createOracleApi(state: OracleState, validator: SpecValidator): A
       return answer(request, incoming, {
         idList: fileId,
         type: 'file',
-        errorCode: UNKNOWN_COLLECTION_ERROR_CODE,
-        message: `Collection ${collection} is not assigned to file ${fileId}`,
+        errorCode: codeOf(state, Number(UNKNOWN_COLLECTION_ERROR_CODE)),
+        errorMessage: `Collection ${collection} is not assigned to file ${fileId}`,
       });
     }
-    return answer(request, incoming, { idList: fileId, type: 'file', errorCode: '0' });
+    return answer(request, incoming, { idList: fileId, type: 'file', errorCode: codeOf(state, 0) });
   };
 
   return createApiHandler({
     api: 'oracle-documents',
     basePath: ORACLE_BASE_PATH,
     validator,
-    errorBody,
+    errorBody: (status, message) => oracleError(state, KIND_BY_STATUS[status] ?? 'general', message),
     authenticate(request, incoming) {
       const user = findCredential(validator.securitySchemes, securityRequirements(request.operation), {
         headers: incoming.headers,
@@ -121,8 +148,9 @@ export function createOracleApi(state: OracleState, validator: SpecValidator): A
       }
       return json(
         401,
-        errorBody(
-          401,
+        oracleError(
+          state,
+          'general',
           'Not authenticated: send Authorization: Basic or Bearer, or the appLinkID and accessToken headers',
         ),
         { 'www-authenticate': 'Basic realm="metaclear sandbox"' },

@@ -142,6 +142,201 @@ describe('failures are typed errors', () => {
   });
 });
 
+describe('errorCode in both of Oracle\'s forms: 0 and "0" are success, anything else an ApiError', () => {
+  beforeEach(() => {
+    sandbox.oracle.addFile({ id: 'F', owner: 'operator', collections: { C: { A: '1' } } });
+  });
+
+  it.each(['string', 'number'] as const)('succeeds on errorCode 0 written as a %s', async (form) => {
+    sandbox.oracle.answerErrorCodesAs(form);
+    const response = await client().deleteFileMetadataValues({ fileId: 'F', collection: 'C', fields: ['A'] });
+    expect(response.errorCode).toBe(form === 'number' ? 0 : '0');
+    expect(sandbox.requests[0]?.status).toBe(200);
+    expect(sandbox.oracle.file('F')?.collections.C).toEqual({});
+  });
+
+  it.each([
+    ['string', '-1'],
+    ['number', -1],
+  ] as const)('fails on a non-zero errorCode written as a %s, with HTTP 200', async (form, code) => {
+    sandbox.oracle.answerErrorCodesAs(form);
+    const error = await client()
+      .deleteFileMetadataValues({ fileId: 'F', collection: 'NotAssigned', fields: ['A'] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 200, vendorCode: code, body: { errorCode: code } });
+    expect((error as Error).message).toBe(
+      `deleteFileMetadataValues: the answer reports errorCode ${JSON.stringify(code)}: Collection NotAssigned is not assigned to file F (HTTP 200)`,
+    );
+  });
+
+  it.each([
+    ['string', { fileId: 'NOPE' }, 404, '-16', 'sandbox.itemNotFound', 'File NOPE not found'],
+    ['number', { fileId: 'NOPE' }, 404, -16, 'sandbox.itemNotFound', 'File NOPE not found'],
+    ['string', { fileId: 'G' }, 403, '-20', 'sandbox.insufficientPrivileges', 'may not change metadata of file G'],
+  ] as const)(
+    "carries Oracle's error body (errorCode as a %s) on a %j: the vendor's code, key and message",
+    async (form, input, status, code, key, message) => {
+      sandbox.oracle.answerErrorCodesAs(form);
+      sandbox.oracle.addFile({ id: 'G', owner: 'someone-else', collections: { C: { A: '1' } } });
+      const error = await client()
+        .deleteFileMetadataValues({ ...input, collection: 'C', fields: ['A'] })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ApiError);
+      expect(error).toMatchObject({ status, vendorCode: code, vendorKey: key });
+      expect((error as Error).message).toContain(message);
+      expect((error as Error).message).toMatch(new RegExp(`^deleteFileMetadataValues: the server answered ${status} `));
+    },
+  );
+});
+
+describe("applink credentials from the caller's code", () => {
+  const LINK = { id: 'LF5Bxj4TPo_p4n4qWn0tbKTicR2c', accessToken: '352FpiMmW66PeYI1Gh5b83I9CXRwZhLf' };
+  const viaApplink = () => createOracleDocumentsClient({ baseUrl: sandbox.oracleBaseUrl });
+  const seed = (ids: string[]): void => {
+    for (const id of ids) {
+      sandbox.oracle.addFile({
+        id,
+        owner: 'someone-else',
+        collections: { C: { A: '1' } },
+        appLinks: [{ ...LINK, role: 'contributor' }],
+      });
+    }
+  };
+
+  it.each([
+    ['a sync function', () => ({ ...LINK })],
+    ['an async function', async () => ({ ...LINK })],
+  ])('takes %s, called for every request', async (_name, source) => {
+    seed(['F1', 'F2']);
+    const calls: unknown[] = [];
+    const appLink = (request: unknown) => {
+      calls.push(request);
+      return source();
+    };
+    const oc = viaApplink();
+    for (const fileId of ['F1', 'F2'])
+      await oc.deleteFileMetadataValues({ fileId, collection: 'C', fields: ['A'], appLink });
+    expect(calls).toEqual([{ fileId: 'F1' }, { fileId: 'F2' }]);
+    expect(sandbox.requests.map((r) => [r.headers.applinkid, r.headers.accesstoken, r.status])).toEqual([
+      [LINK.id, LINK.accessToken, 200],
+      [LINK.id, LINK.accessToken, 200],
+    ]);
+  });
+
+  it('asks for a new token after errorCode -26 and sends the request once more with it', async () => {
+    seed(['F1']);
+    sandbox.oracle.expireAppLinkToken(LINK.id);
+    const asked: unknown[] = [];
+    let current = { ...LINK };
+    const response = await viaApplink().deleteFileMetadataValues({
+      fileId: 'F1',
+      collection: 'C',
+      fields: ['A'],
+      appLink: async (request) => {
+        asked.push(request);
+        if (request.expired) current = { id: LINK.id, accessToken: sandbox.oracle.renewAppLinkToken(LINK.id) };
+        return current;
+      },
+    });
+    expect(response.errorCode).toBe('0');
+    expect(asked).toEqual([{ fileId: 'F1' }, { fileId: 'F1', expired: LINK }]);
+    expect(sandbox.requests.map((r) => [r.headers.accesstoken, r.status])).toEqual([
+      [LINK.accessToken, 400],
+      [current.accessToken, 200],
+    ]);
+  });
+
+  it('throws the -26 ApiError when the new token is refused too, without asking again', async () => {
+    seed(['F1']);
+    sandbox.oracle.expireAppLinkToken(LINK.id);
+    let asked = 0;
+    const error = await viaApplink()
+      .deleteFileMetadataValues({
+        fileId: 'F1',
+        collection: 'C',
+        fields: ['A'],
+        appLink: () => {
+          asked++;
+          return { ...LINK };
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 400, vendorCode: '-26', vendorKey: 'sandbox.linkInvalidOrExpired' });
+    expect(asked).toBe(2);
+    expect(sandbox.requests).toHaveLength(2);
+  });
+
+  it('refuses what the function returns when it is not an applink, before sending', async () => {
+    seed(['F1']);
+    const error = await viaApplink()
+      .deleteFileMetadataValues({
+        fileId: 'F1',
+        collection: 'C',
+        fields: ['A'],
+        appLink: () => ({ id: LINK.id }) as unknown as typeof LINK,
+      })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'ValidationError', field: 'appLink().accessToken' });
+    expect(sandbox.requests).toHaveLength(0);
+  });
+
+  it('outlives its token in a bulk run: one refresh per expiry, however many files found it expired', async () => {
+    const ids = Array.from({ length: 60 }, (_, i) => `F${i}`);
+    seed(ids);
+    // The caller's store: the current applink, renewed when the client says it expired.
+    let current = { ...LINK };
+    const refreshes: string[] = [];
+    const appLink = async (request: { expired?: { accessToken: string } }) => {
+      if (request.expired) {
+        refreshes.push(request.expired.accessToken);
+        current = { id: LINK.id, accessToken: sandbox.oracle.renewAppLinkToken(LINK.id) };
+      }
+      return current;
+    };
+    const results = await viaApplink().deleteFileMetadataValuesMany(
+      ids.map((fileId) => ({ fileId, collection: 'C', fields: ['A'], appLink })),
+      {
+        concurrency: 8,
+        // The token expires during the run, once the 10th file is done, with up to 7 calls in flight.
+        onProgress: ({ done }) => done === 10 && sandbox.oracle.expireAppLinkToken(LINK.id),
+      },
+    );
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    expect(ids.every((id) => Object.keys(sandbox.oracle.file(id)?.collections.C ?? { x: 1 }).length === 0)).toBe(true);
+    // Every request refused with -26 used the first token, and that token was handed back once.
+    const refused = sandbox.requests.filter((r) => r.status === 400);
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(refused.map((r) => r.headers.accesstoken))).toEqual(new Set([LINK.accessToken]));
+    expect(refreshes).toEqual([LINK.accessToken]);
+    expect(sandbox.requests.filter((r) => r.status === 200)).toHaveLength(60);
+  });
+
+  it('refreshes once for each expiry: a later expiry of the new token is a new refresh', async () => {
+    seed(['F1']);
+    let current = { ...LINK };
+    const refreshes: string[] = [];
+    const appLink = (request: { expired?: { accessToken: string } }) => {
+      if (request.expired) {
+        refreshes.push(request.expired.accessToken);
+        current = { id: LINK.id, accessToken: sandbox.oracle.renewAppLinkToken(LINK.id) };
+      }
+      return current;
+    };
+    const oc = viaApplink();
+    const tokens = [current.accessToken];
+    for (let i = 0; i < 3; i++) {
+      sandbox.oracle.expireAppLinkToken(LINK.id);
+      await oc.deleteFileMetadataValues({ fileId: 'F1', collection: 'C', fields: ['A'], appLink });
+      await oc.deleteFileMetadataValues({ fileId: 'F1', collection: 'C', fields: ['A'], appLink });
+      tokens.push(current.accessToken);
+    }
+    expect(refreshes).toEqual(tokens.slice(0, 3));
+    expect(sandbox.requests.map((r) => r.status)).toEqual([400, 200, 200, 400, 200, 200, 400, 200, 200]);
+  });
+});
+
 describe('path parameters arrive as exactly one encoded segment', () => {
   it.each(['../../folders/x', 'a/b', '%2F', 'with space', 'Dateï-名前', 'a?b#c', '.x'])('fileId %j', async (fileId) => {
     sandbox.oracle.addFile({ id: fileId, owner: 'operator', collections: { C: { A: '1' } } });

@@ -70,6 +70,7 @@ describe('Oracle authentication and permissions', () => {
   const FILE = 'F0000000000000000000000000000000000000000001';
   const LINK = { id: 'LF5Bxj4TPo', accessToken: '352FpiMmW66P' };
   const BODY = JSON.stringify({ collection: 'CollectionA', fields: 'A1' });
+  const LINK_HEADERS = { appLinkID: LINK.id, accessToken: LINK.accessToken };
 
   beforeEach(() => {
     sandbox.oracle.addFile({
@@ -121,17 +122,66 @@ describe('Oracle authentication and permissions', () => {
     ['a bearer token of another user', { authorization: 'Bearer bob' }],
     ['a viewer applink', { appLinkID: 'viewer-link', accessToken: 'viewer-token' }],
     ['a downloader applink', { appLinkID: 'downloader-link', accessToken: 'downloader-token' }],
-    ['an applink with the wrong token', { appLinkID: LINK.id, accessToken: 'wrong' }],
     ['an applink of another file', { appLinkID: 'unknown-link', accessToken: 'x' }],
-  ])('answers %s with 403 and changes nothing', async (_name, headers) => {
+  ])('answers %s with 403, errorCode -20, and changes nothing', async (_name, headers) => {
     const answer = await deleteMetadata(sandbox, FILE, BODY, { ...headers, ...JSON_TYPE });
     expect(answer.status).toBe(403);
     expect(answer.body).toEqual({
-      errorCode: '403',
-      title: 'Forbidden',
-      message: expect.stringContaining('may not change metadata'),
+      errorCode: '-20',
+      errorKey: 'sandbox.insufficientPrivileges',
+      errorMessage: expect.stringContaining('may not change metadata'),
     });
     expect(sandbox.oracle.file(FILE)?.collections.CollectionA).toEqual({ A1: 'x' });
+  });
+
+  describe('applink access tokens', () => {
+    const expired = {
+      errorCode: '-26',
+      errorKey: 'sandbox.linkInvalidOrExpired',
+      errorMessage: `The access token of applink ${LINK.id} is invalid or has expired`,
+    };
+
+    it("answers a token that is not the applink's with 400, errorCode -26, and changes nothing", async () => {
+      const answer = await deleteMetadata(sandbox, FILE, BODY, {
+        appLinkID: LINK.id,
+        accessToken: 'wrong',
+        ...JSON_TYPE,
+      });
+      expect(answer).toMatchObject({ status: 400, body: expired });
+      expect(sandbox.oracle.file(FILE)?.collections.CollectionA).toEqual({ A1: 'x' });
+    });
+
+    it("answers an expired token with 400 and errorCode -26, even beside the owner's credential", async () => {
+      sandbox.oracle.expireAppLinkToken(LINK.id);
+      for (const extra of [{}, { authorization: basic('alice') }]) {
+        const answer = await deleteMetadata(sandbox, FILE, BODY, { ...LINK_HEADERS, ...extra, ...JSON_TYPE });
+        expect(answer).toMatchObject({ status: 400, body: expired });
+      }
+      expect(sandbox.oracle.file(FILE)?.appLinks[0]).toMatchObject({ id: LINK.id, expired: true });
+      expect(sandbox.oracle.file(FILE)?.collections.CollectionA).toEqual({ A1: 'x' });
+    });
+
+    it('takes the renewed token, and no longer the old one', async () => {
+      sandbox.oracle.expireAppLinkToken(LINK.id);
+      const token = sandbox.oracle.renewAppLinkToken(LINK.id);
+      expect(token).not.toBe(LINK.accessToken);
+      const old = await deleteMetadata(sandbox, FILE, BODY, { ...LINK_HEADERS, ...JSON_TYPE });
+      expect(old).toMatchObject({ status: 400, body: { errorCode: '-26' } });
+      const renewed = await deleteMetadata(sandbox, FILE, BODY, {
+        appLinkID: LINK.id,
+        accessToken: token,
+        ...JSON_TYPE,
+      });
+      expect(renewed).toMatchObject({ status: 200, body: { errorCode: '0' } });
+      expect(sandbox.oracle.file(FILE)?.collections.CollectionA).toEqual({});
+    });
+
+    it('refuses to expire or renew an applink it does not have', () => {
+      expect(() => sandbox.oracle.expireAppLinkToken('no-such-link')).toThrow(
+        'the sandbox has no applink no-such-link',
+      );
+      expect(() => sandbox.oracle.renewAppLinkToken('no-such-link')).toThrow('the sandbox has no applink no-such-link');
+    });
   });
 
   it.each<[string, Record<string, string>]>([
@@ -142,7 +192,11 @@ describe('Oracle authentication and permissions', () => {
     const answer = await deleteMetadata(sandbox, FILE, BODY, { ...headers, ...JSON_TYPE });
     expect(answer.status).toBe(401);
     expect(answer.headers.get('www-authenticate')).toMatch(/^Basic /);
-    expect(answer.body).toMatchObject({ errorCode: '401', title: 'Unauthorized' });
+    expect(answer.body).toEqual({
+      errorCode: '-1',
+      errorKey: 'sandbox.general',
+      errorMessage: expect.stringMatching(/^Not authenticated/),
+    });
     expect(sandbox.oracle.file(FILE)?.collections.CollectionA).toEqual({ A1: 'x' });
   });
 

@@ -119,7 +119,7 @@ describe('DELETE /files/{fileId}/metadata', () => {
     expect(answer).toEqual(
       expect.objectContaining({
         status: 404,
-        body: { errorCode: '404', title: 'Not Found', message: 'File NOPE not found' },
+        body: { errorCode: '-16', errorKey: 'sandbox.itemNotFound', errorMessage: 'File NOPE not found' },
       }),
     );
   });
@@ -132,10 +132,23 @@ describe('DELETE /files/{fileId}/metadata', () => {
       idList: 'F1',
       type: 'file',
       errorCode: UNKNOWN_COLLECTION_ERROR_CODE,
-      message: 'Collection CollectionB is not assigned to file F1',
+      errorMessage: 'Collection CollectionB is not assigned to file F1',
     });
     expect(UNKNOWN_COLLECTION_ERROR_CODE).not.toBe('0');
     expect(sandbox.oracle.file('F1')?.collections).toEqual({ CollectionA: { A1: 'x' } });
+  });
+
+  it("answers errorCode as a number, success and failure alike, when asked to (Oracle's schema declares a number)", async () => {
+    sandbox.oracle.answerErrorCodesAs('number');
+    sandbox.oracle.addFile({ id: 'F1', owner: 'alice', collections: { CollectionA: { A1: 'x' } } });
+    const unassigned = await deleteMetadata(sandbox, 'F1', body('CollectionB', 'A1'), OWNER);
+    expect(unassigned).toMatchObject({ status: 200, body: { errorCode: -1 } });
+    const done = await deleteMetadata(sandbox, 'F1', body('CollectionA', 'A1'), OWNER);
+    expect(done).toMatchObject({ status: 200, body: { idList: 'F1', type: 'file', errorCode: 0 } });
+    const missing = await deleteMetadata(sandbox, 'NOPE', body('CollectionA', 'A1'), OWNER);
+    expect(missing).toMatchObject({ status: 404, body: { errorCode: -16, errorKey: 'sandbox.itemNotFound' } });
+    sandbox.reset();
+    expect(sandbox.oracle.errorCodeForm).toBe('string');
   });
 
   it('does not take a personal collection for the shared one of the same name', async () => {

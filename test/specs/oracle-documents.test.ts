@@ -31,7 +31,9 @@ const validate = (schema: Json, value: unknown): string[] => {
 
 const operation = deref((spec.paths as Json)['/files/{fileId}/metadata'] as Json).delete as Json;
 const requestJson = ((deref(operation.requestBody as Json).content as Json)['application/json'] as Json) ?? {};
-const responseJson = (((operation.responses as Json)['200'] as Json).content as Json)['application/json'] as Json;
+const jsonOf = (status: string): Json =>
+  (((operation.responses as Json)[status] as Json).content as Json)['application/json'] as Json;
+const responseJson = jsonOf('200');
 
 interface Case {
   where: string;
@@ -42,6 +44,10 @@ const cases: Case[] = [];
 for (const [where, media] of [
   ['request body', requestJson],
   ['200 response', responseJson],
+  ['400 response', jsonOf('400')],
+  ['403 response', jsonOf('403')],
+  ['404 response', jsonOf('404')],
+  ['default response', jsonOf('default')],
 ] as const) {
   for (const [name, example] of Object.entries(media.examples as Json)) {
     cases.push({
@@ -70,6 +76,10 @@ describe('every example in the Oracle spec', () => {
       '200 response example deleteFieldValues',
       '200 response example deletePersonalFieldValues',
       '200 response example deleteApplinkFieldValues',
+      '400 response example linkExpired',
+      '403 response example insufficientPrivileges',
+      '404 response example notFound',
+      'default response example generalError',
       'parameter fileId example file',
       'parameter fileId example applinkFile',
       'parameter accessToken example applink',
@@ -82,8 +92,8 @@ describe('every example in the Oracle spec', () => {
   });
 
   it('is not validated by a schema that accepts anything', () => {
-    expect(validate(requestJson.schema as Json, { collection: 'CollectionA', fields: 'A1,,A2' })).toEqual([
-      '/fields must match pattern "^[^,]+(,[^,]+)*$"',
+    expect(validate(requestJson.schema as Json, { collection: 'CollectionA', fields: ['A1'] })).toEqual([
+      '/fields must be string',
     ]);
     expect(validate(requestJson.schema as Json, { fields: 'A1' })).toEqual([
       " must have required property 'collection'",
@@ -91,6 +101,74 @@ describe('every example in the Oracle spec', () => {
     expect(validate(responseJson.schema as Json, { idList: 'x' })).toEqual([
       " must have required property 'errorCode'",
     ]);
+  });
+});
+
+describe("errorCode and the error body, as Oracle's pages state them", () => {
+  const errorSchema = jsonOf('404').schema as Json;
+
+  it.each([0, '0', -16, '-16', -26, '-26'])(
+    'accepts errorCode %j in the answer and in the error body (a number in the schema table, a string in the examples)',
+    (errorCode) => {
+      expect(validate(responseJson.schema as Json, { idList: 'F', type: 'file', errorCode })).toEqual([]);
+      expect(validate(errorSchema, { errorCode, errorKey: 'k', errorMessage: 'm' })).toEqual([]);
+    },
+  );
+
+  it.each([null, true, {}, []])('refuses errorCode %j', (errorCode) => {
+    expect(validate(responseJson.schema as Json, { errorCode })).not.toEqual([]);
+  });
+
+  it("answers 400, 403, 404 and any other failure with Oracle's error body, errorCode required", () => {
+    for (const status of ['400', '403', '404', 'default']) {
+      expect(jsonOf(status).schema).toEqual({ $ref: '#/components/schemas/ErrorResponse' });
+    }
+    expect(validate(errorSchema, { errorMessage: 'm' })).toEqual([" must have required property 'errorCode'"]);
+    expect(Object.keys((pointer(spec, '#/components/schemas/ErrorResponse').properties as Json) ?? {})).toEqual([
+      'errorCode',
+      'errorKey',
+      'errorMessage',
+    ]);
+  });
+
+  it.each([
+    ['400', '-26'],
+    ['403', '-20'],
+    ['404', '-16'],
+    ['default', '-1'],
+  ])('documents the code of the %s answer (%s)', (status, code) => {
+    expect(((operation.responses as Json)[status] as Json).description).toContain(`errorCode ${code}`);
+  });
+});
+
+describe('no constraint that no Oracle page states', () => {
+  /** Every key of the spec, with its JSON path. */
+  const keys = (node: unknown, path = '#'): [string, string, unknown][] =>
+    typeof node !== 'object' || node === null
+      ? []
+      : Object.entries(node).flatMap(([k, v]) => [
+          [`${path}/${k}`, k, v] as [string, string, unknown],
+          ...keys(v, `${path}/${k}`),
+        ]);
+
+  it('has no length limit and no pattern', () => {
+    const found = keys(spec).filter(([, k]) => ['minLength', 'maxLength', 'pattern', 'format'].includes(k));
+    expect(found.map(([path]) => path)).toEqual([]);
+  });
+
+  it("says of each extension that it is metaclear's own", () => {
+    const extensions = keys(spec).filter(([, k]) => k.startsWith('x-'));
+    expect(extensions.map(([, k]) => k)).toEqual(['x-metaclear-header-dependencies']);
+    expect(operation.description).toContain("`x-metaclear-header-dependencies` is metaclear's own extension");
+  });
+
+  it('names the documentation set as Oracle titles it, and lets the server carry a port', () => {
+    const info = spec.info as Json;
+    expect(info.title).toContain('REST API for Content Management 1.1');
+    expect(info.description).toContain('"REST API for Content Management 1.1"');
+    const server = (spec.servers as Json[])[0] as Json;
+    expect(server.url).toBe('https://{host}/documents/api/1.1');
+    expect(((server.variables as Json).host as Json).description).toMatch(/followed by ":port"/);
   });
 });
 
