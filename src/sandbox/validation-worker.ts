@@ -11,6 +11,8 @@
  * request routes to and what openapi-backend (Ajv) finds wrong with it, and whether a response the
  * sandbox is about to send matches the spec. Everything else stays on the main thread.
  */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SandboxApi } from './recorded-request.js';
 
@@ -191,6 +193,35 @@ async function start() {
 start().catch((error) => parentPort.postMessage({ failed: String((error && error.stack) || error) }));
 `;
 
+/**
+ * The openapi-backend versions the sandbox runs with, as package.json's peer range says (~5.20.0):
+ * 5.21 takes @apidevtools/json-schema-ref-parser 16, which declares Node >= 22.19, while metaclear
+ * supports Node >= 20.19.
+ */
+export const OPENAPI_BACKEND_RANGE = '~5.20.0';
+const SUPPORTED = /^5\.20\.\d+$/;
+const INSTALL = `npm install -D openapi-backend@${OPENAPI_BACKEND_RANGE}`;
+
+/** Throws, saying what to install, unless the openapi-backend that `packageRoot` resolves is one the sandbox runs with. */
+export function checkOpenApiBackend(packageRoot: string): string {
+  let version: unknown;
+  try {
+    version = (
+      createRequire(join(packageRoot, 'package.json'))('openapi-backend/package.json') as { version?: unknown }
+    ).version;
+  } catch {
+    throw new Error(
+      `metaclear sandbox: openapi-backend is not installed; it is an optional peer of metaclear: ${INSTALL}`,
+    );
+  }
+  if (typeof version !== 'string' || !SUPPORTED.test(version)) {
+    throw new Error(
+      `metaclear sandbox: openapi-backend ${String(version)} is installed; expected ${OPENAPI_BACKEND_RANGE} (5.21 needs Node >= 22.19 through its reference parser): ${INSTALL}`,
+    );
+  }
+  return version;
+}
+
 type Reply = { id: number; result: unknown } | { id: number; error: string };
 type Startup = { ready: Record<SandboxApi, ApiSummary> } | { failed: string };
 
@@ -223,6 +254,11 @@ export class ValidationWorker {
 
   /** Starts the worker and waits until it has loaded every spec. */
   static start(packageRoot: string, apis: Record<SandboxApi, WorkerApi>): Promise<ValidationWorker> {
+    try {
+      checkOpenApiBackend(packageRoot);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { packageRoot, apis } });
     return new Promise((resolve, reject) => {
       const onError = (error: Error): void => reject(error);

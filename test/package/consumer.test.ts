@@ -104,7 +104,7 @@ describe('a fresh project that installs the tarball', () => {
       response: { errorCode: '0', idList: 'F1', type: 'file' },
       status: 404,
       left: [0, 1],
-      specTitle: 'Oracle Content Management REST API for Documents',
+      specTitle: 'REST API for Content Management 1.1 (Oracle Content Management, Documents)',
     });
   });
 

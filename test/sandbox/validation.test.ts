@@ -3,7 +3,11 @@
  * (or 415) whose body says which parameter or field was wrong, in each API's error format,
  * and no change to the state.
  */
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findPackageRoot, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { checkOpenApiBackend, OPENAPI_BACKEND_RANGE, ValidationWorker } from '../../src/sandbox/validation-worker.js';
 import { basic, clearMetadata, deleteMetadata, EI_AUTH, JSON_TYPE, send } from './http.js';
 
 const FILE = 'D3C1C1F319CFE6B102095C5DT0000000000100000001';
@@ -256,5 +260,46 @@ describe('routing', () => {
     expect(answer.status).toBe(405);
     expect(answer.headers.get('allow')).toBe('DELETE');
     expect(answer.body).toMatchObject({ errorCode: '-1', errorKey: 'sandbox.general' });
+  });
+});
+
+describe('the openapi-backend the sandbox runs with', () => {
+  const roots: string[] = [];
+  afterAll(() => {
+    for (const root of roots) rmSync(root, { recursive: true, force: true });
+  });
+  /** A package root whose node_modules holds openapi-backend at `version` (none when undefined). */
+  function packageRoot(version: string | undefined): string {
+    const root = mkdtempSync(join(tmpdir(), 'metaclear-peer-'));
+    roots.push(root);
+    writeFileSync(join(root, 'package.json'), '{"name":"metaclear"}\n');
+    if (version !== undefined) {
+      mkdirSync(join(root, 'node_modules', 'openapi-backend'), { recursive: true });
+      writeFileSync(
+        join(root, 'node_modules', 'openapi-backend', 'package.json'),
+        JSON.stringify({ name: 'openapi-backend', version, main: 'index.js' }),
+      );
+    }
+    return root;
+  }
+
+  it('is the peer range of package.json, and the one this repository installs is in it', () => {
+    const manifest = JSON.parse(readFileSync(join(findPackageRoot(), 'package.json'), 'utf8'));
+    expect(manifest.peerDependencies['openapi-backend']).toBe(OPENAPI_BACKEND_RANGE);
+    expect(checkOpenApiBackend(findPackageRoot())).toMatch(/^5\.20\./);
+  });
+
+  it.each([
+    ['5.21.2', /openapi-backend 5\.21\.2 is installed; expected ~5\.20\.0 \(5\.21 needs Node >= 22\.19/],
+    ['6.0.0', /openapi-backend 6\.0\.0 is installed; expected ~5\.20\.0/],
+    [undefined, /openapi-backend is not installed; it is an optional peer of metaclear/],
+  ])('refuses %s before starting, saying what to install', async (version, message) => {
+    const root = packageRoot(version);
+    expect(() => checkOpenApiBackend(root)).toThrow(message);
+    await expect(ValidationWorker.start(root, {} as never)).rejects.toThrow(/npm install -D openapi-backend@~5\.20\.0/);
+  });
+
+  it('takes any 5.20 release', () => {
+    expect(checkOpenApiBackend(packageRoot('5.20.1'))).toBe('5.20.1');
   });
 });

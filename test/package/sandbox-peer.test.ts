@@ -1,0 +1,166 @@
+/**
+ * metaclear/sandbox for a user on Node 20: the packed package and its optional peer
+ * openapi-backend installed the way the README says, by `npm install` from the registry into a
+ * fresh project (no lockfile), with `--engine-strict` so that a dependency declaring a newer
+ * Node fails the install instead of failing later; then the sandbox is started and used.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO } from '../helpers/workspace.js';
+
+const ENV = {
+  ...process.env,
+  npm_config_update_notifier: 'false',
+  npm_config_fund: 'false',
+  npm_config_audit: 'false',
+};
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function npm(args: string[], cwd: string): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile('npm', args, { cwd, env: ENV, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** The install commands of the README's "The package" section, as a user types them. */
+function readmeInstallCommands(): string[][] {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## The package'));
+  const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+  return block
+    .split('\n')
+    .map((line) => line.replace(/#.*$/, '').trim())
+    .filter((line) => line.startsWith('npm install'))
+    .map((line) => line.split(/\s+/).slice(1));
+}
+
+/** Node's version against a "major.minor" floor. */
+const nodeBelow = (major: number, minor: number): boolean => {
+  const [a = 0, b = 0] = process.versions.node.split('.').map(Number);
+  return a < major || (a === major && b < minor);
+};
+
+const USER_SCRIPT = `
+import { createOracleDocumentsClient } from 'metaclear';
+import { startSandbox } from 'metaclear/sandbox';
+
+const sandbox = await startSandbox();
+try {
+  sandbox.oracle.addFile({ id: 'F1', owner: 'operator', collections: { C: { A: '1', B: '2' } } });
+  const client = createOracleDocumentsClient({
+    baseUrl: sandbox.oracleBaseUrl,
+    auth: { username: 'operator', password: 'pw' },
+  });
+  const response = await client.deleteFileMetadataValues({ fileId: 'F1', collection: 'C', fields: ['A'] });
+  const invalid = await fetch(sandbox.oracleBaseUrl + '/files/F1/metadata', {
+    method: 'DELETE',
+    headers: { authorization: 'Basic ' + Buffer.from('operator:pw').toString('base64'), 'content-type': 'application/json' },
+    body: JSON.stringify({ collection: 'C' }),
+  });
+  console.log(JSON.stringify({
+    response,
+    left: sandbox.oracle.file('F1').collections.C,
+    invalid: { status: invalid.status, body: await invalid.json() },
+  }));
+} finally {
+  await sandbox.close();
+}
+`;
+
+let dir: string;
+let tarball: string;
+
+beforeAll(async () => {
+  if (!existsSync(join(REPO, 'dist', 'esm', 'index.js')))
+    throw new Error('dist/ is missing: run `npm run build` first');
+  dir = mkdtempSync(join(tmpdir(), 'metaclear-peer-'));
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: REPO, env: ENV, encoding: 'utf8' }),
+  ) as { filename: string }[];
+  tarball = join(dir, packed[0]?.filename as string);
+}, 120_000);
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function freshProject(name: string): string {
+  const project = join(dir, name);
+  mkdirSync(project);
+  writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name, private: true, type: 'module' }, null, 2)}\n`);
+  return project;
+}
+
+describe('a user who follows the README', () => {
+  let project: string;
+  const installs: Run[] = [];
+
+  beforeAll(async () => {
+    project = freshProject('user');
+    for (const args of readmeInstallCommands()) {
+      const withTarball = args.map((arg) => (arg === 'metaclear' ? tarball : arg));
+      installs.push(await npm(['install', ...withTarball.slice(1), '--engine-strict'], project));
+    }
+  }, 300_000);
+
+  it('runs the two install commands of the README, and both succeed with engine checks on', () => {
+    expect(readmeInstallCommands()).toEqual([
+      ['install', 'metaclear'],
+      ['install', '-D', 'openapi-backend'],
+    ]);
+    expect(installs.map((run) => [run.code, run.stderr.match(/EBADENGINE|ERESOLVE/g)])).toEqual([
+      [0, null],
+      [0, null],
+    ]);
+    expect(existsSync(join(project, 'package-lock.json'))).toBe(true);
+  });
+
+  it('gets an openapi-backend in the peer range, whose dependencies all accept this Node', () => {
+    const installed = (name: string): { version: string; engines?: { node?: string } } =>
+      JSON.parse(readFileSync(join(project, 'node_modules', name, 'package.json'), 'utf8'));
+    expect(installed('openapi-backend').version).toMatch(/^5\.20\.\d+$/);
+    expect(installed('@apidevtools/json-schema-ref-parser').version).toMatch(/^11\./);
+    const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));
+    expect(manifest.devDependencies['openapi-backend']).toMatch(/^\^5\.20\.\d+$/);
+  });
+
+  it('starts the sandbox from metaclear/sandbox and uses it', () => {
+    writeFileSync(join(project, 'try-sandbox.mjs'), USER_SCRIPT);
+    const out = JSON.parse(execFileSync(process.execPath, ['try-sandbox.mjs'], { cwd: project, encoding: 'utf8' }));
+    expect(out).toEqual({
+      response: { errorCode: '0', idList: 'F1', type: 'file' },
+      left: { B: '2' },
+      invalid: {
+        status: 400,
+        body: { errorCode: '-1', errorKey: 'sandbox.general', errorMessage: "request body field 'fields' is required" },
+      },
+    });
+  });
+});
+
+describe('why the peer range stops before 5.21', () => {
+  it('refuses, with engine checks on, the 5.21 line a "^5.20.0" range would pick on this Node', async () => {
+    if (!nodeBelow(22, 19)) return; // From Node 22.19 on, 5.21 installs; nothing to show here.
+    const run = await npm(['install', 'openapi-backend@~5.21.0', '--engine-strict'], freshProject('newer-peer'));
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/EBADENGINE/);
+    expect(run.stderr).toMatch(/@apidevtools\/json-schema-ref-parser/);
+  }, 300_000);
+
+  it('tells a user who asks for the newest openapi-backend that metaclear wants ~5.20.0', async () => {
+    const project = freshProject('latest-peer');
+    expect((await npm(['install', tarball], project)).code).toBe(0);
+    const run = await npm(['install', '-D', 'openapi-backend@latest'], project);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/ERESOLVE/);
+    expect(run.stderr).toMatch(/peerOptional openapi-backend@"~5\.20\.0" from metaclear/);
+  }, 300_000);
+});
