@@ -104,6 +104,8 @@ function entriesOf(lines: Line[], from: number, to: number, where: string, sourc
   const first = lines.slice(from, to).findIndex((l) => l.kind === 'content');
   if (first < 0) return [];
   const indent = (lines[from + first] as Line).indent;
+  // In a mapping, a sequence written at the mapping's own indentation ("key:\n- item") belongs to its key.
+  const isMapping = !isSequenceItem(lines[from + first] as Line);
   const heads: number[] = [];
   for (let i = from; i < to; i++) {
     const line = lines[i] as Line;
@@ -111,7 +113,7 @@ function entriesOf(lines: Line[], from: number, to: number, where: string, sourc
     if (line.indent < indent) {
       throw cannotCut(source, i, where, 'a line is indented less than the entries before it');
     }
-    if (line.indent === indent) heads.push(i);
+    if (line.indent === indent && !(isMapping && isSequenceItem(line))) heads.push(i);
   }
   const entries: Entry[] = [];
   let lead = from;
@@ -131,10 +133,14 @@ function entriesOf(lines: Line[], from: number, to: number, where: string, sourc
   return entries;
 }
 
+function isSequenceItem(line: Line): boolean {
+  return /^-(\s|$)/.test(line.text.trimStart());
+}
+
 /** The key of a mapping entry's line, decoded as YAML decodes it; a sequence item's is "-". */
 function keyOf(lines: Line[], head: number, where: string, source: string): string {
   const text = (lines[head] as Line).text.trimStart();
-  if (text === '-' || text.startsWith('- ') || text.startsWith('-\n') || text.startsWith('-\r')) return '-';
+  if (isSequenceItem(lines[head] as Line)) return '-';
   const quoted = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*')/.exec(text);
   let keyEnd = quoted ? quoted[0].length : -1;
   if (!quoted) {
@@ -351,7 +357,10 @@ function cut(lines: Line[], doc: Json, selection: Selection, source: string): st
     for (let i = entry.lead; i <= entry.head; i++) out.push(i);
   };
   const kept: string[] = [];
-  const top = entriesOf(lines, 0, lines.length, 'the document', source);
+  // Directives and the document start marker ("%YAML 1.2", "---") come before the top-level mapping.
+  let start = 0;
+  while (start < lines.length && /^(%|---\s*$|#|\s*$)/.test((lines[start] as Line).text)) start++;
+  const top = entriesOf(lines, start, lines.length, 'the document', source);
   // The document's leading comments are not part of its first entry.
   if (top[0]) top[0].lead = top[0].head;
   for (const entry of top) {
@@ -397,7 +406,7 @@ function cut(lines: Line[], doc: Json, selection: Selection, source: string): st
 
 /**
  * Cuts the named operations and what they reference out of a vendor's OpenAPI document.
- * @param text the document's text (YAML or JSON in block style)
+ * @param text the document's text: YAML in block style (a JSON document is flow style, and refused)
  */
 export function excerptOperations(text: string, options: ExcerptOptions): Excerpt {
   const { operationIds } = options;

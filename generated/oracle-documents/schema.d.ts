@@ -40,7 +40,7 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description The request body defines details of the delete values in the metadata collection request. Both properties are required (the page's expanded schema marks them in bold). */
+        /** @description The request body defines details of the delete values in the metadata collection request. Both properties are required (the page's expanded schema marks them in bold). Inferred: in XML, the root element is named after the page's root schema. */
         FileDeleteValuesBody: {
             /**
              * @description The collection name, for example CollectionA; a user's personal collection starts with "Personal.", for example Personal.MyCollection.
@@ -53,7 +53,7 @@ export interface components {
              */
             fields: string;
         };
-        /** @description The response body includes information about the assign collection to a file operation. Inferred: errorCode is always present (every example carries it), hence required. */
+        /** @description The response body includes information about the assign collection to a file operation. Inferred: errorCode is always present (every example carries it), hence required; in XML, the root element is named after the page's root schema. */
         FileCollectionResponse: {
             /**
              * @description The file's GUID.

@@ -161,6 +161,13 @@ describe('cutting operations out of a vendor OpenAPI document', () => {
     expect(excerpt.yaml).not.toMatch(/deletePet|Unused|otherAuth|Store|x-tagGroups/);
   });
 
+  it("takes a document start marker and sequences written at their key's indentation", () => {
+    const compact = `%YAML 1.2\n---\n${MULTI.replace('tags:\n  - name: Pets\n    description: Pets.\n  - name: Stores\n', 'tags:\n- name: Pets\n  description: Pets.\n- name: Stores\n')}`;
+    const excerpt = excerptOperations(compact, { operationIds: ['getPet'], source: 'multi.yaml' });
+    expect(excerpt.yaml).toContain('tags:\n- name: Pets\n  description: Pets.\npaths:\n');
+    expect(excerpt.yaml).not.toMatch(/%YAML|---|Stores/);
+  });
+
   it('takes several operations at once, named after the first', () => {
     const excerpt = excerptOperations(MULTI, { operationIds: ['listStores', 'deletePet'], source: 'multi.yaml' });
     expect(excerpt.name).toBe('list-stores');
@@ -210,6 +217,12 @@ describe('cutting operations out of a vendor OpenAPI document', () => {
       /does not parse|would not say what the source says/,
     ],
     ['a Swagger 2 document', 'swagger: "2.0"\npaths: {}\n', ['getPet'], /is not an OpenAPI 3 document/],
+    [
+      'a JSON document (flow style throughout)',
+      `${JSON.stringify(load(MULTI), null, 2)}\n`,
+      ['getPet'],
+      /multi\.yaml:1 cannot cut the document out line by line: expected a "key:" line of a block mapping/,
+    ],
     [
       'an operationId declared twice',
       MULTI.replace('operationId: deletePet', 'operationId: getPet'),

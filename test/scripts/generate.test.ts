@@ -99,7 +99,7 @@ describe('a broken spec fails loudly and writes nothing', () => {
       file: ORACLE,
       find: 'summary: Delete Values in File Metadata Collection',
       replace: 'summary: [Delete Values',
-      expected: /specs\/oracle-documents\/openapi\.yaml:39:7 YAML syntax error: deficient indentation/,
+      expected: /specs\/oracle-documents\/openapi\.yaml:46:7 YAML syntax error: deficient indentation/,
     },
     {
       name: 'a plain-http server',
