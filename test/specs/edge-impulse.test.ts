@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
-import { REPO } from '../helpers/workspace.js';
+import { REPO, Workspace } from '../helpers/workspace.js';
 
 type Json = Record<string, unknown>;
 const generated = JSON.parse(readFileSync(join(REPO, 'generated/edge-impulse/openapi.json'), 'utf8')) as Json;
@@ -63,5 +63,35 @@ describe('the generated Edge Impulse spec', () => {
       ...Object.keys(at(batch, 'components', 'schemas')),
     ]);
     expect(Object.keys(at(generated, 'components', 'schemas')).filter((n) => !vendorNames.has(n))).toEqual([]);
+  });
+});
+
+describe("the project's additions overlay", () => {
+  const ADDITIONS = 'specs/edge-impulse/project-additions.overlay.yaml';
+  let ws: Workspace;
+  beforeEach(() => {
+    ws = new Workspace();
+  });
+  afterEach(() => ws.dispose());
+
+  it('refuses an addition that does not say so, and one that removes vendor text, writing nothing', async () => {
+    ws.write(
+      ADDITIONS,
+      `${ws.read(ADDITIONS)}  - target: $.paths['${JOB_PATH}'].get
+    update:
+      summary: Get the job
+  - target: $.paths['${JOB_PATH}'].get['x-oauth-scopes']
+    remove: true
+`,
+    );
+    const before = ws.snapshot('generated');
+    const result = await ws.generate('--force');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('edge-impulse: overlay not applied');
+    expect(result.stderr).toMatch(
+      /action 2 .*its update carries no x-metaclear-addition; expected every addition to say why/,
+    );
+    expect(result.stderr).toMatch(/action 3 .*removes vendor text; expected an addition/);
+    expect(ws.snapshot('generated')).toEqual(before);
   });
 });
