@@ -104,7 +104,13 @@ export function createClientCore<P extends {}>(
   const policy = requirePolicy('options.', options, {
     retry: RETRY_DEFAULTS,
     attemptTimeoutMs: DEFAULT_ATTEMPT_TIMEOUT_MS,
-    maxAnswerBytes: requireAtMost('options.maxAnswerBytes', options.maxAnswerBytes, 1, 2 ** 30, DEFAULT_MAX_ANSWER_BYTES),
+    maxAnswerBytes: requireAtMost(
+      'options.maxAnswerBytes',
+      options.maxAnswerBytes,
+      1,
+      2 ** 30,
+      DEFAULT_MAX_ANSWER_BYTES,
+    ),
     maxRedirects: requireAtMost('options.maxRedirects', options.maxRedirects, 0, 20, DEFAULT_MAX_REDIRECTS),
   });
   const headers = { ...requireHeaders('options.headers', options.headers), ...authHeaders };

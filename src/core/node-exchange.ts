@@ -5,7 +5,7 @@
  * Everything the exchange holds is reachable from its socket and from `stop`: nothing depends
  * on garbage collection.
  */
-import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
@@ -107,7 +107,9 @@ export function createNodeExchange(agents: Agents): Exchange {
           else chunks.push(chunk);
         };
         res.on('error', (error) => fail(describeConnectionError(error, url)));
-        res.on('aborted', () => fail(describeConnectionError(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), url)));
+        res.on('aborted', () =>
+          fail(describeConnectionError(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), url)),
+        );
         if (hasNoBody(method, status)) {
           res.resume();
           res.on('end', () => answer(null));
@@ -130,13 +132,15 @@ export function createNodeExchange(agents: Agents): Exchange {
             else d.write(chunk);
           });
           res.on('end', () => {
-            if (!res.complete) fail(describeConnectionError(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), url));
+            if (!res.complete)
+              fail(describeConnectionError(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), url));
             else d.end();
           });
         } else {
           res.on('data', collect);
           res.on('end', () => {
-            if (!res.complete) fail(describeConnectionError(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), url));
+            if (!res.complete)
+              fail(describeConnectionError(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), url));
             else answer(Buffer.concat(chunks, size));
           });
         }

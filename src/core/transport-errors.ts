@@ -31,7 +31,9 @@ export class AnswerTooLargeError extends MetaclearError {
   readonly status: number;
   readonly limit: number;
   constructor(status: number, limit: number, encoded: boolean) {
-    super(`the answer is larger than ${limit} bytes${encoded ? ' once decoded' : ''} (maxAnswerBytes); not read further`);
+    super(
+      `the answer is larger than ${limit} bytes${encoded ? ' once decoded' : ''} (maxAnswerBytes); not read further`,
+    );
     this.status = status;
     this.limit = limit;
   }
@@ -87,12 +89,23 @@ const FINAL_CODES = new Set([
 export function describeConnectionError(error: unknown, url: URL): ConnectionError {
   if (error instanceof ConnectionError) return error;
   // fetch wraps the network error in a TypeError("fetch failed") whose cause holds the code.
-  const inner = error instanceof TypeError && error.cause instanceof Error ? error.cause : error;
+  // (Checked by shape: a fetch from another realm throws another realm's TypeError.)
+  const wrapped = error as { name?: unknown; cause?: unknown } | null;
+  const inner =
+    wrapped?.name === 'TypeError' && typeof wrapped.cause === 'object' && wrapped.cause !== null
+      ? wrapped.cause
+      : error;
   const code = (inner as { code?: unknown } | undefined)?.code;
-  const text = typeof code === 'string' ? code : inner instanceof Error ? inner.message : String(inner);
+  const message = (inner as { message?: unknown } | null)?.message;
+  const text = typeof code === 'string' ? code : typeof message === 'string' ? message : String(inner);
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
   const badPort = text === 'bad port';
   const retryable = !(typeof code === 'string' && FINAL_CODES.has(code)) && !badPort;
   const what = badPort ? 'a port fetch refuses (bad port)' : text;
-  return new ConnectionError(`${what} to ${url.hostname}:${port}`, typeof code === 'string' ? code : undefined, retryable, error);
+  return new ConnectionError(
+    `${what} to ${url.hostname}:${port}`,
+    typeof code === 'string' ? code : undefined,
+    retryable,
+    error,
+  );
 }

@@ -47,7 +47,14 @@ export interface CallContext {
 }
 
 /** Request headers whose values are credentials: scrubbed from every answer header copied out. */
-const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'x-jwt-token', 'accesstoken', 'cookie', 'proxy-authorization'];
+const CREDENTIAL_HEADERS = [
+  'authorization',
+  'x-api-key',
+  'x-jwt-token',
+  'accesstoken',
+  'cookie',
+  'proxy-authorization',
+];
 
 async function toAttemptRequest(request: Request): Promise<AttemptRequest> {
   const headers: Record<string, string> = {};
@@ -106,12 +113,17 @@ export function createTransport(
     try {
       const attemptRequest = await toAttemptRequest(request);
       const secrets = secretsOf(
-        Object.fromEntries(CREDENTIAL_HEADERS.flatMap((n) => (attemptRequest.headers[n] ? [[n, attemptRequest.headers[n]]] : []))),
+        Object.fromEntries(
+          CREDENTIAL_HEADERS.flatMap((n) => (attemptRequest.headers[n] ? [[n, attemptRequest.headers[n]]] : [])),
+        ),
       );
       for (let attempt = 1; ; attempt++) {
         if (call.signal.aborted) throw call.signal.reason;
         const stop = new AbortController();
-        const timer = setTimeout(() => stop.abort(new AttemptTimeoutError(policy.attemptTimeoutMs)), policy.attemptTimeoutMs);
+        const timer = setTimeout(
+          () => stop.abort(new AttemptTimeoutError(policy.attemptTimeoutMs)),
+          policy.attemptTimeoutMs,
+        );
         const onCall = (): void => stop.abort(call.signal.reason);
         call.signal.addEventListener('abort', onCall, { once: true });
         let answer: Answer | undefined;
