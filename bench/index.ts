@@ -14,8 +14,15 @@ import { clientOverheadSection } from './client-overhead.js';
 import { removeAllTempDirs } from './fixtures.js';
 import { pipelineSection } from './pipeline.js';
 import { type BenchOptions, describeMachine, type Row, renderTable, type Section } from './report.js';
+import { vendorSection } from './vendor-bindings.js';
 
-const SECTIONS: readonly Section[] = [pipelineSection, clientOverheadSection, bulkSection, bulkTlsSection];
+const SECTIONS: readonly Section[] = [
+  pipelineSection,
+  clientOverheadSection,
+  vendorSection,
+  bulkSection,
+  bulkTlsSection,
+];
 const DEFAULT_RUNS = 5;
 const USAGE = 'usage: npm run bench [-- --runs <n>] [--section <name>]...';
 

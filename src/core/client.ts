@@ -6,6 +6,7 @@ import { createFetchExchange } from './fetch-exchange.js';
 import { requireHeaders } from './headers.js';
 import { createAgents, createNodeExchange } from './node-exchange.js';
 import { createClient } from './openapi-fetch.js';
+import { PlainRequest } from './plain-messages.js';
 import { DEFAULT_MAX_REDIRECTS } from './redirects.js';
 import { RETRY_DEFAULTS, type RetryOptions, resolveRetry } from './retry.js';
 import { SignalFanout } from './signal-fanout.js';
@@ -68,7 +69,7 @@ export interface ClientCore<P extends {}> {
   /** The client's credentials, to keep out of errors. */
   secrets: readonly string[];
   /** The openapi-fetch options of one call: text parsing (see core/http.ts), and a fetch bound to its signal and policy. */
-  init(call: CallOptions): { parseAs: 'text'; fetch: CallFetch };
+  init(call: CallOptions): { parseAs: 'text'; fetch: CallFetch; Request?: typeof Request };
 }
 
 function requirePolicy(
@@ -117,6 +118,14 @@ export function createClientCore<P extends {}>(
   const exchange = options.fetch ? createFetchExchange(options.fetch) : createNodeExchange(createAgents());
   const transport = createTransport({ exchange, fanout: new SignalFanout(), onRetry: options.onRetry }, policy);
   const raw = createClient<P>({ baseUrl, headers, fetch: (request: Request) => transport(request) });
+  // Middleware sees web Requests and Responses: once any is registered (here or later through
+  // raw.use), facade calls build them too; until then they use the plain ones (plain-messages.ts).
+  let withMiddleware = false;
+  const use = raw.use.bind(raw);
+  raw.use = (...middleware) => {
+    withMiddleware = true;
+    use(...middleware);
+  };
   for (const middleware of options.middleware ?? []) raw.use(middleware);
   return {
     raw,
@@ -124,7 +133,10 @@ export function createClientCore<P extends {}>(
     init(call) {
       const own = call.retry !== undefined || call.timeoutMs !== undefined;
       const context = { policy: own ? requirePolicy('', call, policy) : policy, signal: call.signal };
-      return { parseAs: 'text', fetch: (request: Request) => transport(request, context) };
+      const fetch = (request: Request) => transport(request, context);
+      return withMiddleware
+        ? { parseAs: 'text', fetch }
+        : { parseAs: 'text', fetch, Request: PlainRequest as unknown as typeof Request };
     },
   };
 }

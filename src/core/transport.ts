@@ -11,6 +11,7 @@ import { secretsOf } from './auth.js';
 import { redact } from './redact.js';
 import { REDIRECT_STATUSES, redirectTarget } from './redirects.js';
 import { parseRetryAfter, RETRYABLE_STATUSES, type RetryPolicy, retryDelay } from './retry.js';
+import { PlainRequest, PlainResponse } from './plain-messages.js';
 import type { SignalFanout } from './signal-fanout.js';
 import { sleep } from './sleep.js';
 import { AttemptTimeoutError, ConnectionError, TransportError } from './transport-errors.js';
@@ -56,22 +57,27 @@ const CREDENTIAL_HEADERS = [
   'proxy-authorization',
 ];
 
-async function toAttemptRequest(request: Request): Promise<AttemptRequest> {
+async function toAttemptRequest(request: Request | PlainRequest): Promise<AttemptRequest> {
   const headers: Record<string, string> = {};
   request.headers.forEach((value, name) => {
     headers[name] = value;
   });
   headers['user-agent'] ??= USER_AGENT;
-  const body = request.body === null ? null : new Uint8Array(await request.arrayBuffer());
+  let body: Uint8Array | null;
+  if (request instanceof PlainRequest) body = request.body === null ? null : Buffer.from(request.body, 'utf8');
+  else body = request.body === null ? null : new Uint8Array(await request.arrayBuffer());
   return { url: new URL(request.url), method: request.method, headers, body };
 }
 
-function toResponse(answer: Answer, secrets: readonly string[]): Response {
-  const headers = secrets.length === 0 ? answer.headers : answer.headers.map(([k, v]) => [k, redact(v, secrets)]);
+/** The answer as the caller's kind of message: a PlainResponse for a PlainRequest, else a web Response. */
+function toResponse(answer: Answer, secrets: readonly string[], plain: boolean, url: string): Response {
+  const headers: [string, string][] =
+    secrets.length === 0 ? answer.headers : answer.headers.map(([k, v]) => [k, redact(v, secrets)]);
+  if (plain) return new PlainResponse(answer.status, answer.statusText, headers, answer.body, url) as unknown as Response;
   return new Response(answer.body as BodyInit | null, {
     status: answer.status,
     statusText: answer.statusText,
-    headers: headers as [string, string][],
+    headers,
   });
 }
 
@@ -102,14 +108,15 @@ function isRetryable(error: unknown): boolean {
 export function createTransport(
   setup: TransportSetup,
   base: TransportPolicy,
-): (request: Request, context?: CallContext) => Promise<Response> {
+): (request: Request | PlainRequest, context?: CallContext) => Promise<Response> {
   const { exchange, fanout, onRetry } = setup;
   return async (request, context) => {
     const policy = context?.policy ?? base;
     const callerSignal = context?.signal ?? request.signal;
-    if (callerSignal.aborted) throw callerSignal.reason;
+    if (callerSignal?.aborted) throw callerSignal.reason;
     const call = new AbortController();
-    const unsubscribe = fanout.subscribe(callerSignal, () => call.abort(callerSignal.reason));
+    const unsubscribe = callerSignal ? fanout.subscribe(callerSignal, () => call.abort(callerSignal.reason)) : () => undefined;
+    const plain = request instanceof PlainRequest;
     try {
       const attemptRequest = await toAttemptRequest(request);
       const secrets = secretsOf(
@@ -139,7 +146,7 @@ export function createTransport(
         if (call.signal.aborted) throw call.signal.reason;
         const retriesLeft = attempt <= policy.retry.retries;
         if (answer) {
-          const response = toResponse(answer, secrets);
+          const response = toResponse(answer, secrets, plain, request.url);
           if (!RETRYABLE_STATUSES.has(answer.status) || !retriesLeft) return response;
           const delayMs = retryDelay(policy.retry, attempt - 1, parseRetryAfter(response.headers.get('retry-after')));
           onRetry?.({ attempt, delayMs, status: answer.status });
