@@ -422,7 +422,7 @@ describe('errors say what happened, and what no retry can fix is not retried', (
       baseUrl: 'http://127.0.0.1:6000/v1',
       retry: fast,
       fetch: (request) => {
-        calls.push(request.url);
+        calls.push((request as Request).url);
         return fetch(request);
       },
     });
