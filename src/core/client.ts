@@ -23,7 +23,8 @@ export interface CommonClientOptions {
   /**
    * A fetch to send requests with instead of Node's HTTP stack. It is called once per attempt
    * with a new Request (`redirect: 'manual'`); retries, timeouts, cancellation, the redirect
-   * policy and the answer limit still apply around it.
+   * policy and the answer limit still apply around it. The Node stack's User-Agent and
+   * connection handling do not: the request carries the client's headers only.
    */
   fetch?: typeof fetch;
   /** Extra headers for every request (a `User-Agent` here replaces metaclear's). */

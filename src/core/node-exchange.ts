@@ -11,6 +11,7 @@ import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { type Answer, type AttemptRequest, type Exchange, hasNoBody } from './attempt.js';
 import { AnswerTooLargeError, describeConnectionError } from './transport-errors.js';
+import { USER_AGENT } from './version.js';
 
 /** The keep-alive agents of one client: connections per origin grow only to the calls in flight. */
 export interface Agents {
@@ -75,6 +76,7 @@ export function createNodeExchange(agents: Agents): Exchange {
       }
       stop.addEventListener('abort', onStop, { once: true });
       const headers: Record<string, string> = { ...request.headers };
+      headers['user-agent'] ??= USER_AGENT;
       if (body !== null) headers['content-length'] = String(body.byteLength);
       try {
         req = (isHttps ? httpsRequest : httpRequest)(url, {

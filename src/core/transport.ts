@@ -15,7 +15,6 @@ import { PlainRequest, PlainResponse } from './plain-messages.js';
 import type { SignalFanout } from './signal-fanout.js';
 import { sleep } from './sleep.js';
 import { AttemptTimeoutError, ConnectionError, TransportError } from './transport-errors.js';
-import { USER_AGENT } from './version.js';
 
 export { AttemptTimeoutError, TransportError } from './transport-errors.js';
 
@@ -62,7 +61,6 @@ async function toAttemptRequest(request: Request | PlainRequest): Promise<Attemp
   request.headers.forEach((value, name) => {
     headers[name] = value;
   });
-  headers['user-agent'] ??= USER_AGENT;
   let body: Uint8Array | null;
   if (request instanceof PlainRequest) body = request.body === null ? null : Buffer.from(request.body, 'utf8');
   else body = request.body === null ? null : new Uint8Array(await request.arrayBuffer());
