@@ -7,8 +7,8 @@ import { MetaclearError } from './errors.js';
 /** One attempt took longer than its timeout (connect, headers and body together). */
 export class AttemptTimeoutError extends MetaclearError {
   override name = 'AttemptTimeoutError';
-  constructor(timeoutMs: number) {
-    super(`no complete answer within ${timeoutMs} ms`);
+  constructor(timeoutMs: number, url?: URL) {
+    super(`${url ? `${hostOf(url)} sent ` : ''}no complete answer within ${timeoutMs} ms`);
   }
 }
 
@@ -62,6 +62,11 @@ export class TransportError extends MetaclearError {
   }
 }
 
+/** `host:port` of a URL, the port always written. */
+function hostOf(url: URL): string {
+  return `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+}
+
 /** Node's error codes that no retry can fix. */
 const FINAL_CODES = new Set([
   'ERR_INVALID_URL',
@@ -98,12 +103,11 @@ export function describeConnectionError(error: unknown, url: URL): ConnectionErr
   const code = (inner as { code?: unknown } | undefined)?.code;
   const message = (inner as { message?: unknown } | null)?.message;
   const text = typeof code === 'string' ? code : typeof message === 'string' ? message : String(inner);
-  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
   const badPort = text === 'bad port';
   const retryable = !(typeof code === 'string' && FINAL_CODES.has(code)) && !badPort;
   const what = badPort ? 'a port fetch refuses (bad port)' : text;
   return new ConnectionError(
-    `${what} to ${url.hostname}:${port}`,
+    `${what} to ${hostOf(url)}`,
     typeof code === 'string' ? code : undefined,
     retryable,
     error,

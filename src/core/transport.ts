@@ -8,10 +8,10 @@
  */
 import type { Answer, AttemptRequest, Exchange } from './attempt.js';
 import { secretsOf } from './auth.js';
+import { PlainRequest, PlainResponse } from './plain-messages.js';
 import { redact } from './redact.js';
 import { REDIRECT_STATUSES, redirectTarget } from './redirects.js';
 import { parseRetryAfter, RETRYABLE_STATUSES, type RetryPolicy, retryDelay } from './retry.js';
-import { PlainRequest, PlainResponse } from './plain-messages.js';
 import type { SignalFanout } from './signal-fanout.js';
 import { sleep } from './sleep.js';
 import { AttemptTimeoutError, ConnectionError, TransportError } from './transport-errors.js';
@@ -71,7 +71,8 @@ async function toAttemptRequest(request: Request | PlainRequest): Promise<Attemp
 function toResponse(answer: Answer, secrets: readonly string[], plain: boolean, url: string): Response {
   const headers: [string, string][] =
     secrets.length === 0 ? answer.headers : answer.headers.map(([k, v]) => [k, redact(v, secrets)]);
-  if (plain) return new PlainResponse(answer.status, answer.statusText, headers, answer.body, url) as unknown as Response;
+  if (plain)
+    return new PlainResponse(answer.status, answer.statusText, headers, answer.body, url) as unknown as Response;
   return new Response(answer.body as BodyInit | null, {
     status: answer.status,
     statusText: answer.statusText,
@@ -113,7 +114,9 @@ export function createTransport(
     const callerSignal = context?.signal ?? request.signal;
     if (callerSignal?.aborted) throw callerSignal.reason;
     const call = new AbortController();
-    const unsubscribe = callerSignal ? fanout.subscribe(callerSignal, () => call.abort(callerSignal.reason)) : () => undefined;
+    const unsubscribe = callerSignal
+      ? fanout.subscribe(callerSignal, () => call.abort(callerSignal.reason))
+      : () => undefined;
     const plain = request instanceof PlainRequest;
     try {
       const attemptRequest = await toAttemptRequest(request);
@@ -126,7 +129,7 @@ export function createTransport(
         if (call.signal.aborted) throw call.signal.reason;
         const stop = new AbortController();
         const timer = setTimeout(
-          () => stop.abort(new AttemptTimeoutError(policy.attemptTimeoutMs)),
+          () => stop.abort(new AttemptTimeoutError(policy.attemptTimeoutMs, attemptRequest.url)),
           policy.attemptTimeoutMs,
         );
         const onCall = (): void => stop.abort(call.signal.reason);
