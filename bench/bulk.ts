@@ -230,9 +230,9 @@ function rowsFor(concurrency: number, runs: Record<BulkClient, BulkRun[]>, cfg: 
       '  latency p50',
       (r) => r.p50,
       ms,
-      'per request: fetch called → response headers (one fetch wrapper for both clients)',
+      'per request: plain loop fetch called → response headers; facade item taken → result (bench/bulk-client.ts)',
     ),
-    compare('  latency p99', (r) => r.p99, ms, 'same wrapper; includes queueing behind the other requests in flight'),
+    compare('  latency p99', (r) => r.p99, ms, 'same measures; includes queueing behind the other requests in flight'),
     compare(
       '  peak RSS',
       (r) => r.peakRssMB,

@@ -38,7 +38,6 @@ import { DEFAULT_MAX_REDIRECTS } from '../src/core/redirects.js';
 import { RETRY_DEFAULTS } from '../src/core/retry.js';
 import { SignalFanout } from '../src/core/signal-fanout.js';
 import { createTransport, DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_MAX_ANSWER_BYTES } from '../src/core/transport.js';
-import { USER_AGENT } from '../src/core/version.js';
 import { createEdgeImpulseClient, createOracleDocumentsClient } from '../src/index.js';
 import type { BenchOptions, Row, Section } from './report.js';
 import { median, type Summary, summarize } from './stats.js';
@@ -134,7 +133,7 @@ function edgeImpulseWays(fetchImpl: Fetch, baseUrl: string, nodeStack = false): 
     baseUrl,
     ...(nodeStack ? {} : { fetch: fetchImpl }),
   });
-  const headers = { 'x-api-key': API_KEY, 'User-Agent': USER_AGENT };
+  const headers = { 'x-api-key': API_KEY };
   const bare = createClient<EdgeImpulsePaths>({ baseUrl, headers, fetch: fetchImpl });
   const transported = createClient<EdgeImpulsePaths>({
     baseUrl,
@@ -175,7 +174,7 @@ function edgeImpulseWays(fetchImpl: Fetch, baseUrl: string, nodeStack = false): 
         `${baseUrl}/api/${PROJECT_ID}/raw-data/batch/clear-metadata-by-key?${queryString(wireQuery())}`,
         {
           method: 'POST',
-          headers: { 'x-api-key': API_KEY, 'content-type': 'application/json', 'user-agent': USER_AGENT },
+          headers: { 'x-api-key': API_KEY, 'content-type': 'application/json' },
           body: JSON.stringify({ metadataKey: METADATA_KEY }),
         },
       );
@@ -225,7 +224,7 @@ function oracleWays(fetchImpl: Fetch, baseUrl: string, nodeStack = false): Recor
     ...(nodeStack ? {} : { fetch: fetchImpl }),
   });
   const authorization = `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`, 'utf8').toString('base64')}`;
-  const headers = { Authorization: authorization, 'User-Agent': USER_AGENT };
+  const headers = { Authorization: authorization };
   const bare = createClient<OraclePaths>({ baseUrl, headers, fetch: fetchImpl });
   const transported = createClient<OraclePaths>({
     baseUrl,
@@ -263,7 +262,6 @@ function oracleWays(fetchImpl: Fetch, baseUrl: string, nodeStack = false): Recor
         headers: {
           authorization,
           'content-type': 'application/json',
-          'user-agent': USER_AGENT,
           appLinkID: APPLINK.id,
           accessToken: APPLINK.accessToken,
         },
