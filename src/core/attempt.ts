@@ -6,6 +6,8 @@ export interface AttemptRequest {
   /** Lower-case names. */
   headers: Record<string, string>;
   body: Uint8Array | null;
+  /** The same body as a string, when it was given as one (cheaper for a web Request to take). */
+  text?: string;
 }
 
 export interface Answer {

@@ -55,7 +55,7 @@ export function createFetchExchange(userFetch: Fetch): Exchange {
           new Request(url, {
             method,
             headers: request.headers,
-            body: request.body as BodyInit | null,
+            body: (request.text ?? request.body) as BodyInit | null,
             signal: stop,
             redirect: 'manual',
           }),

@@ -61,10 +61,12 @@ async function toAttemptRequest(request: Request | PlainRequest): Promise<Attemp
   request.headers.forEach((value, name) => {
     headers[name] = value;
   });
-  let body: Uint8Array | null;
-  if (request instanceof PlainRequest) body = request.body === null ? null : Buffer.from(request.body, 'utf8');
-  else body = request.body === null ? null : new Uint8Array(await request.arrayBuffer());
-  return { url: new URL(request.url), method: request.method, headers, body };
+  const url = new URL(request.url);
+  if (request instanceof PlainRequest && request.body !== null) {
+    return { url, method: request.method, headers, body: Buffer.from(request.body, 'utf8'), text: request.body };
+  }
+  const body = request.body === null ? null : new Uint8Array(await (request as Request).arrayBuffer());
+  return { url, method: request.method, headers, body };
 }
 
 /** The answer as the caller's kind of message: a PlainResponse for a PlainRequest, else a web Response. */
