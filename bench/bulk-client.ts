@@ -38,14 +38,14 @@ export interface BulkRun {
   failed: number;
   /** The first failure's message, if any. */
   firstError?: string;
-  /** Per-request latency (fetch called → response headers), ms: the same wrapper for both clients. */
+  /** Per-request latency, ms: fetch called → response (plain loop), item taken → result (facade). */
   p50: number;
   p99: number;
   /** Highest RSS seen during the measured files (sampled every 50 ms, and at the end), MB. */
   peakRssMB: number;
   /** Highest V8 used heap seen during the measured files (same sampling), MB. */
   peakHeapMB: number;
-  /** TCP connections fetch (undici) opened during the measured files. */
+  /** TCP connections opened during the measured files (plain TCP only; see main()). */
   connections: number;
   /** CPU time (user + system) of the client process during the measured files, ms: all its threads. */
   cpuMs: number;
@@ -110,15 +110,25 @@ interface Tally {
 
 type Runner = (ids: readonly string[], concurrency: number) => Promise<Tally>;
 
-function facadeRunner(baseUrl: string, timedFetch: typeof fetch): Runner {
-  const client = createOracleDocumentsClient({
-    baseUrl,
-    auth: { username: BULK_OWNER, password: BULK_PASSWORD },
-    fetch: timedFetch,
-  });
+/**
+ * The facade as a user runs it: on its own transport (Node's HTTP stack) and without
+ * middleware, so no fetch wrapper; latency is taken per item, from the moment a worker takes
+ * it from the input (the runner pulls an item only when a call slot is free) to its result.
+ */
+function facadeRunner(baseUrl: string, _timedFetch: typeof fetch, latencies: Latencies): Runner {
+  const client = createOracleDocumentsClient({ baseUrl, auth: { username: BULK_OWNER, password: BULK_PASSWORD } });
   return async (ids, concurrency) => {
-    const items = ids.map((fileId) => ({ fileId, collection: BULK_COLLECTION, fields: BULK_FIELDS }));
-    const results = await client.deleteFileMetadataValuesMany(items, { concurrency });
+    const taken = new Float64Array(ids.length);
+    function* items(): Generator<{ fileId: string; collection: string; fields: string[] }> {
+      for (let i = 0; i < ids.length; i++) {
+        taken[i] = performance.now();
+        yield { fileId: ids[i] as string, collection: BULK_COLLECTION, fields: BULK_FIELDS };
+      }
+    }
+    const results = await client.deleteFileMetadataValuesMany(items(), {
+      concurrency,
+      onResult: (_result, index) => latencies.add(performance.now() - (taken[index] as number)),
+    });
     const tally: Tally = { succeeded: 0, failed: 0 };
     for (const result of results) {
       if (result.ok) tally.succeeded++;
@@ -182,7 +192,7 @@ function openapiFetchRunner(baseUrl: string, timedFetch: typeof fetch): Runner {
   });
 }
 
-const RUNNERS: Record<BulkClient, (baseUrl: string, timedFetch: typeof fetch) => Runner> = {
+const RUNNERS: Record<BulkClient, (baseUrl: string, timedFetch: typeof fetch, latencies: Latencies) => Runner> = {
   facade: facadeRunner,
   fetch: fetchRunner,
   'openapi-fetch': openapiFetchRunner,
@@ -210,7 +220,9 @@ async function main(): Promise<BulkRun> {
   }
 
   let connections = 0;
-  subscribe('undici:client:connected', () => {
+  // Every plain TCP connection either stack opens (fetch's undici and node:http both call
+  // net.connect); TLS connections are counted by the server they reach (bench/bulk-tls.ts).
+  subscribe('net.client.socket', () => {
     connections++;
   });
   const latencies = new Latencies(files + warmup);
@@ -220,7 +232,7 @@ async function main(): Promise<BulkRun> {
     latencies.add(performance.now() - started);
     return response;
   }) as typeof fetch;
-  const run = RUNNERS[client](baseUrl, timedFetch);
+  const run = RUNNERS[client](baseUrl, timedFetch, latencies);
 
   if (warmup > 0) {
     await run(

@@ -31,9 +31,13 @@ import createClient from 'openapi-fetch';
 import { Bench } from 'tinybench';
 import type { paths as EdgeImpulsePaths, operations } from '../generated/edge-impulse/schema.js';
 import type { paths as OraclePaths } from '../generated/oracle-documents/schema.js';
+import { createFetchExchange } from '../src/core/fetch-exchange.js';
 import { type FetchOutcome, send } from '../src/core/http.js';
+import { createAgents, createNodeExchange } from '../src/core/node-exchange.js';
+import { DEFAULT_MAX_REDIRECTS } from '../src/core/redirects.js';
 import { RETRY_DEFAULTS } from '../src/core/retry.js';
-import { createTransport, DEFAULT_ATTEMPT_TIMEOUT_MS } from '../src/core/transport.js';
+import { SignalFanout } from '../src/core/signal-fanout.js';
+import { createTransport, DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_MAX_ANSWER_BYTES } from '../src/core/transport.js';
 import { createEdgeImpulseClient, createOracleDocumentsClient } from '../src/index.js';
 import type { BenchOptions, Row, Section } from './report.js';
 import { median, type Summary, summarize } from './stats.js';
@@ -47,6 +51,24 @@ const WAYS = ['facade', 'openapi-fetch', 'fetch', 'transport', 'transport+send']
 type Way = (typeof WAYS)[number];
 type Call = () => Promise<void>;
 type Fetch = typeof fetch;
+
+/**
+ * The facade's retrying transport as a fetch for a bare client: over `fetchImpl` (the facade's
+ * `fetch` option) or, when it is undefined, over Node's HTTP stack as the facade uses by default.
+ */
+function transportFetch(fetchImpl: Fetch | undefined): Fetch {
+  const exchange = fetchImpl ? createFetchExchange(fetchImpl) : createNodeExchange(createAgents());
+  const transport = createTransport(
+    { exchange, fanout: new SignalFanout() },
+    {
+      retry: RETRY_DEFAULTS,
+      attemptTimeoutMs: DEFAULT_ATTEMPT_TIMEOUT_MS,
+      maxAnswerBytes: DEFAULT_MAX_ANSWER_BYTES,
+      maxRedirects: DEFAULT_MAX_REDIRECTS,
+    },
+  );
+  return ((request: Request) => transport(request)) as Fetch;
+}
 
 // ---- Edge Impulse: clearMetadataByKey with every filter -------------------------------------
 
@@ -104,12 +126,20 @@ function queryString(query: Record<string, string | number>): string {
     .join('&');
 }
 
-function edgeImpulseWays(fetchImpl: Fetch, baseUrl: string): Record<Way, Call> {
-  const facade = createEdgeImpulseClient({ auth: { apiKey: API_KEY }, baseUrl, fetch: fetchImpl });
+/** `nodeStack`: the facade and the transport ways on Node's HTTP stack (the default), the others on `fetchImpl`. */
+function edgeImpulseWays(fetchImpl: Fetch, baseUrl: string, nodeStack = false): Record<Way, Call> {
+  const facade = createEdgeImpulseClient({
+    auth: { apiKey: API_KEY },
+    baseUrl,
+    ...(nodeStack ? {} : { fetch: fetchImpl }),
+  });
   const headers = { 'x-api-key': API_KEY };
   const bare = createClient<EdgeImpulsePaths>({ baseUrl, headers, fetch: fetchImpl });
-  const transport = createTransport(fetchImpl, { retry: RETRY_DEFAULTS, attemptTimeoutMs: DEFAULT_ATTEMPT_TIMEOUT_MS });
-  const transported = createClient<EdgeImpulsePaths>({ baseUrl, headers, fetch: transport as Fetch });
+  const transported = createClient<EdgeImpulsePaths>({
+    baseUrl,
+    headers,
+    fetch: transportFetch(nodeStack ? undefined : fetchImpl),
+  });
   const path = '/api/{projectId}/raw-data/batch/clear-metadata-by-key';
   const answered = (success: unknown): void => {
     if (success !== true) throw new Error('the answer does not report success');
@@ -186,17 +216,21 @@ const PASSWORD = 'bench-password-5d0c';
 const APPLINK = { id: 'LF5E3B6A1F0C8E0E3A1D4A8C6B2B9B1E2C3D4E5F6A7B', accessToken: 'applink-token-7c1f9e2d4b6a' };
 const ORACLE_ANSWER = JSON.stringify({ idList: FILE_ID, type: 'file', errorCode: '0' });
 
-function oracleWays(fetchImpl: Fetch, baseUrl: string): Record<Way, Call> {
+/** `nodeStack`: the facade and the transport ways on Node's HTTP stack (the default), the others on `fetchImpl`. */
+function oracleWays(fetchImpl: Fetch, baseUrl: string, nodeStack = false): Record<Way, Call> {
   const facade = createOracleDocumentsClient({
     baseUrl,
     auth: { username: USERNAME, password: PASSWORD },
-    fetch: fetchImpl,
+    ...(nodeStack ? {} : { fetch: fetchImpl }),
   });
   const authorization = `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`, 'utf8').toString('base64')}`;
   const headers = { Authorization: authorization };
   const bare = createClient<OraclePaths>({ baseUrl, headers, fetch: fetchImpl });
-  const transport = createTransport(fetchImpl, { retry: RETRY_DEFAULTS, attemptTimeoutMs: DEFAULT_ATTEMPT_TIMEOUT_MS });
-  const transported = createClient<OraclePaths>({ baseUrl, headers, fetch: transport as Fetch });
+  const transported = createClient<OraclePaths>({
+    baseUrl,
+    headers,
+    fetch: transportFetch(nodeStack ? undefined : fetchImpl),
+  });
   const answered = (errorCode: unknown): void => {
     if (errorCode !== '0') throw new Error(`errorCode ${String(errorCode)}`);
   };
@@ -261,7 +295,7 @@ interface Operation {
   /** The base path under the loopback server. */
   basePath: string;
   answer: string;
-  ways: (fetchImpl: Fetch, baseUrl: string) => Record<Way, Call>;
+  ways: (fetchImpl: Fetch, baseUrl: string, nodeStack?: boolean) => Record<Way, Call>;
 }
 
 const OPERATIONS: readonly Operation[] = [
@@ -546,7 +580,7 @@ async function runClientBench(options: BenchOptions): Promise<Row[]> {
       options.log(
         `client: ${operation.label}, loopback server: ${options.runs} runs × ${WAYS.length} ways × ${timeMs} ms`,
       );
-      const ways = operation.ways(globalThis.fetch, `${server.url}${operation.basePath}`);
+      const ways = operation.ways(globalThis.fetch, `${server.url}${operation.basePath}`, true);
       server.counts.requests = 0;
       server.counts.connections = 0;
       const timing = await timeWays(ways, options.runs, timeMs);

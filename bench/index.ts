@@ -9,12 +9,20 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { bulkSection } from './bulk.js';
+import { bulkTlsSection } from './bulk-tls.js';
 import { clientOverheadSection } from './client-overhead.js';
 import { removeAllTempDirs } from './fixtures.js';
 import { pipelineSection } from './pipeline.js';
 import { type BenchOptions, describeMachine, type Row, renderTable, type Section } from './report.js';
+import { vendorSection } from './vendor-bindings.js';
 
-const SECTIONS: readonly Section[] = [pipelineSection, clientOverheadSection, bulkSection];
+const SECTIONS: readonly Section[] = [
+  pipelineSection,
+  clientOverheadSection,
+  vendorSection,
+  bulkSection,
+  bulkTlsSection,
+];
 const DEFAULT_RUNS = 5;
 const USAGE = 'usage: npm run bench [-- --runs <n>] [--section <name>]...';
 

@@ -1,6 +1,7 @@
 /** Turns the answer of a generated-client call into its data, or a typed error. */
 import { ApiError, NetworkError } from './errors.js';
 import { redact } from './redact.js';
+import { AnswerTooLargeError, RedirectRefusedError } from './transport-errors.js';
 
 /** The shape every openapi-fetch call resolves to, with the success body read as text. */
 export interface FetchOutcome {
@@ -59,28 +60,6 @@ export interface SendOptions {
 }
 
 /**
- * Runs `run` with a signal of its own that follows the caller's, unlinked when `run` ends.
- * The fetch layer keeps a listener on the signal a request is made with until the request is
- * garbage-collected; one long-lived signal shared by thousands of calls (a bulk run, an
- * operator's Ctrl-C) would otherwise collect thousands of listeners.
- */
-async function linked<T>(
-  signal: AbortSignal | undefined,
-  run: (signal: AbortSignal | undefined) => Promise<T>,
-): Promise<T> {
-  if (!signal) return run(undefined);
-  const own = new AbortController();
-  const follow = (): void => own.abort(signal.reason);
-  if (signal.aborted) follow();
-  else signal.addEventListener('abort', follow, { once: true });
-  try {
-    return await run(own.signal);
-  } finally {
-    signal.removeEventListener('abort', follow);
-  }
-}
-
-/**
  * Awaits a generated-client call made with `parseAs: 'text'`. A failure to get any answer
  * becomes NetworkError (the caller's own abort is passed through as its reason); a non-2xx
  * answer, or a 2xx answer that is not a JSON document, becomes ApiError. Errors never hold a
@@ -94,14 +73,21 @@ export async function send<T>(
   const secrets = options.secrets ?? [];
   let outcome: FetchOutcome;
   try {
-    outcome = await linked(options.signal, call);
+    // The caller's signal reaches the transport through the call's own fetch (ClientCore.init),
+    // not through the Request: no listener per call on a signal many calls share.
+    outcome = await call(undefined);
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
+    if (error instanceof RedirectRefusedError || error instanceof AnswerTooLargeError) {
+      // The server did answer, with something that is not used: not retried, no body kept.
+      throw new ApiError(error.message, { operationId, status: error.status, body: undefined }, { cause: error });
+    }
     const message = redact(error instanceof Error ? error.message : String(error), secrets);
     throw new NetworkError(operationId, `no answer: ${message}`, { cause: error });
   }
   const { response } = outcome;
-  const details = { operationId, status: response.status, requestId: requestIdOf(response) };
+  const requestId = requestIdOf(response);
+  const details = { operationId, status: response.status, requestId: requestId && redact(requestId, secrets) };
   const fail = (message: string, body: unknown, cause?: unknown): ApiError => {
     const clean = redact(body, secrets);
     return new ApiError(
@@ -125,6 +111,8 @@ export async function send<T>(
   try {
     return { data: JSON.parse(text) as T, response };
   } catch (error) {
-    throw fail('the answer is not valid JSON', text, error);
+    // JSON.parse's message quotes the text it choked on: keep only a redacted copy.
+    const why = error instanceof Error ? redact(error.message, secrets) : 'invalid JSON';
+    throw fail('the answer is not valid JSON', text, new SyntaxError(why));
   }
 }

@@ -291,32 +291,52 @@ describe('jobs', () => {
   });
 
   it('a job that never finishes: JobTimeoutError', async () => {
-    server.reply(job({}));
-    const { error } = (await outcome(
-      ei().waitForJob({ projectId: 1, jobId: 9, pollIntervalMs: 10, timeoutMs: 100 }),
-    )) as { error: JobTimeoutError };
-    expect(error).toBeInstanceOf(JobTimeoutError);
-    expect(error.message).toBe('job 9 had not finished after 100 ms');
-    expect(server.requests.length).toBeGreaterThanOrEqual(2);
+    // A server of its own, closed at the end: the poll this timeout aborts cannot reach a later test.
+    const own = await startScriptedServer(job({}));
+    try {
+      const { error } = (await outcome(
+        createEdgeImpulseClient({ auth: { apiKey: 'k' }, baseUrl: `${own.url}/v1`, retry: fast }).waitForJob({
+          projectId: 1,
+          jobId: 9,
+          pollIntervalMs: 10,
+          timeoutMs: 100,
+        }),
+      )) as { error: JobTimeoutError };
+      expect(error).toBeInstanceOf(JobTimeoutError);
+      expect(error.message).toBe('job 9 had not finished after 100 ms');
+      expect(own.requests.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await own.close();
+    }
   });
 
   it('polls that fail in between are retried with the same policy, and the job is followed to the end', async () => {
-    server.reply(
+    // A server of its own: a poll the previous test aborted may still reach the shared server
+    // late (on a busy machine) and take the first scripted answer meant for this test.
+    const own = await startScriptedServer(
       job({}),
       { status: 503, body: {} },
       resetBeforeAnswer,
       job({ finished: '2024-01-01T00:01:00Z', finishedSuccessful: true }),
     );
-    const progress: boolean[] = [];
-    const done = await ei().waitForJob({
-      projectId: 1,
-      jobId: 9,
-      pollIntervalMs: 1,
-      onProgress: (j) => progress.push(Boolean(j.finished)),
-    });
-    expect(done.finishedSuccessful).toBe(true);
-    expect(progress).toEqual([false, true]);
-    expect(server.requests).toHaveLength(4);
+    try {
+      const progress: boolean[] = [];
+      const done = await createEdgeImpulseClient({
+        auth: { apiKey: 'k' },
+        baseUrl: `${own.url}/v1`,
+        retry: fast,
+      }).waitForJob({
+        projectId: 1,
+        jobId: 9,
+        pollIntervalMs: 1,
+        onProgress: (j) => progress.push(Boolean(j.finished)),
+      });
+      expect(done.finishedSuccessful).toBe(true);
+      expect(progress).toEqual([false, true]);
+      expect(own.requests.map((r) => r.url)).toEqual(Array(4).fill('/v1/api/1/jobs/9/status'));
+    } finally {
+      await own.close();
+    }
   });
 
   it('a poll that keeps failing ends the wait with that error', async () => {

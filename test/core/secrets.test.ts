@@ -135,3 +135,54 @@ it('no error, listener payload or client object carries a credential', async () 
   expect(seen.filter((v) => v instanceof Error)).toHaveLength(53);
   expectNoSecret([...seen, ...eiClients, oc, ocBearer]);
 });
+
+describe('a server that echoes a credential where the answer is copied', () => {
+  it('in its request-id header: error.requestId and the message are redacted', async () => {
+    server.reply((req, res) => {
+      res.writeHead(500, { 'content-type': 'application/json', 'x-request-id': `req-${req.headers['x-api-key']}` });
+      res.end(JSON.stringify({ success: false, error: 'no' }));
+    });
+    const client = createEdgeImpulseClient({
+      auth: { apiKey: SECRETS.apiKey },
+      baseUrl: `${server.url}/v1`,
+      retry: false,
+    });
+    const error = await client.clearMetadataByKey({ projectId: 1, category: 'all', metadataKey: 'k' }).catch((e) => e);
+    expect(error).toMatchObject({ name: 'ApiError', status: 500, requestId: 'req-[redacted]' });
+    expect(error.message).toContain('request id req-[redacted]');
+    expectNoSecret([error]);
+  });
+
+  it('Oracle applink token in the request-id header of a failure the body reports', async () => {
+    server.reply((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': String(req.headers.accesstoken) });
+      res.end(JSON.stringify({ errorCode: '-1', errorMessage: 'locked' }));
+    });
+    const client = createOracleDocumentsClient({ baseUrl: `${server.url}/documents/api/1.1`, retry: false });
+    const error = await client
+      .deleteFileMetadataValues({
+        fileId: 'F',
+        collection: 'C',
+        fields: ['A'],
+        appLink: { id: 'L', accessToken: SECRETS.appLinkToken },
+      })
+      .catch((e) => e);
+    expect(error).toMatchObject({ name: 'ApiError', requestId: '[redacted]' });
+    expectNoSecret([error]);
+  });
+
+  it('as the whole body of a 200 JSON answer: the JSON.parse message in error.cause is redacted', async () => {
+    // JSON.parse quotes up to about ten characters of what it choked on: a short key fits whole.
+    const shortKey = 'k3yZq9';
+    server.reply((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(String(req.headers['x-api-key']));
+    });
+    const client = createEdgeImpulseClient({ auth: { apiKey: shortKey }, baseUrl: `${server.url}/v1`, retry: false });
+    const error = await client.clearMetadataByKey({ projectId: 1, category: 'all', metadataKey: 'k' }).catch((e) => e);
+    expect(error).toMatchObject({ name: 'ApiError', message: expect.stringMatching(/not valid JSON/) });
+    expect(error.cause).toBeInstanceOf(Error);
+    expect(String(error.cause.message)).toContain('[redacted]');
+    expect(renderings(error).join('\n')).not.toContain(shortKey);
+  });
+});

@@ -78,4 +78,6 @@ it('reports 10,000 files exactly once, in order, failures with their cause, with
   // And the sandbox's state agrees with the report.
   const cleared = sandbox.oracle.files().filter((f) => !('A' in (f.collections.C ?? {}))).length;
   expect(cleared).toBe(TOTAL - TOTAL / 100);
-});
+  // The time limit below only ends a hang: 10,000 calls take seconds on a quiet machine and
+  // may take minutes on a busy one; nothing asserted depends on how long they take.
+}, 600_000);
