@@ -40,7 +40,8 @@ async function runExample(index: number): Promise<RunResult> {
     execFile(
       process.execPath,
       ['--import', 'tsx', file],
-      { cwd: REPO, env: { ...process.env, ...env } },
+      // Bounded, so that a hung example cannot outlive its test.
+      { cwd: REPO, env: { ...process.env, ...env }, timeout: 45_000, killSignal: 'SIGKILL' },
       (error, stdout, stderr) =>
         resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );

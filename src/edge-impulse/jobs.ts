@@ -1,7 +1,7 @@
 /** Following a job that clear-metadata-by-key started, until it ends. */
 import type { components } from '../../generated/edge-impulse/schema.js';
 import { MetaclearError } from '../core/errors.js';
-import { sleep } from '../core/sleep.js';
+import { type PollClock, SYSTEM_CLOCK } from './poll-clock.js';
 
 export type Job = components['schemas']['Job'];
 
@@ -43,14 +43,15 @@ export interface PollOptions {
 
 export const POLL_DEFAULTS = { timeoutMs: 600_000, pollIntervalMs: 500, maxPollIntervalMs: 10_000, factor: 1.5 };
 
-/** Polls `fetchJob` with a growing interval until the job has `finished`. */
+/** Polls `fetchJob` with a growing interval until the job has `finished`; `clock` is for tests. */
 export async function pollJob(
   jobId: number,
   fetchJob: (signal: AbortSignal) => Promise<Job>,
   options: PollOptions,
+  clock: PollClock = SYSTEM_CLOCK,
 ): Promise<Job> {
   const timeoutMs = options.timeoutMs ?? POLL_DEFAULTS.timeoutMs;
-  const deadline = AbortSignal.timeout(timeoutMs);
+  const deadline = clock.deadline(timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
   let interval = options.pollIntervalMs ?? POLL_DEFAULTS.pollIntervalMs;
   const maxInterval = options.maxPollIntervalMs ?? POLL_DEFAULTS.maxPollIntervalMs;
@@ -63,7 +64,7 @@ export async function pollJob(
         if (last.finishedSuccessful === true) return last;
         throw new JobFailedError(last);
       }
-      await sleep(interval, signal);
+      await clock.sleep(interval, signal);
       interval = Math.min(maxInterval, interval * POLL_DEFAULTS.factor);
     }
   } catch (error) {

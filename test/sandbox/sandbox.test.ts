@@ -2,6 +2,7 @@
  * The sandbox as a whole: its URLs, recorded requests, reset, independent instances, options,
  * seeding rules, and close.
  */
+import { createServer } from 'node:net';
 import { SAMPLE_DEFAULTS, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { basic, clearMetadata, EI_AUTH, JSON_TYPE, send } from './http.js';
 
@@ -10,6 +11,18 @@ beforeAll(async () => {
   sandbox = await startSandbox();
 });
 afterAll(() => sandbox.close());
+
+/** A port that was free a moment ago. */
+function freePort(): Promise<number> {
+  const probe = createServer();
+  return new Promise((done, fail) => {
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => done(port));
+    });
+  });
+}
 beforeEach(() => sandbox.reset());
 
 describe('startSandbox', () => {
@@ -35,14 +48,20 @@ describe('startSandbox', () => {
   });
 
   it('listens on the port it is given', async () => {
-    const probe = await startSandbox();
-    const port = Number(new URL(probe.url).port);
-    await probe.close();
-    const fixed = await startSandbox({ port });
-    try {
-      expect(fixed.url).toBe(`http://127.0.0.1:${port}`);
-    } finally {
-      await fixed.close();
+    // A port found free may be taken by another process before the sandbox binds it: then another one.
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      const fixed = await startSandbox({ port }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'EADDRINUSE' && attempt < 5) return undefined;
+        throw error;
+      });
+      if (fixed === undefined) continue;
+      try {
+        expect(fixed.url).toBe(`http://127.0.0.1:${port}`);
+      } finally {
+        await fixed.close();
+      }
+      return;
     }
   });
 
