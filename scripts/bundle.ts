@@ -1,11 +1,16 @@
 /** Pipeline step "bundle": resolves an API's $refs across files into one JSON document. */
-import { bundle } from '@redocly/openapi-core';
+import { type BaseResolver, bundle } from '@redocly/openapi-core';
 import type { Api } from './apis.js';
 import { PipelineError } from './errors.js';
 
 /** The bundled spec as a plain object; internal $refs (#/components/...) are kept. */
-export async function bundleApi(api: Api): Promise<Record<string, unknown>> {
-  const result = await bundle({ ref: api.root, config: api.config, dereference: false });
+export async function bundleApi(api: Api, resolver?: BaseResolver): Promise<Record<string, unknown>> {
+  const result = await bundle({
+    ref: api.root,
+    config: api.config,
+    dereference: false,
+    ...(resolver ? { externalRefResolver: resolver } : {}),
+  });
   const errors = result.problems.filter((p) => p.severity === 'error' && !p.ignored);
   if (errors.length > 0) {
     throw new PipelineError(`${api.name}: bundling failed`, {
