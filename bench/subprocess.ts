@@ -80,12 +80,10 @@ export async function timeNodeScript(
 ): Promise<Timed & { peakRssMB: number }> {
   const rssFile = join(tmpdir(), `metaclear-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
   try {
-    const timed = await timeWithEnv(
-      process.execPath,
-      ['--import', RSS_PROBE, script, ...args],
-      options,
-      { ...CHILD_ENV, [RSS_FILE_ENV]: rssFile },
-    );
+    const timed = await timeWithEnv(process.execPath, ['--import', RSS_PROBE, script, ...args], options, {
+      ...CHILD_ENV,
+      [RSS_FILE_ENV]: rssFile,
+    });
     const kilobytes = Number(readFileSync(rssFile, 'utf8'));
     return { ...timed, peakRssMB: kilobytes / 1024 };
   } finally {

@@ -23,18 +23,60 @@ function pad(i: number): string {
 }
 
 const FILTERS = [
-  ['FiltersLabels', 'labels', { type: 'string' }, 'Only include samples with one of these labels, as a JSON array.', '["idle"]'],
+  [
+    'FiltersLabels',
+    'labels',
+    { type: 'string' },
+    'Only include samples with one of these labels, as a JSON array.',
+    '["idle"]',
+  ],
   ['FiltersFilename', 'filename', { type: 'string' }, 'Only include samples whose name contains this text.', 'walk'],
   ['FiltersMinLength', 'minLength', { type: 'number' }, 'Only include samples of at least this length, in ms.', 100],
   ['FiltersMaxLength', 'maxLength', { type: 'number' }, 'Only include samples of at most this length, in ms.', 5000],
-  ['FiltersMinFrequency', 'minFrequency', { type: 'number' }, 'Only include samples of at least this frequency, in Hz.', 16],
-  ['FiltersMaxFrequency', 'maxFrequency', { type: 'number' }, 'Only include samples of at most this frequency, in Hz.', 16000],
-  ['FiltersSignatureValidity', 'signatureValidity', { type: 'string', enum: ['both', 'valid', 'invalid'] }, 'Signature state.', 'both'],
-  ['FiltersDisabled', 'includeDisabled', { type: 'string', enum: ['both', 'enabled', 'disabled'] }, 'Which samples to include.', 'enabled'],
+  [
+    'FiltersMinFrequency',
+    'minFrequency',
+    { type: 'number' },
+    'Only include samples of at least this frequency, in Hz.',
+    16,
+  ],
+  [
+    'FiltersMaxFrequency',
+    'maxFrequency',
+    { type: 'number' },
+    'Only include samples of at most this frequency, in Hz.',
+    16000,
+  ],
+  [
+    'FiltersSignatureValidity',
+    'signatureValidity',
+    { type: 'string', enum: ['both', 'valid', 'invalid'] },
+    'Signature state.',
+    'both',
+  ],
+  [
+    'FiltersDisabled',
+    'includeDisabled',
+    { type: 'string', enum: ['both', 'enabled', 'disabled'] },
+    'Which samples to include.',
+    'enabled',
+  ],
   ['FiltersIds', 'ids', { type: 'string' }, 'Only include these ids, as a JSON array.', '[1,2,3]'],
   ['FiltersExcludeIds', 'excludeIds', { type: 'string' }, 'Exclude these ids, as a JSON array.', '[4]'],
-  ['FiltersMinDate', 'minDate', { type: 'string', format: 'date-time' }, 'Only include samples added after this date.', '2024-01-01T00:00:00Z'],
-  ['FiltersMaxDate', 'maxDate', { type: 'string', format: 'date-time' }, 'Only include samples added before this date.', '2025-01-01T00:00:00Z'],
+  [
+    'FiltersMinDate',
+    'minDate',
+    { type: 'string', format: 'date-time' },
+    'Only include samples added after this date.',
+    '2024-01-01T00:00:00Z',
+  ],
+  [
+    'FiltersMaxDate',
+    'maxDate',
+    { type: 'string', format: 'date-time' },
+    'Only include samples added before this date.',
+    '2025-01-01T00:00:00Z',
+  ],
 ] as const;
 
 function entity(i: number): string {
@@ -99,7 +141,11 @@ function resourceOperations(r: number, limit: number): [string, string, Record<s
       },
     ],
     responses: {
-      '200': ok(`List${name}Response`, { success: true, entries: [exampleEntity(r)], totalCount: 1 }, 'A page of entries.'),
+      '200': ok(
+        `List${name}Response`,
+        { success: true, entries: [exampleEntity(r)], totalCount: 1 },
+        'A page of entries.',
+      ),
       ...ERRORS,
     },
   };
@@ -341,7 +387,8 @@ export function syntheticSpec(operations: number): Record<string, unknown> {
   const parameters = sharedParameters();
   if (!usesFilters) {
     // Unused components fail the lint (no-unused-components): keep only those referenced.
-    for (const key of Object.keys(parameters)) if (key.startsWith('Filters') && key !== 'FiltersLabelsParameter') delete parameters[key];
+    for (const key of Object.keys(parameters))
+      if (key.startsWith('Filters') && key !== 'FiltersLabelsParameter') delete parameters[key];
     delete parameters.MetadataKeyParameter;
     delete schemas.StartJobResponse;
   }

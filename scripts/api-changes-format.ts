@@ -2,14 +2,19 @@
  * The API change report as text (for people), JSON (for programs) and GitHub Actions
  * workflow commands (annotations on the pull request).
  */
-import { GENERATED_DIR } from './apis.js';
+
 import { type ApiChange, type ApiReport, type ChangeType, countByType } from './api-changes.js';
+import { GENERATED_DIR } from './apis.js';
 
 export const REPORT_FORMATS = ['text', 'json', 'github-actions'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** What `--fail-on` accepts: the change types that make the run fail. */
-export const FAIL_ON = { none: [], breaking: ['breaking'], any: ['breaking', 'deprecated', 'unclassified', 'non-breaking'] } as const;
+export const FAIL_ON = {
+  none: [],
+  breaking: ['breaking'],
+  any: ['breaking', 'deprecated', 'unclassified', 'non-breaking'],
+} as const;
 export type FailOn = keyof typeof FAIL_ON;
 
 export function failingChanges(reports: readonly ApiReport[], failOn: FailOn): ApiChange[] {
@@ -82,7 +87,9 @@ export function formatGithubActions(reports: readonly ApiReport[]): string {
   for (const report of reports) {
     const file = `${GENERATED_DIR}/${report.api}/openapi.json`;
     if (report.status !== 'changed') {
-      lines.push(`::notice file=${escapeProperty(file)},title=${escapeProperty(`API ${report.api}`)}::${summary(report)}`);
+      lines.push(
+        `::notice file=${escapeProperty(file)},title=${escapeProperty(`API ${report.api}`)}::${summary(report)}`,
+      );
       continue;
     }
     for (const change of report.changes) {

@@ -15,7 +15,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { GENERATED_DIR } from './apis.js';
 import { changeReports } from './api-changes.js';
 import {
   FAIL_ON,
@@ -27,6 +26,7 @@ import {
   REPORT_FORMATS,
   type ReportFormat,
 } from './api-changes-format.js';
+import { GENERATED_DIR } from './apis.js';
 import { PipelineError } from './errors.js';
 import { listFiles, readIfExists, sha256 } from './files.js';
 import { inputFingerprint } from './fingerprint.js';

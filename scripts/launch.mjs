@@ -72,7 +72,9 @@ async function compile(files, target) {
 
 const entry = process.argv[2];
 if (!entry || !/^[a-z][a-z-]*$/.test(entry) || !existsSync(join(scriptsDir, `${entry}.ts`))) {
-  process.stderr.write(`launch: ${entry === undefined ? 'no entry given' : `no entry scripts/${entry}.ts`}\n${USAGE}\n`);
+  process.stderr.write(
+    `launch: ${entry === undefined ? 'no entry given' : `no entry scripts/${entry}.ts`}\n${USAGE}\n`,
+  );
   process.exit(2);
 }
 const files = sources();
