@@ -1,0 +1,163 @@
+/**
+ * `npm run specs:update` against a vendor served by a local HTTP server (127.0.0.1, port 0):
+ * the workspace's manifest is pointed at it, and the server serves the committed docs page,
+ * a changed one, a broken one or nothing.
+ */
+import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { REPO, type RunResult, Workspace } from '../helpers/workspace.js';
+
+const VENDOR = 'specs/edge-impulse/vendor';
+const PAGE = `${VENDOR}/batch-clear-metadata-by-key.page.md`;
+const YAML = `${VENDOR}/batch-clear-metadata-by-key.yaml`;
+const MANIFEST = `${VENDOR}/batch-clear-metadata-by-key.manifest.yaml`;
+const OPERATION = 'POST /api/{projectId}/raw-data/batch/clear-metadata-by-key';
+const DISABLED = '          - both\n          - enabled\n          - disabled\n';
+
+const run = promisify(execFile);
+
+/** `npm run specs:update -- <args>` as npm runs it, on the workspace. */
+async function specsUpdate(ws: Workspace, ...args: string[]): Promise<RunResult> {
+  try {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [join(REPO, 'scripts', 'launch.mjs'), 'specs-update', '--root', ws.root, '--date', '2030-01-02', ...args],
+      { cwd: REPO, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 16 * 2 ** 20 },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    if (typeof e.code !== 'number') throw error;
+    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+let ws: Workspace;
+let server: Server;
+/** What the server answers on /page.md: a status and a body. */
+let answer: { status: number; body: string };
+const requests: string[] = [];
+
+beforeEach(async () => {
+  ws = new Workspace();
+  requests.length = 0;
+  answer = { status: 200, body: ws.read(PAGE) };
+  server = createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    res.writeHead(req.url === '/docs/page.md' ? answer.status : 404, { 'content-type': 'text/markdown' });
+    res.end(req.url === '/docs/page.md' ? answer.body : 'not found');
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  ws.edit(
+    MANIFEST,
+    'source: https://docs.edgeimpulse.com/apis/studio/raw-data/clear-metadata-by-key-multiple-samples.md',
+    `source: http://127.0.0.1:${port}/docs/page.md`,
+  );
+});
+
+afterEach(async () => {
+  server.close();
+  await once(server, 'close');
+  ws.dispose();
+});
+
+describe('npm run specs:update', () => {
+  it('finds nothing to do when the source serves the page as vendored', async () => {
+    const before = ws.snapshot();
+    const result = await specsUpdate(ws);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/\/docs\/page\.md: unchanged/);
+    expect(result.stdout).toMatch(/every vendored file matches its source \(1 source\(s\)\); nothing written/);
+    expect(requests).toEqual(['GET /docs/page.md']);
+    expect(ws.snapshot()).toEqual(before);
+  });
+
+  it('re-extracts a changed page, prints the API change report and writes the page, its YAML and the date', async () => {
+    const changedPage = ws.read(PAGE).replace(DISABLED, '          - both\n          - enabled\n');
+    answer = { status: 200, body: changedPage };
+    const generatedBefore = ws.snapshot('generated');
+    const result = await specsUpdate(ws);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      [
+        'API changes (committed generated/<api>/openapi.json → new bundle):',
+        'edge-impulse: 1 breaking',
+        `  breaking     [Replaced] possible values in query parameter \`includeDisabled\` (${OPERATION})`,
+      ].join('\n'),
+    );
+    expect(result.stdout).toMatch(/run "npm run generate"/);
+    expect(ws.read(PAGE)).toBe(changedPage);
+    expect(ws.read(YAML)).not.toContain(DISABLED);
+    expect(ws.read(YAML)).toContain('          - both\n          - enabled\n    FiltersIdsParameter:');
+    expect(ws.read(MANIFEST)).toMatch(/\nretrieved: '2030-01-02'\n$/);
+    // generated/ is left to `npm run generate`.
+    expect(ws.snapshot('generated')).toEqual(generatedBefore);
+  });
+
+  it('with --check or --fail-on breaking reports the change and writes nothing', async () => {
+    answer = { status: 200, body: ws.read(PAGE).replace(DISABLED, '          - both\n          - enabled\n') };
+    const before = ws.snapshot();
+    const check = await specsUpdate(ws, '--check', '--format', 'json');
+    expect(check.code).toBe(1);
+    const report = JSON.parse(check.stdout) as { counts: { breaking: number }; sources: { changed: string[] }[] };
+    expect(report.counts.breaking).toBe(1);
+    expect(report.sources[0]?.changed).toEqual([YAML, PAGE]);
+    expect(check.stderr).toMatch(/vendored files differ from their sources; nothing written/);
+    const gate = await specsUpdate(ws, '--fail-on', 'breaking');
+    expect(gate.code).toBe(1);
+    expect(gate.stderr).toMatch(/1 change\(s\) of a kind --fail-on breaking refuses; nothing written/);
+    expect(ws.snapshot()).toEqual(before);
+  });
+
+  it.each([
+    {
+      name: 'a page without its YAML block',
+      serve: () => ({ status: 200, body: '# Clear metadata by key\n\nMoved elsewhere.\n' }),
+      expected:
+        /batch-clear-metadata-by-key\.manifest\.yaml: the source cannot be extracted\n {2}.*found 0 yaml blocks/,
+    },
+    {
+      name: 'a page whose YAML does not parse',
+      serve: () => ({ status: 200, body: ws.read(PAGE).replace('paths:\n', 'paths: [\n') }),
+      expected: /the yaml block does not parse/,
+    },
+    {
+      name: 'a page for another operation',
+      serve: () => ({
+        status: 200,
+        body: ws.read(PAGE).replace('operationId: batchClearMetadataByKey', 'operationId: batchClearAll'),
+      }),
+      expected: /the page documents batchClearAll: expected batchClearMetadataByKey, as the manifest selects/,
+    },
+    {
+      name: 'an HTTP error',
+      serve: () => ({ status: 503, body: 'down for maintenance' }),
+      expected: /\/docs\/page\.md: HTTP 503 Service Unavailable: expected 200 and the page or document/,
+    },
+  ])('fails on $name and writes nothing', async ({ serve, expected }) => {
+    answer = serve();
+    const before = ws.snapshot();
+    const result = await specsUpdate(ws);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^specs:update: failed; nothing written\n/);
+    expect(result.stderr).toMatch(expected);
+    expect(ws.snapshot()).toEqual(before);
+  });
+
+  it('says which manifest field is wrong, before fetching anything', async () => {
+    ws.edit(MANIFEST, 'kind: docs-page', 'kind: web-page');
+    const result = await specsUpdate(ws);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /batch-clear-metadata-by-key\.manifest\.yaml: kind is "web-page": expected one of docs-page, openapi-document/,
+    );
+    expect(requests).toEqual([]);
+  });
+});
