@@ -5,11 +5,12 @@
  */
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO, type RunResult, Workspace } from '../helpers/workspace.js';
+import { REPO, type RunResult, runScript, Workspace } from '../helpers/workspace.js';
 
 const VENDOR = 'specs/edge-impulse/vendor';
 const PAGE = `${VENDOR}/batch-clear-metadata-by-key.page.md`;
@@ -149,6 +150,38 @@ describe('npm run specs:update', () => {
     expect(result.stderr).toMatch(/^specs:update: failed; nothing written\n/);
     expect(result.stderr).toMatch(expected);
     expect(ws.snapshot()).toEqual(before);
+  });
+
+  it('reads the manifest that specs:extract --source writes', async () => {
+    const source = /source: (\S+)/.exec(ws.read(MANIFEST))?.[1] as string;
+    rmSync(ws.path(MANIFEST));
+    const extract = await runScript('extract-page', [
+      ws.path(PAGE),
+      '--root',
+      ws.root,
+      '--source',
+      source,
+      '--date',
+      '2030-01-01',
+    ]);
+    expect(extract.code).toBe(0);
+    expect(ws.read(MANIFEST)).toBe(
+      [
+        '# Where the vendored files batch-clear-metadata-by-key.* come from; written by the specs commands.',
+        '# `npm run specs:update` fetches the source again, re-extracts the selection and rewrites them.',
+        `source: ${source}`,
+        'kind: docs-page',
+        'selection:',
+        '  operationIds:',
+        '    - batchClearMetadataByKey',
+        "retrieved: '2030-01-01'",
+        '',
+      ].join('\n'),
+    );
+    const result = await specsUpdate(ws);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/every vendored file matches its source/);
+    expect(requests).toEqual(['GET /docs/page.md']);
   });
 
   it('says which manifest field is wrong, before fetching anything', async () => {
