@@ -294,7 +294,8 @@ interface ScalingRun {
 
 const PHASE_NOTES: Record<string, string> = {
   startup: 'Node bootstrap and the tsx loader',
-  'import entry modules': "generate.ts's static imports (fingerprint, js-yaml, report formatting): no tool, as for a no-op",
+  'import entry modules':
+    "generate.ts's static imports (fingerprint, js-yaml, report formatting): no tool, as for a no-op",
   fingerprint: 'hash of the inputs (specs, redocly.yaml, scripts/, tool versions)',
   'import tools': 'pipeline.ts and @redocly/openapi-core (TypeScript is loaded by the types step)',
   'load redocly.yaml': 'loadConfig',
