@@ -2,13 +2,20 @@
 import { type BaseResolver, bundle } from '@redocly/openapi-core';
 import type { Api } from './apis.js';
 import { PipelineError } from './errors.js';
+import { assertOverlaysApplied, overlayFiles } from './overlays.js';
 
-/** The bundled spec as a plain object; internal $refs (#/components/...) are kept. */
+/**
+ * The bundled spec as a plain object; internal $refs (#/components/...) are kept. The API's
+ * overlays (the project's additions, see overlays.ts) are applied to it. Given the resolver
+ * that linted the API, it reads no file again.
+ */
 export async function bundleApi(api: Api, resolver?: BaseResolver): Promise<Record<string, unknown>> {
+  const overlays = overlayFiles(api);
   const result = await bundle({
     ref: api.root,
     config: api.config,
     dereference: false,
+    overlays,
     ...(resolver ? { externalRefResolver: resolver } : {}),
   });
   const errors = result.problems.filter((p) => p.severity === 'error' && !p.ignored);
@@ -17,6 +24,7 @@ export async function bundleApi(api: Api, resolver?: BaseResolver): Promise<Reco
       findings: errors.map((p) => `${p.ruleId}: ${p.message}`),
     });
   }
+  assertOverlaysApplied(api, overlays, result.bundle.parsed);
   return result.bundle.parsed as Record<string, unknown>;
 }
 

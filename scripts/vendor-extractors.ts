@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { PipelineError } from './errors.js';
+import { excerptFiles } from './excerpt.js';
 import { extractSpec } from './extract.js';
 import type { Manifest, SourceKind } from './vendor-manifest.js';
 
@@ -37,8 +38,17 @@ const docsPage: Extractor = (text, manifest, target) => {
   ]);
 };
 
+/**
+ * An OpenAPI document: the selected operations and the components they reference, cut out of it
+ * (<stem>.yaml), and the document as received (<stem>.source.yaml), as specs:extract-operation
+ * writes them (excerpt.ts).
+ */
+const openapiDocument: Extractor = (text, manifest, target) =>
+  excerptFiles(target.rootDir, target.api, text, manifest.selection.operationIds, target.stem, manifest.source);
+
 export const EXTRACTORS: Partial<Record<SourceKind, Extractor>> = {
   'docs-page': docsPage,
+  'openapi-document': openapiDocument,
 };
 
 export function extractorFor(kind: SourceKind, where: string): Extractor {

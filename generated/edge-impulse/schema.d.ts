@@ -61,27 +61,20 @@ export interface components {
              */
             id: number;
         };
-        /** @description The user who started the job. */
-        CreatedByUser: {
+        CreatedUpdatedByUser: {
             id: number;
             name: string;
             username: string;
             photo?: string;
         };
         Job: {
-            /**
-             * @description Job identifier, as in StartJobResponse.id.
-             * @example 12873488112
-             */
+            /** @description Job id, use this to refer back to the job. The web socket API also uses this ID. */
             id: number;
-            /**
-             * @description Job category, user-friendly.
-             * @example Training model
-             */
+            /** @description User-friendly category (e.g. "Training model") */
             category: string;
-            /** @description Job category, machine-readable. */
+            /** @description Machine-readable category (e.g. "learn-train-studio-wrapper") */
             categoryKey: string;
-            /** @description External job identifier. */
+            /** @description External job identifier, this can be used to categorize jobs, and recover job status. E.g. set this to 'keras-192' for a Keras learning block with ID 192. When a user refreshes the page you can check whether a job is active for this ID and re-attach. */
             key: string;
             /**
              * Format: date-time
@@ -95,21 +88,22 @@ export interface components {
             started?: string;
             /**
              * Format: date-time
-             * @description When the job ended. Present once the job has ended.
+             * @description When the job was finished.
              */
             finished?: string;
-            /** @description Whether the job succeeded; true once it ended successfully. */
+            /** @description Whether the job finished successfully. */
             finishedSuccessful?: boolean;
-            /** @description Notification user IDs of the job. */
+            /** @description The IDs of users who should be notified when a job is finished. */
             jobNotificationUids: number[];
-            /** @description Additional information about the job. */
+            /** @description Additional metadata associated with this job. */
             additionalInfo?: string;
-            /** @description Compute time of the job, in seconds. */
+            /** @description Job duration time in seconds from start to finished, measured by k8s job watcher. */
             computeTime?: number;
-            createdByUser?: components["schemas"]["CreatedByUser"];
-            /** @description Counter of jobs within this category. */
+            /** @description The user who started this job. */
+            createdByUser?: components["schemas"]["CreatedUpdatedByUser"];
+            /** @description Some job categories keep a counter on the job number, e.g. in synthetic data, so we know what the 1st, 2nd etc. job was in the UI. */
             categoryCount?: number;
-            /** @description Job metadata. */
+            /** @description Structured job metadata */
             metadata?: Record<string, never>;
         };
         GetJobResponse: components["schemas"]["GenericApiResponse"] & {
@@ -282,7 +276,7 @@ export interface operations {
                     "application/json": components["schemas"]["GetJobResponse"];
                 };
             };
-            /** @description Inferred, not stated by the vendor's bindings: the request was refused (unknown project or job, or missing credentials). The body, when JSON, is a GenericApiResponse with success false and an error description. */
+            /** @description Added by metaclear, not stated by the vendor: the request was refused (unknown project or job, or missing credentials). The body, when JSON, is a GenericApiResponse with success false and an error description. */
             "4XX": {
                 headers: {
                     [name: string]: unknown;

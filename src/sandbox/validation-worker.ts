@@ -116,6 +116,17 @@ function summarize(backend) {
   return { securitySchemes: components.securitySchemes || {}, operations };
 }
 
+// OpenAPI 3.0: "This object cannot be extended with additional properties and any properties added
+// SHALL be ignored." A vendor's text may still put a description beside a $ref (Edge Impulse's
+// Job.createdByUser does); openapi-backend's strict check refuses that, so the siblings are
+// dropped here, as the specification says to ignore them.
+function ignoreRefSiblings(node) {
+  if (Array.isArray(node)) return node.map(ignoreRefSiblings);
+  if (!node || typeof node !== 'object') return node;
+  if (typeof node.$ref === 'string') return { $ref: node.$ref };
+  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, ignoreRefSiblings(value)]));
+}
+
 const lite = (errors) =>
   (errors || []).map((e) => ({ instancePath: e.instancePath, keyword: e.keyword, message: e.message, params: e.params, data: e.data }));
 
@@ -151,7 +162,7 @@ async function start() {
   const summaries = {};
   for (const [name, api] of Object.entries(workerData.apis)) {
     const backend = new OpenAPIBackend({
-      definition: JSON.parse(readFileSync(api.specPath, 'utf8')),
+      definition: ignoreRefSiblings(JSON.parse(readFileSync(api.specPath, 'utf8'))),
       apiRoot: api.apiRoot,
       strict: true,
       coerceTypes: true,

@@ -2,7 +2,8 @@ import { readdirSync, rmSync } from 'node:fs';
 import { REPO, runScript, Workspace } from '../helpers/workspace.js';
 
 const ORACLE = 'specs/oracle-documents/openapi.yaml';
-const JOBS = 'specs/edge-impulse/jobs.yaml';
+const JOBS = 'specs/edge-impulse/vendor/get-job-status.yaml';
+const ADDITIONS = 'specs/edge-impulse/project-additions.overlay.yaml';
 const EI_ENTRY = 'specs/edge-impulse/openapi.yaml';
 
 let ws: Workspace;
@@ -65,7 +66,7 @@ describe('a broken spec fails loudly and writes nothing', () => {
     {
       name: 'a path-item $ref to a missing file',
       file: EI_ENTRY,
-      find: "$ref: './jobs.yaml#",
+      find: "$ref: './vendor/get-job-status.yaml#",
       replace: "$ref: './no-such-file.yaml#",
       expected: /specs\/edge-impulse\/openapi\.yaml:\d+:\d+ error no-unresolved-refs: .*no-such-file\.yaml/,
     },
@@ -74,7 +75,8 @@ describe('a broken spec fails loudly and writes nothing', () => {
       file: JOBS,
       find: '      required: true\n      description: Job ID',
       replace: '      required: sure\n      description: Job ID',
-      expected: /specs\/edge-impulse\/jobs\.yaml:\d+:\d+ error struct: Expected type `boolean` but got `string`/,
+      expected:
+        /specs\/edge-impulse\/vendor\/get-job-status\.yaml:\d+:\d+ error struct: Expected type `boolean` but got `string`/,
     },
     {
       name: 'a missing required field',
@@ -90,7 +92,7 @@ describe('a broken spec fails loudly and writes nothing', () => {
       find: 'operationId: getJobStatus',
       replace: 'operationId: batchClearMetadataByKey',
       expected:
-        /specs\/edge-impulse\/jobs\.yaml:\d+:\d+ error operation-operationId-unique: Every operation must have a unique `operationId`/,
+        /specs\/edge-impulse\/vendor\/get-job-status\.yaml:\d+:\d+ error operation-operationId-unique: Every operation must have a unique `operationId`/,
     },
     {
       name: 'a YAML syntax error',
@@ -108,11 +110,11 @@ describe('a broken spec fails loudly and writes nothing', () => {
         /specs\/oracle-documents\/openapi\.yaml:\d+:\d+ error rule\/servers-https: Server URLs must use https:\/\//,
     },
     {
-      name: 'a hand-authored operation without a 4xx response',
-      file: JOBS,
-      find: "        '4XX':",
-      replace: "        '500':",
-      expected: /specs\/edge-impulse\/jobs\.yaml:\d+:\d+ error operation-4xx-response/,
+      name: 'an overlay addition whose target no longer matches the vendor text',
+      file: ADDITIONS,
+      find: "target: $.paths['/api/{projectId}/jobs/{jobId}/status']",
+      replace: "target: $.paths['/api/{projectId}/jobs/{jobId}/state']",
+      expected: /edge-impulse: overlay not applied\n {2}project-additions\.overlay\.yaml action 1 .*selected nothing/,
     },
   ])('$name', async ({ file, find, replace, expected }) => {
     // Make generated/ stale first, so a partial write would be visible.
@@ -179,10 +181,10 @@ describe('npm run generate -- --check', () => {
   });
 
   it('notices a change of the lint configuration', async () => {
-    ws.edit('.redocly.lint-ignore.yaml', 'operation-4xx-response:', 'operation-2xx-response:');
+    ws.edit('.redocly.lint-ignore.yaml', 'spec-ref-siblings:', 'operation-2xx-response:');
     const result = await ws.generate('--check');
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/vendor\/batch-clear-metadata-by-key\.yaml:\d+:\d+ error operation-4xx-response/);
+    expect(result.stderr).toMatch(/vendor\/get-job-status\.yaml:\d+:\d+ error spec-ref-siblings/);
   });
 });
 
@@ -191,7 +193,7 @@ describe('npm run lint:specs', () => {
     const result = await runScript('lint-specs', ['--format', 'json']);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as { totals: { errors: number; warnings: number; ignored: number } };
-    expect(report.totals).toEqual({ errors: 0, warnings: 0, ignored: 1 });
+    expect(report.totals).toEqual({ errors: 0, warnings: 0, ignored: 3 });
   });
 
   it('prints GitHub annotations for a new finding and exits 1', async () => {
@@ -210,12 +212,12 @@ describe('npm run lint:specs', () => {
   });
 
   it('--generate-ignore-file refuses to hide a finding in a hand-authored file', async () => {
-    ws.edit(JOBS, "        '4XX':", "        '500':");
+    ws.edit(ORACLE, 'operationId: deleteFileMetadataValues', 'operationId: delete file');
     const before = ws.read('.redocly.lint-ignore.yaml');
     const result = await runScript('lint-specs', ['--generate-ignore-file', '--root', ws.root]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
-      /findings in hand-authored files cannot be ignored; fix them\n.*jobs\.yaml:\d+:\d+ error operation-4xx-response/,
+      /findings in hand-authored files cannot be ignored; fix them\n.*oracle-documents\/openapi\.yaml:\d+:\d+ error operation-operationId-url-safe/,
     );
     expect(ws.read('.redocly.lint-ignore.yaml')).toBe(before);
   });

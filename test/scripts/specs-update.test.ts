@@ -1,7 +1,7 @@
 /**
  * `npm run specs:update` against a vendor served by a local HTTP server (127.0.0.1, port 0):
- * the workspace's manifest is pointed at it, and the server serves the committed docs page,
- * a changed one, a broken one or nothing.
+ * the workspace's manifests are pointed at it, and the server serves the committed docs page and
+ * OpenAPI document, changed ones, broken ones or nothing.
  */
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
@@ -16,6 +16,9 @@ const VENDOR = 'specs/edge-impulse/vendor';
 const PAGE = `${VENDOR}/batch-clear-metadata-by-key.page.md`;
 const YAML = `${VENDOR}/batch-clear-metadata-by-key.yaml`;
 const MANIFEST = `${VENDOR}/batch-clear-metadata-by-key.manifest.yaml`;
+const JOBS_SOURCE = `${VENDOR}/get-job-status.source.yaml`;
+const JOBS_YAML = `${VENDOR}/get-job-status.yaml`;
+const JOBS_MANIFEST = `${VENDOR}/get-job-status.manifest.yaml`;
 const OPERATION = 'POST /api/{projectId}/raw-data/batch/clear-metadata-by-key';
 const DISABLED = '          - both\n          - enabled\n          - disabled\n';
 
@@ -39,18 +42,21 @@ async function specsUpdate(ws: Workspace, ...args: string[]): Promise<RunResult>
 
 let ws: Workspace;
 let server: Server;
-/** What the server answers on /page.md: a status and a body. */
+/** What the server answers on /docs/page.md and on /openapi.yml: a status and a body. */
 let answer: { status: number; body: string };
+let document: { status: number; body: string };
 const requests: string[] = [];
 
 beforeEach(async () => {
   ws = new Workspace();
   requests.length = 0;
   answer = { status: 200, body: ws.read(PAGE) };
+  document = { status: 200, body: ws.read(JOBS_SOURCE) };
   server = createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
-    res.writeHead(req.url === '/docs/page.md' ? answer.status : 404, { 'content-type': 'text/markdown' });
-    res.end(req.url === '/docs/page.md' ? answer.body : 'not found');
+    const served = req.url === '/docs/page.md' ? answer : req.url === '/openapi.yml' ? document : undefined;
+    res.writeHead(served?.status ?? 404, { 'content-type': 'text/plain' });
+    res.end(served?.body ?? 'not found');
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -59,6 +65,11 @@ beforeEach(async () => {
     MANIFEST,
     'source: https://docs.edgeimpulse.com/apis/studio/raw-data/clear-metadata-by-key-multiple-samples.md',
     `source: http://127.0.0.1:${port}/docs/page.md`,
+  );
+  ws.edit(
+    JOBS_MANIFEST,
+    'source: https://studio.edgeimpulse.com/openapi.yml',
+    `source: http://127.0.0.1:${port}/openapi.yml`,
   );
 });
 
@@ -75,8 +86,9 @@ describe('npm run specs:update', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/\/docs\/page\.md: unchanged/);
-    expect(result.stdout).toMatch(/every vendored file matches its source \(1 source\(s\)\); nothing written/);
-    expect(requests).toEqual(['GET /docs/page.md']);
+    expect(result.stdout).toMatch(/\/openapi\.yml: unchanged/);
+    expect(result.stdout).toMatch(/every vendored file matches its source \(2 source\(s\)\); nothing written/);
+    expect(requests).toEqual(['GET /docs/page.md', 'GET /openapi.yml']);
     expect(ws.snapshot()).toEqual(before);
   });
 
@@ -102,6 +114,30 @@ describe('npm run specs:update', () => {
     expect(ws.snapshot('generated')).toEqual(generatedBefore);
   });
 
+  it('re-extracts the selected operation from a changed OpenAPI document, and reports it', async () => {
+    const changed = ws
+      .read(JOBS_SOURCE)
+      .replace(
+        "        - $ref: '#/components/parameters/JobIdParameter'\n",
+        "        - $ref: '#/components/parameters/JobIdParameter'\n        - name: detail\n          in: query\n          required: true\n          description: How much to say.\n          schema:\n            type: string\n",
+      );
+    expect(changed).not.toBe(ws.read(JOBS_SOURCE));
+    document = { status: 200, body: changed };
+    const result = await specsUpdate(ws);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /\/openapi\.yml: changed specs\/edge-impulse\/vendor\/get-job-status\.yaml, specs\/edge-impulse\/vendor\/get-job-status\.source\.yaml/,
+    );
+    expect(result.stdout).toContain(
+      'edge-impulse: 1 breaking\n  breaking     [Added] required query parameter `detail` (GET /api/{projectId}/jobs/{jobId}/status)\n',
+    );
+    expect(ws.read(JOBS_SOURCE)).toBe(changed);
+    expect(ws.read(JOBS_YAML)).toContain('        - name: detail\n          in: query\n          required: true\n');
+    expect(ws.read(JOBS_MANIFEST)).toMatch(/\nretrieved: '2030-01-02'\n$/);
+    // The docs page did not change: neither did its files nor its manifest.
+    expect(ws.read(MANIFEST)).toMatch(/\nretrieved: '2026-11-23'\n$/);
+  });
+
   it('with --check or --fail-on breaking reports the change and writes nothing', async () => {
     answer = { status: 200, body: ws.read(PAGE).replace(DISABLED, '          - both\n          - enabled\n') };
     const before = ws.snapshot();
@@ -118,6 +154,17 @@ describe('npm run specs:update', () => {
   });
 
   it.each([
+    {
+      name: 'a document without the selected operation',
+      serve: () => {
+        document = {
+          status: 200,
+          body: ws.read(JOBS_SOURCE).replace('operationId: getJobStatus', 'operationId: jobStatus'),
+        };
+        return answer;
+      },
+      expected: /get-job-status\.manifest\.yaml: the source cannot be extracted\n {2}.*getJobStatus/,
+    },
     {
       name: 'a page without its YAML block',
       serve: () => ({ status: 200, body: '# Clear metadata by key\n\nMoved elsewhere.\n' }),
@@ -181,7 +228,7 @@ describe('npm run specs:update', () => {
     const result = await specsUpdate(ws);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/every vendored file matches its source/);
-    expect(requests).toEqual(['GET /docs/page.md']);
+    expect(requests).toEqual(['GET /docs/page.md', 'GET /openapi.yml']);
   });
 
   it('says which manifest field is wrong, before fetching anything', async () => {

@@ -1,0 +1,84 @@
+/**
+ * Entry for `npm run specs:extract-operation -- <vendor-openapi.yaml> --operation <operationId>
+ * [--operation <operationId> …] [--name <stem>] [--api <name>] [--root <dir>] [--check]`.
+ *
+ * Vendors an excerpt of a vendor's OpenAPI document (see excerpt.ts): writes the document as
+ * received to specs/<api>/vendor/<stem>.source.yaml and the excerpt cut out of it to
+ * specs/<api>/vendor/<stem>.yaml, both or neither. The stem defaults to the first operationId
+ * in kebab case. With --check it writes nothing and exits 1 when the vendored files differ.
+ */
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PipelineError } from './errors.js';
+import { excerptFiles } from './excerpt.js';
+import { readIfExists, writeFilesAtomically } from './files.js';
+
+const USAGE =
+  'usage: npm run specs:extract-operation -- <vendor-openapi.yaml> --operation <operationId> [--operation …] [--name <stem>] [--api edge-impulse] [--root <dir>] [--check]';
+const NAME = /^[a-z0-9][a-z0-9-]*$/;
+
+function main(argv: string[]): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      operation: { type: 'string', multiple: true, default: [] },
+      name: { type: 'string' },
+      api: { type: 'string', default: 'edge-impulse' },
+      root: { type: 'string', default: process.cwd() },
+      check: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    allowPositionals: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new PipelineError(`expected one vendor OpenAPI document, got ${positionals.length}`, { reason: USAGE });
+  }
+  if (values.operation.length === 0) {
+    throw new PipelineError('expected at least one --operation <operationId>', { reason: USAGE });
+  }
+  for (const [flag, value] of [
+    ['--api', values.api],
+    ['--name', values.name],
+  ] as const) {
+    if (value !== undefined && !NAME.test(value)) {
+      throw new PipelineError(`${flag} ${JSON.stringify(value)} cannot name a file or folder`, {
+        reason: 'expected lower-case letters, digits and dashes, e.g. "get-job-status"',
+      });
+    }
+  }
+  const sourcePath = positionals[0] as string;
+  let sourceText: string;
+  try {
+    sourceText = readFileSync(sourcePath, 'utf8');
+  } catch (error) {
+    throw new PipelineError(`cannot read the vendor document ${sourcePath}`, { reason: (error as Error).message });
+  }
+  const files = excerptFiles(resolve(values.root), values.api, sourceText, values.operation, values.name, sourcePath);
+  const show = (p: string): string => relative(process.cwd(), p) || p;
+  if (values.check) {
+    const stale = [...files].filter(([path, content]) => readIfExists(path) !== content).map(([path]) => path);
+    for (const path of stale) process.stderr.write(`stale: ${show(path)}\n`);
+    if (stale.length > 0) {
+      const ops = values.operation.map((id) => ` --operation ${id}`).join('');
+      process.stderr.write(`run "npm run specs:extract-operation -- ${sourcePath}${ops}" to update\n`);
+      return 1;
+    }
+    process.stdout.write(`up to date: ${[...files.keys()].map(show).join(', ')}\n`);
+    return 0;
+  }
+  writeFilesAtomically(files);
+  process.stdout.write(`wrote ${[...files.keys()].map(show).join(', ')} (operation ${values.operation.join(', ')})\n`);
+  return 0;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`specs:extract-operation: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}

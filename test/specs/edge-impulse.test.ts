@@ -1,0 +1,67 @@
+/**
+ * The bundled Edge Impulse spec against the vendor's own text: both operations and every schema
+ * they use are the vendor's, and whatever metaclear adds is marked as its addition.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { load } from 'js-yaml';
+import { REPO } from '../helpers/workspace.js';
+
+type Json = Record<string, unknown>;
+const generated = JSON.parse(readFileSync(join(REPO, 'generated/edge-impulse/openapi.json'), 'utf8')) as Json;
+const vendor = (file: string): Json =>
+  load(readFileSync(join(REPO, 'specs/edge-impulse/vendor', file), 'utf8')) as Json;
+const jobStatusSource = vendor('get-job-status.source.yaml');
+const batch = vendor('batch-clear-metadata-by-key.yaml');
+
+const JOB_PATH = '/api/{projectId}/jobs/{jobId}/status';
+const BATCH_PATH = '/api/{projectId}/raw-data/batch/clear-metadata-by-key';
+const at = (doc: Json, ...keys: string[]): Json => keys.reduce<Json>((node, key) => node[key] as Json, doc);
+
+/** Every node carrying the addition marker, with its JSON path. */
+function additions(node: unknown, path = '$'): string[] {
+  if (typeof node !== 'object' || node === null) return [];
+  return Object.entries(node).flatMap(([key, value]) =>
+    key === 'x-metaclear-addition' ? [path] : additions(value, `${path}/${key}`),
+  );
+}
+
+describe('the generated Edge Impulse spec', () => {
+  it("has the vendor's job status operation, with metaclear's 4XX answer as the only addition", () => {
+    const { '4XX': added, ...responses } = at(generated, 'paths', JOB_PATH, 'get', 'responses');
+    const operation = { ...at(generated, 'paths', JOB_PATH, 'get'), responses };
+    expect(operation).toEqual(at(jobStatusSource, 'paths', JOB_PATH, 'get'));
+    expect(added).toMatchObject({
+      'x-metaclear-addition': expect.stringContaining('The vendor documents no error answer for getJobStatus'),
+      description: expect.stringMatching(/^Added by metaclear, not stated by the vendor: /),
+    });
+  });
+
+  it.each([
+    ['schemas', 'Job'],
+    ['schemas', 'GetJobResponse'],
+    ['schemas', 'CreatedUpdatedByUser'],
+    ['schemas', 'GenericApiResponse'],
+    ['parameters', 'JobIdParameter'],
+    ['parameters', 'ProjectIdParameter'],
+    ['securitySchemes', 'OAuth2'],
+  ])("has the vendor's %s %s, word for word", (section, name) => {
+    expect(at(generated, 'components', section, name)).toEqual(at(jobStatusSource, 'components', section, name));
+  });
+
+  it("has the vendor's batch operation as its docs page embeds it", () => {
+    expect(at(generated, 'paths', BATCH_PATH)).toEqual(at(batch, 'paths', BATCH_PATH));
+  });
+
+  it('marks every addition, and there is none but the 4XX answer', () => {
+    expect(additions(generated)).toEqual([`$/paths/${JOB_PATH}/get/responses/4XX`]);
+  });
+
+  it('names no schema the vendor does not', () => {
+    const vendorNames = new Set([
+      ...Object.keys(at(jobStatusSource, 'components', 'schemas')),
+      ...Object.keys(at(batch, 'components', 'schemas')),
+    ]);
+    expect(Object.keys(at(generated, 'components', 'schemas')).filter((n) => !vendorNames.has(n))).toEqual([]);
+  });
+});
