@@ -16,8 +16,8 @@
  * JavaScript). Every child runs in a temporary root (see fixtures.ts); the repository's
  * generated/ is never written, and of its node_modules/.cache only the compiled scripts.
  */
-import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Bench } from 'tinybench';
 import { copyRepoInputs, declaredApis, REPO, removeTempDir, syntheticRoot } from './fixtures.js';
 import type { PhaseTimes } from './pipeline-phases.js';
@@ -34,7 +34,21 @@ import {
 import { type Summary, summarize } from './stats.js';
 import { timeCommand, timeNodeScript } from './subprocess.js';
 
-const LAUNCH = join(REPO, 'scripts', 'launch.mjs');
+/**
+ * `npm run generate` as package.json states it, without npm: Node's flags, the launcher and its
+ * arguments (`node --max-semi-space-size=8 scripts/launch.mjs generate`).
+ */
+const GENERATE = ((): { flags: string[]; script: string; args: string[] } => {
+  const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const words = (manifest.scripts.generate ?? '').split(/\s+/);
+  const at = words.findIndex((w) => w.endsWith('.mjs') || w.endsWith('.js'));
+  if (words[0] !== 'node' || at < 0) {
+    throw new Error(
+      `package.json: scripts.generate is "${manifest.scripts.generate}"; expected node [flags] <script> <args>`,
+    );
+  }
+  return { flags: words.slice(1, at), script: join(REPO, words[at] as string), args: words.slice(at + 1) };
+})();
 /** Operations of the vendor-sized case: Edge Impulse's complete API has about 540. */
 const VENDOR_SIZE = 550;
 const PHASES = join(import.meta.dirname, 'pipeline-phases.ts');
@@ -75,11 +89,15 @@ function thousands(n: number): string {
 const node = process.execPath;
 
 function generateArgs(root: string, force: boolean): string[] {
-  return ['generate', '--root', root, ...(force ? ['--force'] : [])];
+  return [...GENERATE.args, '--root', root, ...(force ? ['--force'] : [])];
 }
 
 function runGenerate(root: string, force: boolean): ReturnType<typeof timeCommand> {
-  return timeCommand(node, [LAUNCH, ...generateArgs(root, force)], { cwd: REPO });
+  return timeCommand(node, [...GENERATE.flags, GENERATE.script, ...generateArgs(root, force)], { cwd: REPO });
+}
+
+function timeGenerate(root: string): ReturnType<typeof timeNodeScript> {
+  return timeNodeScript(GENERATE.script, generateArgs(root, true), { cwd: REPO }, GENERATE.flags);
 }
 
 interface CliRun {
@@ -119,7 +137,13 @@ async function runClis(root: string, outDir: string): Promise<CliRun> {
 /** Whether the CLIs produced what the pipeline wrote into <root>/generated, up to formatting. */
 function compareOutputs(root: string, outDir: string): string {
   const differing: string[] = [];
+  const overlaid: string[] = [];
   for (const api of declaredApis(root)) {
+    // The pipeline applies the project's overlays (scripts/overlays.ts); the CLIs do not.
+    if (readdirSync(dirname(api.root)).some((f) => f.endsWith('.overlay.yaml'))) {
+      overlaid.push(api.name);
+      continue;
+    }
     const generated = (file: string): string => readFileSync(join(root, 'generated', api.name, file), 'utf8');
     const cli = (file: string): string => readFileSync(join(outDir, file), 'utf8');
     if (cli(`${api.name}.json`).trimEnd() !== generated('openapi.json').trimEnd()) differing.push(`${api.name} JSON`);
@@ -127,9 +151,11 @@ function compareOutputs(root: string, outDir: string): string {
       differing.push(`${api.name} types`);
     }
   }
+  const uncompared =
+    overlaid.length > 0 ? ` (${overlaid.join(', ')}: not compared, the pipeline applies overlays)` : '';
   return differing.length === 0
-    ? 'same files as the pipeline (types up to the CLI banner)'
-    : `OUTPUT DIFFERS: ${differing.join(', ')}`;
+    ? `same files as the pipeline (types up to the CLI banner)${uncompared}`
+    : `OUTPUT DIFFERS: ${differing.join(', ')}${uncompared}`;
 }
 
 interface ColdResult {
@@ -154,7 +180,7 @@ async function coldVersusClis(root: string, options: BenchOptions, label = 'cold
     const order = i % 2 === 0 ? ['pipeline', 'clis'] : ['clis', 'pipeline'];
     for (const which of order) {
       if (which === 'pipeline') {
-        const run = await timeNodeScript(LAUNCH, generateArgs(root, true), { cwd: REPO });
+        const run = await timeGenerate(root);
         pipeline.push(run.ms);
         pipelineRss.push(run.peakRssMB);
       } else clis.push(await runClis(root, outDir));
@@ -186,7 +212,7 @@ async function coldVersusClis(root: string, options: BenchOptions, label = 'cold
       value: ms(cold),
       baseline: ms(baseline),
       ratio: speedup(cold.median, baseline.median),
-      note: 'wall clock of `node scripts/launch.mjs generate --root <tmp> --force` (what `npm run generate` runs)',
+      note: `wall clock of \`node ${[...GENERATE.flags, 'scripts/launch.mjs', ...GENERATE.args].join(' ')} --root <tmp> --force\` (what \`npm run generate\` runs)`,
     },
     {
       section,
@@ -345,7 +371,7 @@ async function scaling(options: BenchOptions): Promise<{ rows: Row[]; phaseRows:
     try {
       const run: ScalingRun = { operations, specBytes, times: [], rss: [] };
       for (let i = 0; i < options.runs; i++) {
-        const timed = await timeNodeScript(LAUNCH, generateArgs(root, true), { cwd: REPO });
+        const timed = await timeGenerate(root);
         run.times.push(timed.ms);
         run.rss.push(timed.peakRssMB);
         options.log(

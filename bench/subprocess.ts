@@ -68,7 +68,7 @@ async function timeWithEnv(
 }
 
 /**
- * Runs a JavaScript file (`node <script> args`; no TypeScript loader) and also reports the peak
+ * Runs a JavaScript file (`node [flags] <script> args`; no TypeScript loader) and also reports the peak
  * resident set size of that process, in MB: the child preloads the probe above, which writes
  * `process.resourceUsage().maxRSS` (getrusage's ru_maxrss) to a file as it exits. This needs
  * nothing outside Node (GNU time, which `/usr/bin/time -v` is, is not installed on every Debian).
@@ -77,10 +77,11 @@ export async function timeNodeScript(
   script: string,
   args: readonly string[],
   options: RunOptions,
+  nodeFlags: readonly string[] = [],
 ): Promise<Timed & { peakRssMB: number }> {
   const rssFile = join(tmpdir(), `metaclear-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
   try {
-    const timed = await timeWithEnv(process.execPath, ['--import', RSS_PROBE, script, ...args], options, {
+    const timed = await timeWithEnv(process.execPath, [...nodeFlags, '--import', RSS_PROBE, script, ...args], options, {
       ...CHILD_ENV,
       [RSS_FILE_ENV]: rssFile,
     });
