@@ -3,14 +3,20 @@ import { execFile } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
 
-/** Preloaded into a Node child to report its peak RSS (see rss-probe.ts). */
-const RSS_PROBE = pathToFileURL(join(import.meta.dirname, 'rss-probe.ts')).href;
 export const RSS_FILE_ENV = 'METACLEAR_BENCH_RSS_FILE';
+/**
+ * Preloaded into a Node child to report its peak RSS: what bench/rss-probe.ts does, as a data:
+ * URL, so that the child needs no TypeScript loader (tsx would slow down what is measured).
+ */
+const RSS_PROBE = `data:text/javascript,${encodeURIComponent(
+  `import { writeFileSync } from 'node:fs';
+const target = process.env.${RSS_FILE_ENV};
+if (target) process.on('exit', () => writeFileSync(target, String(process.resourceUsage().maxRSS)));`,
+)}`;
 
 /**
  * The environment of every child: Redocly CLI otherwise checks npm for a newer version and,
@@ -62,8 +68,8 @@ async function timeWithEnv(
 }
 
 /**
- * Runs a Node script (`node --import tsx <script> args`) and also reports the peak resident
- * set size of that process, in MB: the child preloads rss-probe.ts, which writes
+ * Runs a JavaScript file (`node [flags] <script> args`; no TypeScript loader) and also reports the peak
+ * resident set size of that process, in MB: the child preloads the probe above, which writes
  * `process.resourceUsage().maxRSS` (getrusage's ru_maxrss) to a file as it exits. This needs
  * nothing outside Node (GNU time, which `/usr/bin/time -v` is, is not installed on every Debian).
  */
@@ -71,15 +77,14 @@ export async function timeNodeScript(
   script: string,
   args: readonly string[],
   options: RunOptions,
+  nodeFlags: readonly string[] = [],
 ): Promise<Timed & { peakRssMB: number }> {
   const rssFile = join(tmpdir(), `metaclear-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
   try {
-    const timed = await timeWithEnv(
-      process.execPath,
-      ['--import', 'tsx', '--import', RSS_PROBE, script, ...args],
-      options,
-      { ...CHILD_ENV, [RSS_FILE_ENV]: rssFile },
-    );
+    const timed = await timeWithEnv(process.execPath, [...nodeFlags, '--import', RSS_PROBE, script, ...args], options, {
+      ...CHILD_ENV,
+      [RSS_FILE_ENV]: rssFile,
+    });
     const kilobytes = Number(readFileSync(rssFile, 'utf8'));
     return { ...timed, peakRssMB: kilobytes / 1024 };
   } finally {

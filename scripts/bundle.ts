@@ -1,16 +1,23 @@
 /** Pipeline step "bundle": resolves an API's $refs across files into one JSON document. */
-import { bundle } from '@redocly/openapi-core';
+import { type BaseResolver, bundle } from '@redocly/openapi-core';
 import type { Api } from './apis.js';
 import { PipelineError } from './errors.js';
 import { assertOverlaysApplied, overlayFiles } from './overlays.js';
 
 /**
  * The bundled spec as a plain object; internal $refs (#/components/...) are kept. The API's
- * overlays (the project's additions, see overlays.ts) are applied to it.
+ * overlays (the project's additions, see overlays.ts) are applied to it. Given the resolver
+ * that linted the API, it reads no file again.
  */
-export async function bundleApi(api: Api): Promise<Record<string, unknown>> {
+export async function bundleApi(api: Api, resolver?: BaseResolver): Promise<Record<string, unknown>> {
   const overlays = overlayFiles(api);
-  const result = await bundle({ ref: api.root, config: api.config, dereference: false, overlays });
+  const result = await bundle({
+    ref: api.root,
+    config: api.config,
+    dereference: false,
+    overlays,
+    ...(resolver ? { externalRefResolver: resolver } : {}),
+  });
   const errors = result.problems.filter((p) => p.severity === 'error' && !p.ignored);
   if (errors.length > 0) {
     throw new PipelineError(`${api.name}: bundling failed`, {

@@ -1,8 +1,10 @@
 /**
- * Entry for `npm run specs:extract -- <docs-page.md> [--api <name>] [--check]`.
+ * Entry for `npm run specs:extract -- <docs-page.md> [--api <name>] [--source <url>] [--check]`.
  *
  * Vendors a vendor docs page: writes the page itself and the OpenAPI YAML block it embeds,
- * byte for byte, to specs/<api>/vendor/<operation>.page.md and <operation>.yaml.
+ * byte for byte, to specs/<api>/vendor/<operation>.page.md and <operation>.yaml. With
+ * --source, the URL the page was saved from, it also writes their manifest,
+ * <operation>.manifest.yaml (see vendor-manifest.ts), so `npm run specs:update` can fetch it again.
  * With --check it writes nothing and exits 1 when the vendored files differ.
  */
 import { readFileSync } from 'node:fs';
@@ -11,8 +13,10 @@ import { parseArgs } from 'node:util';
 import { PipelineError } from './errors.js';
 import { extractSpec } from './extract.js';
 import { readIfExists, writeFilesAtomically } from './files.js';
+import { MANIFEST_SUFFIX, parseManifest, serializeManifest } from './vendor-manifest.js';
 
-const USAGE = 'usage: npm run specs:extract -- <docs-page.md> [--api edge-impulse] [--root <dir>] [--check]';
+const USAGE =
+  'usage: npm run specs:extract -- <docs-page.md> [--api edge-impulse] [--source <url> [--date YYYY-MM-DD]] [--root <dir>] [--check]';
 
 function main(argv: string[]): number {
   const { values, positionals } = parseArgs({
@@ -21,6 +25,8 @@ function main(argv: string[]): number {
       api: { type: 'string', default: 'edge-impulse' },
       root: { type: 'string', default: process.cwd() },
       check: { type: 'boolean', default: false },
+      source: { type: 'string' },
+      date: { type: 'string', default: new Date().toISOString().slice(0, 10) },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: true,
@@ -50,6 +56,17 @@ function main(argv: string[]): number {
     [join(dir, `${spec.name}.yaml`), spec.yaml],
     [join(dir, `${spec.name}.page.md`), page],
   ]);
+  if (values.source !== undefined) {
+    const manifest = {
+      source: values.source,
+      kind: 'docs-page' as const,
+      selection: { operationIds: spec.operationIds },
+      retrieved: values.date,
+    };
+    const text = serializeManifest(manifest, spec.name);
+    parseManifest(text, '--source / --date'); // says what is wrong with the URL or the date
+    files.set(join(dir, `${spec.name}${MANIFEST_SUFFIX}`), text);
+  }
   const show = (p: string): string => relative(process.cwd(), p) || p;
   if (values.check) {
     const stale = [...files].filter(([path, content]) => readIfExists(path) !== content).map(([path]) => path);

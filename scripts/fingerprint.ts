@@ -15,11 +15,11 @@ import { listFiles, readIfExists, sha256 } from './files.js';
 export const TOOLS = ['@redocly/openapi-core', 'openapi-typescript', 'typescript'] as const;
 
 const scriptsDir = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
+const resolveFrom = createRequire(import.meta.url);
 
 /** The installed version of a package, found from its entry point (not every package exports package.json). */
 export function toolVersion(name: string): string {
-  let dir = dirname(require.resolve(name));
+  let dir = dirname(resolveFrom.resolve(name));
   for (;;) {
     const manifest = readIfExists(join(dir, 'package.json'));
     if (manifest !== undefined) {

@@ -1,21 +1,39 @@
 /**
- * Entry for `npm run generate [-- --check | --force] [--root <dir>]`.
+ * Entry for `npm run generate [-- --check | --force] [--format <f>] [--fail-on <level>] [--root <dir>]`.
  *
  * For every API in redocly.yaml: lint → bundle → types, writing generated/<api>/openapi.json
  * and generated/<api>/schema.d.ts. Nothing is written unless every step of every API
  * succeeded. An unchanged tree is recognised from a fingerprint of its inputs, without
  * loading the tools. --check regenerates in memory, writes nothing, and exits 1 listing the
  * files of generated/ that are out of date.
+ *
+ * Whenever a bundle differs from the committed one, the run reports what changed for callers
+ * (api-changes.ts), breaking changes first: in words (--format text, the default), as JSON
+ * (--format json) or as GitHub Actions annotations (--format github-actions). --fail-on
+ * breaking (or any) makes a run that finds such a change exit 1 and write nothing.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { changeReports } from './api-changes.js';
+import {
+  FAIL_ON,
+  type FailOn,
+  failingChanges,
+  formatGithubActions,
+  formatJson,
+  formatText,
+  REPORT_FORMATS,
+  type ReportFormat,
+} from './api-changes-format.js';
 import { GENERATED_DIR } from './apis.js';
+import { PipelineError } from './errors.js';
 import { listFiles, readIfExists, sha256 } from './files.js';
 import { inputFingerprint } from './fingerprint.js';
 import { compareTree, isClean, replaceTree, type Tree } from './output.js';
 
-const USAGE = 'usage: npm run generate [-- --check | --force] [--root <dir>]';
+const USAGE =
+  'usage: npm run generate [-- --check | --force] [--format text|json|github-actions] [--fail-on none|breaking|any] [--root <dir>]';
 const CACHE = join('node_modules', '.cache', 'metaclear', 'generate.json');
 
 interface Cache {
@@ -56,6 +74,8 @@ async function main(argv: string[]): Promise<number> {
     options: {
       check: { type: 'boolean', default: false },
       force: { type: 'boolean', default: false },
+      format: { type: 'string', default: 'text' },
+      'fail-on': { type: 'string', default: 'none' },
       root: { type: 'string', default: process.cwd() },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -64,13 +84,30 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  const format = values.format as ReportFormat;
+  if (!REPORT_FORMATS.includes(format)) {
+    throw new PipelineError(`--format ${JSON.stringify(values.format)} is not a known format`, {
+      reason: `expected one of ${REPORT_FORMATS.join(', ')}`,
+    });
+  }
+  const failOn = values['fail-on'] as FailOn;
+  if (!Object.hasOwn(FAIL_ON, failOn)) {
+    throw new PipelineError(`--fail-on ${JSON.stringify(values['fail-on'])} is not a known level`, {
+      reason: `expected one of ${Object.keys(FAIL_ON).join(', ')}`,
+    });
+  }
+  // With a machine-readable format, stdout carries that format alone; messages go to stderr.
+  const say = (text: string): void => {
+    (format === 'text' ? process.stdout : process.stderr).write(text);
+  };
   const rootDir = resolve(values.root);
   // performance.now() counts from the start of the process: the figure includes start-up and imports.
   const elapsed = (): string => `${(performance.now() / 1000).toFixed(2)}s`;
   const inputs = inputFingerprint(rootDir);
 
   if (!values.check && !values.force && isFresh(rootDir, inputs)) {
-    process.stdout.write(`generate: nothing changed since the last run; nothing written (${elapsed()})\n`);
+    say(`generate: nothing changed since the last run; nothing written (${elapsed()})\n`);
+    if (format === 'json') process.stdout.write(formatJson([], { files: { changed: [], missing: [], extra: [] } }));
     return 0;
   }
 
@@ -78,6 +115,12 @@ async function main(argv: string[]): Promise<number> {
   const { buildTree } = await import('./pipeline.js');
   const tree = await buildTree(rootDir);
   const drift = compareTree(rootDir, tree);
+  // Read from generated/ before anything is written there.
+  const reports = isClean(drift) ? [] : await changeReports(rootDir, tree);
+  if (format === 'text') process.stdout.write(formatText(reports));
+  else if (format === 'json') process.stdout.write(formatJson(reports, { files: drift }));
+  else process.stdout.write(formatGithubActions(reports));
+  const failing = failingChanges(reports, failOn);
   const lines = [
     ...drift.changed.map((f) => `  changed: ${GENERATED_DIR}/${f}`),
     ...drift.missing.map((f) => `  missing: ${GENERATED_DIR}/${f}`),
@@ -86,7 +129,7 @@ async function main(argv: string[]): Promise<number> {
 
   if (values.check) {
     if (isClean(drift)) {
-      process.stdout.write(`generate --check: ${GENERATED_DIR}/ is up to date (${tree.size} files, ${elapsed()})\n`);
+      say(`generate --check: ${GENERATED_DIR}/ is up to date (${tree.size} files, ${elapsed()})\n`);
       return 0;
     }
     process.stderr.write(
@@ -95,11 +138,17 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
 
+  if (failing.length > 0) {
+    process.stderr.write(
+      `generate: ${failing.length} change(s) of a kind --fail-on ${failOn} refuses; ${GENERATED_DIR}/ was left as it was\n`,
+    );
+    return 1;
+  }
   if (isClean(drift)) {
-    process.stdout.write(`generate: ${GENERATED_DIR}/ already matches the specs; nothing written (${elapsed()})\n`);
+    say(`generate: ${GENERATED_DIR}/ already matches the specs; nothing written (${elapsed()})\n`);
   } else {
     replaceTree(rootDir, tree);
-    process.stdout.write(`generate: wrote ${GENERATED_DIR}/ (${elapsed()})\n${lines.join('\n')}\n`);
+    say(`generate: wrote ${GENERATED_DIR}/ (${elapsed()})\n${lines.join('\n')}\n`);
   }
   writeCache(rootDir, inputs, tree);
   return 0;

@@ -1,15 +1,20 @@
 /** Pipeline step "lint": runs the Redocly rules of redocly.yaml on one API. */
 import { relative, sep } from 'node:path';
-import { getLineColLocation, lint, type NormalizedProblem } from '@redocly/openapi-core';
+import { BaseResolver, getLineColLocation, lint, type NormalizedProblem } from '@redocly/openapi-core';
 import type { Api } from './apis.js';
 import { PipelineError } from './errors.js';
 
 export type Problem = NormalizedProblem & { ignored?: boolean };
 
+/** A resolver for one API's files; lint and bundle given the same one read and parse each file once. */
+export function newResolver(api: Api): BaseResolver {
+  return new BaseResolver(api.config.resolve);
+}
+
 /** Lints an API; resolves to every finding, those recorded in the ignore file marked `ignored`. */
-export async function lintApi(api: Api, cwd: string): Promise<Problem[]> {
+export async function lintApi(api: Api, cwd: string, resolver = newResolver(api)): Promise<Problem[]> {
   try {
-    return await lint({ ref: api.root, config: api.config });
+    return await lint({ ref: api.root, config: api.config, externalRefResolver: resolver });
   } catch (error) {
     // An unreadable or unparsable entry file makes the resolver throw instead of reporting.
     throw new PipelineError(`${api.name}: ${describeThrown(error, api.root, cwd)}`);

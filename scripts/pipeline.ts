@@ -2,17 +2,28 @@
 import { type Api, loadApis } from './apis.js';
 import { bundleApi, serializeBundle } from './bundle.js';
 import { PipelineError } from './errors.js';
-import { assertClean, lintApi } from './lint.js';
+import { assertClean, lintApi, newResolver } from './lint.js';
 import type { Tree } from './output.js';
 import { generateTypes } from './types.js';
 
+/**
+ * Lint, then bundle. They share one resolver, so every spec file is read and parsed once; it
+ * is dropped on return, with the linter's compiled validators, before the types step loads
+ * TypeScript: the two never take memory at the same time.
+ */
+async function lintAndBundle(api: Api, rootDir: string): Promise<Record<string, unknown>> {
+  const resolver = newResolver(api);
+  assertClean(api, await lintApi(api, rootDir, resolver), rootDir);
+  return bundleApi(api, resolver);
+}
+
 async function buildApi(api: Api, rootDir: string): Promise<[string, string][]> {
-  assertClean(api, await lintApi(api, rootDir), rootDir);
-  const bundled = await bundleApi(api);
-  const types = await generateTypes(api, bundled);
+  const bundled = await lintAndBundle(api, rootDir);
+  // Serialized before the types step, which may annotate the object it reads.
+  const json = serializeBundle(bundled);
   return [
-    [`${api.name}/openapi.json`, serializeBundle(bundled)],
-    [`${api.name}/schema.d.ts`, types],
+    [`${api.name}/openapi.json`, json],
+    [`${api.name}/schema.d.ts`, generateTypes(api, bundled)],
   ];
 }
 

@@ -1,0 +1,209 @@
+/**
+ * The API change report: one fixture pair per kind of change (test/fixtures/api-changes/,
+ * before.json against each other file), and the report of the real `generate` command.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type ApiChange, compareBundles } from '../../scripts/api-changes.js';
+import { REPO, type RunResult, Workspace } from '../helpers/workspace.js';
+
+const FIXTURES = join(REPO, 'test', 'fixtures', 'api-changes');
+const fixture = (name: string): object => JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as object;
+const changesTo = (name: string): Promise<ApiChange[]> => compareBundles(fixture('before'), fixture(name));
+/** The changes callers see: without annotation changes (descriptions, summaries, examples). */
+const forCallers = (changes: ApiChange[]): Record<string, unknown>[] =>
+  changes
+    .filter((c) => c.type !== 'annotation')
+    .map(({ type, action, operation, description }) => ({ type, action, operation, description }));
+
+describe('classification, one fixture pair per kind of change', () => {
+  it('a parameter removed is breaking', async () => {
+    expect(forCallers(await changesTo('parameter-removed'))).toEqual([
+      {
+        type: 'breaking',
+        action: 'remove',
+        operation: 'GET /items/{id}',
+        description: '[Removed] query parameter `fields`',
+      },
+    ]);
+  });
+
+  it('an enum value removed from a request field is breaking, and the values are reported', async () => {
+    const changes = await changesTo('enum-value-removed');
+    expect(forCallers(changes)).toEqual([
+      {
+        type: 'breaking',
+        action: 'remove',
+        operation: 'POST /items/{id}',
+        description: '[Replaced] possible values of `kind` in Request Body content (application/json)',
+      },
+    ]);
+    expect(changes[0]?.before).toBe('large');
+    expect(changes[0]?.pointer).toBe(
+      '/paths/~1items~1{id}/post/requestBody/content/application~1json/schema/properties/kind/enum/1',
+    );
+  });
+
+  it('an enum value removed from a response field is not breaking (callers receive fewer values)', async () => {
+    expect(forCallers(await changesTo('response-enum-value-removed')).map((c) => [c.type, c.operation])).toEqual([
+      ['non-breaking', 'GET /items/{id}'],
+      ['non-breaking', 'POST /items/{id}'],
+    ]);
+  });
+
+  it('a request field made required is breaking', async () => {
+    expect(forCallers(await changesTo('field-made-required'))).toEqual([
+      {
+        type: 'breaking',
+        action: 'add',
+        operation: 'POST /items/{id}',
+        description: '[Added] required status to `name` in Request Body content (application/json)',
+      },
+    ]);
+  });
+
+  it('a request field whose type changed is breaking', async () => {
+    const changes = await changesTo('type-changed');
+    expect(forCallers(changes)).toEqual([
+      {
+        type: 'breaking',
+        action: 'replace',
+        operation: 'POST /items/{id}',
+        description: '[Replaced] type definition of `size` in Request Body content (application/json)',
+      },
+    ]);
+    expect([changes[0]?.before, changes[0]?.after]).toEqual(['integer', 'string']);
+  });
+
+  it('a response field whose type changed is breaking too, in every operation that returns it', async () => {
+    expect(forCallers(await changesTo('response-type-changed')).map((c) => [c.type, c.operation])).toEqual([
+      ['breaking', 'GET /items/{id}'],
+      ['breaking', 'POST /items/{id}'],
+    ]);
+  });
+
+  it('an operation added is not breaking', async () => {
+    expect(forCallers(await changesTo('operation-added'))).toEqual([
+      { type: 'non-breaking', action: 'add', operation: 'GET /items', description: '[Added] operation GET /items' },
+    ]);
+  });
+
+  it('lists breaking changes first', async () => {
+    const after = fixture('operation-added') as { paths: Record<string, { get: { parameters: unknown[] } }> };
+    after.paths['/items/{id}']?.get.parameters.splice(1, 1);
+    const types = (await compareBundles(fixture('before'), after)).map((c) => c.type);
+    expect(types).toEqual(['breaking', 'non-breaking']);
+  });
+
+  it('finds nothing between a document and itself', async () => {
+    expect(await changesTo('before')).toEqual([]);
+  });
+});
+
+const run = promisify(execFile);
+
+/** `npm run generate -- <args>` as npm runs it: node scripts/launch.mjs generate. */
+async function generate(ws: Workspace, ...args: string[]): Promise<RunResult> {
+  try {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [join(REPO, 'scripts', 'launch.mjs'), 'generate', '--root', ws.root, ...args],
+      { cwd: REPO, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 16 * 2 ** 20 },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    if (typeof e.code !== 'number') throw error;
+    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+const VENDORED = 'specs/edge-impulse/vendor/batch-clear-metadata-by-key.yaml';
+const OPERATION = 'POST /api/{projectId}/raw-data/batch/clear-metadata-by-key';
+
+describe('the report of the real generate command', () => {
+  let ws: Workspace;
+  beforeEach(() => {
+    ws = new Workspace();
+    // A vendor update that drops an enum value of a query parameter (breaking) and rewords a
+    // summary (an annotation).
+    ws.edit(
+      VENDORED,
+      '          - both\n          - enabled\n          - disabled\n',
+      '          - both\n          - enabled\n',
+    );
+    ws.edit(
+      'specs/oracle-documents/openapi.yaml',
+      'summary: Delete Values in File Metadata Collection',
+      'summary: Delete values',
+    );
+  });
+  afterEach(() => ws.dispose());
+
+  it('says what changed for callers, per API, in words; --check fails and writes nothing', async () => {
+    const before = ws.snapshot('generated');
+    const result = await generate(ws, '--check');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(
+      [
+        'API changes (committed generated/<api>/openapi.json → new bundle):',
+        'edge-impulse: 1 breaking',
+        `  breaking     [Replaced] possible values in query parameter \`includeDisabled\` (${OPERATION})`,
+        'oracle-documents: 1 annotation',
+        '',
+      ].join('\n'),
+    );
+    expect(result.stderr).toMatch(/generated\/ is out of date/);
+    expect(ws.snapshot('generated')).toEqual(before);
+  });
+
+  it('gives the same report as JSON, and as GitHub Actions annotations', async () => {
+    const json = await generate(ws, '--check', '--format', 'json');
+    const report = JSON.parse(json.stdout) as { apis: { api: string; changes: ApiChange[] }[]; counts: object };
+    expect(report.counts).toMatchObject({ breaking: 1, 'non-breaking': 0, annotation: 1 });
+    expect(report.apis.map((a) => a.api)).toEqual(['edge-impulse', 'oracle-documents']);
+    expect(report.apis[0]?.changes).toEqual([
+      expect.objectContaining({ type: 'breaking', operation: OPERATION, before: 'disabled' }),
+    ]);
+    expect(json.stderr).toMatch(/out of date/);
+
+    const actions = await generate(ws, '--check', '--format', 'github-actions');
+    expect(actions.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^::error file=generated\/edge-impulse\/openapi\.json,title=breaking API change \(edge-impulse\)::\[Replaced\] possible values in query parameter `includeDisabled` \(POST .*\) at \/paths\/.*\/enum\/2$/,
+      ),
+    ]);
+  });
+
+  it('--fail-on breaking refuses to write; without it the files are written and the report printed', async () => {
+    const before = ws.snapshot('generated');
+    const refused = await generate(ws, '--fail-on', 'breaking');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /1 change\(s\) of a kind --fail-on breaking refuses; generated\/ was left as it was/,
+    );
+    expect(ws.snapshot('generated')).toEqual(before);
+
+    const written = await generate(ws);
+    expect(written.code).toBe(0);
+    expect(written.stdout).toMatch(/edge-impulse: 1 breaking\n/);
+    expect(written.stdout).toMatch(/wrote generated\//);
+    expect(ws.snapshot('generated')).not.toEqual(before);
+
+    // Now the committed files are the new ones: nothing left to report.
+    const again = await generate(ws, '--force', '--fail-on', 'breaking');
+    expect(again.code).toBe(0);
+    expect(again.stdout).not.toMatch(/API changes/);
+  });
+
+  it('rejects an unknown --format or --fail-on before doing anything', async () => {
+    const format = await generate(ws, '--format', 'xml');
+    expect(format.code).toBe(1);
+    expect(format.stderr).toMatch(/--format "xml" is not a known format: expected one of text, json, github-actions/);
+    const failOn = await generate(ws, '--fail-on', 'minor');
+    expect(failOn.code).toBe(1);
+    expect(failOn.stderr).toMatch(/--fail-on "minor" is not a known level: expected one of none, breaking, any/);
+  });
+});
