@@ -15,12 +15,17 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs a pipeline entry (scripts/<name>.ts) in a child Node process, as `npm run` would. */
+/** The entries package.json runs through scripts/launch.mjs (compiled JavaScript); the others run with tsx. */
+const LAUNCHED = new Set(['generate', 'lint-specs', 'specs-update']);
+
+/** Runs a pipeline entry (scripts/<name>.ts) in a child Node process, the way its `npm run` script does. */
 export async function runScript(name: string, args: string[], cwd = REPO): Promise<RunResult> {
   try {
     const { stdout, stderr } = await run(
       process.execPath,
-      ['--import', 'tsx', join(REPO, 'scripts', `${name}.ts`), ...args],
+      LAUNCHED.has(name)
+        ? ['--max-semi-space-size=8', join(REPO, 'scripts', 'launch.mjs'), name, ...args]
+        : ['--import', 'tsx', join(REPO, 'scripts', `${name}.ts`), ...args],
       {
         cwd,
         env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
