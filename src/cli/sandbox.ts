@@ -19,6 +19,7 @@ const DEFAULT_PORT = 4010;
 const PEER = 'openapi-backend';
 
 interface SandboxFlags {
+  json?: true;
   port: number;
   empty?: true;
   jobThreshold?: number;

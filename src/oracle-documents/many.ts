@@ -199,9 +199,7 @@ export async function runMany<T, R>(
       : (items as Iterable<T>)[Symbol.iterator]();
   const controller = new AbortController();
   const gate = new Gate(concurrency);
-  const aimd = adaptive
-    ? new Aimd(gate, concurrency, adaptive.minConcurrency, options.onConcurrencyChange)
-    : undefined;
+  const aimd = adaptive ? new Aimd(gate, concurrency, adaptive.minConcurrency, options.onConcurrencyChange) : undefined;
   // Each call in flight has its own controller, aborted from here: the run's signal carries no
   // listener per call, however many run at once.
   const inFlight = new Set<AbortController>();
