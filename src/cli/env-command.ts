@@ -19,6 +19,15 @@ export class EnvCommand extends Command {
     return new EnvCommand(this.#env, name);
   }
 
+  /** Commander quotes a refused value in its message: an over-long one is shortened, not echoed back whole. */
+  override error(message: string, errorOptions?: { code?: string; exitCode?: number }): never {
+    const shortened = message.replace(
+      /'([^']{80})[^']{40,}'/g,
+      (whole, start: string) => `'${start}…' (${whole.length - 2} characters)`,
+    );
+    return super.error(shortened, errorOptions);
+  }
+
   /**
    * Replaces commander's own step of the same name (commander 14, lib/command.js), which stops at
    * the first missing option: every missing one is reported at once, with its variable if it has one.

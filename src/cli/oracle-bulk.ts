@@ -149,6 +149,9 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
   await preflight(flags, session);
   const json = flags.json === true;
   const dryRun = flags.dryRun === true;
+  if (flags.concurrency !== undefined && flags.concurrency < 1) {
+    throw new ValidationError('options.concurrency', 'a positive integer', `got ${flags.concurrency}`);
+  }
 
   // Every output path, checked before anything is read or sent.
   const inputPath = spec === '-' ? undefined : resolve(ctx.deps.cwd, spec);
