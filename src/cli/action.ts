@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
-import { type FieldFlags, reportError } from './errors.js';
+import { exitCodeFor, type FieldFlags, InterruptedError, reportError } from './errors.js';
 import { commandName, failureDocument } from './json-output.js';
 
 export function action<O extends { json?: true }>(
@@ -14,6 +14,10 @@ export function action<O extends { json?: true }>(
   run: (options: O, command: Command) => Promise<number>,
 ): (options: O, command: Command) => Promise<void> {
   return async (options, command) => {
+    ctx.onForce = (signal) => {
+      const error = new InterruptedError(signal);
+      if (options.json) failureDocument(ctx, commandName(command), error, exitCodeFor(error));
+    };
     try {
       ctx.exitCode = await run(options, command);
     } catch (error) {

@@ -81,6 +81,8 @@ export interface CliContext {
   exitCode: number;
   /** What the command has learnt so far (a project ID, a job ID), for the --json document of any outcome. */
   facts: Record<string, unknown>;
+  /** What a second Ctrl-C writes before the process ends, when the command has nothing more specific (its --json document). */
+  onForce?: ((signal: ProcessSignal) => void) | undefined;
 }
 
 export function createContext(deps: CliDependencies, redactor: Redactor): CliContext {

@@ -28,7 +28,7 @@ export function watchInterrupts(
     if (controller.signal.aborted) {
       ctx.err.line(`${signal} again: exiting now`);
       try {
-        onForce?.(signal);
+        (onForce ?? ctx.onForce)?.(signal);
       } finally {
         ctx.deps.exit?.(signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated);
       }

@@ -505,6 +505,32 @@ describe('--json: one document for every outcome, matching docs/cli-json.schema.
     });
   });
 
+  it('an interrupt of a call to a server that never answers: Ctrl-C twice still prints the document', async () => {
+    const server = await stalledServer();
+    try {
+      const cli = startCli([...BULK, '--file', 'F1', '--json'], {
+        env: ocmEnv(`${server.url}/documents/api/1.1`),
+        cwd: dir,
+      });
+      await server.arrived(1);
+      cli.child.kill('SIGINT');
+      // However the transport takes the abort, a second Ctrl-C (if still needed) ends it with the document.
+      await new Promise((r) => setImmediate(r));
+      if (cli.child.exitCode === null) cli.child.kill('SIGINT');
+      const run = await cli.result;
+      expect(run.code).toBe(130);
+      expect(jsonDocument(run.stdout)).toMatchObject({
+        command: 'oracle delete-metadata',
+        ok: false,
+        exitCode: 130,
+        fileId: 'F1',
+        error: { name: 'InterruptedError' },
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
   it('bulk mode: one line per file as it finishes, then the summary with the exit status', async () => {
     mine('G1');
     const run = await bulk(['--files-from', '-', '--json'], { stdin: 'G1\nNOPE\n' });
