@@ -4,12 +4,25 @@
  * Running the same command again with the same journal skips the files that succeeded, and
  * appends to it: a run of a million files can be interrupted and resumed any number of times.
  */
-import { createReadStream, existsSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { UsageError } from './errors.js';
 import { lines } from './file-ids.js';
 import { RecordFile } from './record-file.js';
 
 export const JOURNAL_HEADER = '# metaclear journal v1: one JSON line per finished file';
+
+function endsWithNewline(path: string): boolean {
+  const size = statSync(path).size;
+  if (size === 0) return true;
+  const fd = openSync(path, 'r');
+  try {
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 export class Journal {
   private constructor(
@@ -47,6 +60,8 @@ export class Journal {
         if (entry.ok === true) done.add(entry.fileId);
       }
       const file = new RecordFile(path, 'a');
+      // A line cut short by a kill must not swallow the first line of this run.
+      if (!endsWithNewline(path)) file.write('\n');
       return new Journal(file, done);
     }
     const file = new RecordFile(path, 'wx');

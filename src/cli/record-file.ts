@@ -23,9 +23,13 @@ export class RecordFile {
   }
 
   line(text: string): void {
-    if (this.#fd === undefined) return;
-    writeSync(this.#fd, `${text}\n`);
+    this.write(`${text}\n`);
     this.#lines++;
+  }
+
+  /** Raw text, as it is. */
+  write(text: string): void {
+    if (this.#fd !== undefined) writeSync(this.#fd, text);
   }
 
   close(): void {

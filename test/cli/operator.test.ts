@@ -278,6 +278,22 @@ describe('resumable runs: --journal', () => {
     expect(sandbox.requests.length - before).toBe(200 - skipped);
   });
 
+  it("a journal line cut short by a kill is ignored, and does not swallow the next run's first line", async () => {
+    mine('G1');
+    mine('G2');
+    write('ids.txt', 'G1\nG2\n');
+    write(
+      'run.journal',
+      '# metaclear journal v1: one JSON line per finished file\n{"fileId":"G1","ok":true}\n{"fileId":"G2","o',
+    );
+    const run = await bulk(['--files-from', 'ids.txt', '--journal', 'run.journal']);
+    expect(run.code).toBe(0);
+    expect(sandbox.requests.map((r) => r.path.split('/')[5])).toEqual(['G2']);
+    const again = await bulk(['--files-from', 'ids.txt', '--journal', 'run.journal']);
+    expect(again.stdout).toBe('0 files: 0 succeeded, 0 failed, 2 skipped (done in an earlier run, per the journal).\n');
+    expect(again.code).toBe(0);
+  });
+
   it('refuses a journal that is not one, or is the input', async () => {
     write('ids.txt', 'G1\n');
     write('notes.txt', 'my notes\n');
