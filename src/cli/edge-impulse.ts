@@ -26,7 +26,7 @@ import { watchInterrupts } from './interrupt.js';
 import { JobProgress } from './job-progress.js';
 import { successDocument } from './json-output.js';
 import { addOutputOptions, type OutputFlags, plural } from './output.js';
-import { parseInteger, parseSeconds } from './parsers.js';
+import { boundedText, parseInteger, parseSeconds } from './parsers.js';
 
 const ENVIRONMENT_HELP = `Environment:
   ${EDGE_IMPULSE_ENV.apiKey} | ${EDGE_IMPULSE_ENV.jwtToken} | ${EDGE_IMPULSE_ENV.bearerToken}   the credential (exactly one)
@@ -257,7 +257,9 @@ export function registerEdgeImpulse(program: Command, ctx: CliContext): void {
     )
     .addOption(new Option('--project <id>', 'project ID').argParser(parseInteger).makeOptionMandatory())
     .addOption(new Option('--category <category>', 'which samples').choices(CATEGORIES).makeOptionMandatory())
-    .addOption(new Option('--key <metadataKey>', 'the metadata key to clear').makeOptionMandatory());
+    .addOption(
+      new Option('--key <metadataKey>', 'the metadata key to clear').argParser(boundedText).makeOptionMandatory(),
+    );
   addFilterOptions(clear);
   addWaitOptions(clear);
   addConnectionOptions(clear);

@@ -342,6 +342,11 @@ describe('bad input is refused with exit 2, naming the flag or the line, before 
       /'--ids <ids>' argument .* is invalid\. 99999999999999999999: expected integers from/,
     ],
     [
+      'a 2 kB metadata key',
+      ['--key', 'k'.repeat(2000)],
+      /'--key <metadataKey>' argument 'k{80}…' \(2000 characters\) is invalid\. Expected at most 1024 characters, got 2000\./,
+    ],
+    [
       // (the longest argument Linux passes to a process is 128 kB)
       'a 100 kB label',
       ['--label', 'x'.repeat(100_000)],
