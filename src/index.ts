@@ -39,4 +39,12 @@ export {
   type OracleDocumentsClient,
   type OracleDocumentsClientOptions,
 } from './oracle-documents/client.js';
-export { CancelledError, type ManyOptions, type ManyProgress, type ManyResult } from './oracle-documents/many.js';
+export {
+  type AdaptiveOptions,
+  CancelledError,
+  type ConcurrencyChange,
+  type ManyClock,
+  type ManyOptions,
+  type ManyProgress,
+  type ManyResult,
+} from './oracle-documents/many.js';

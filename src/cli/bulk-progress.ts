@@ -13,7 +13,7 @@ export class BulkProgress {
   readonly #ctx: CliContext;
   readonly #total: number | undefined;
   readonly #started: number;
-  #last: ManyProgress = { done: 0, succeeded: 0, failed: 0 };
+  #last: ManyProgress = { done: 0, succeeded: 0, failed: 0, concurrency: 0 };
   #drawnAt = 0;
   readonly #active: boolean;
 

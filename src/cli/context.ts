@@ -79,6 +79,10 @@ export interface CliContext {
   now(): number;
   /** Set by the command that ran. */
   exitCode: number;
+  /** What the command has learnt so far (a project ID, a job ID), for the --json document of any outcome. */
+  facts: Record<string, unknown>;
+  /** What a second Ctrl-C writes before the process ends, when the command has nothing more specific (its --json document). */
+  onForce?: ((signal: ProcessSignal) => void) | undefined;
 }
 
 export function createContext(deps: CliDependencies, redactor: Redactor): CliContext {
@@ -89,5 +93,6 @@ export function createContext(deps: CliDependencies, redactor: Redactor): CliCon
     err: new Writer(deps.stderr, redactor),
     now: deps.now ?? Date.now,
     exitCode: 0,
+    facts: {},
   };
 }

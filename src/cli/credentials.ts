@@ -26,7 +26,7 @@ export const ORACLE_ENV = {
 } as const;
 
 /** Flags whose value is a secret, and the variables that hold one. */
-const SECRET_FLAGS = ['--api-key', '--jwt-token', '--bearer-token', '--password', '--applink-token'];
+export const SECRET_FLAGS = ['--api-key', '--jwt-token', '--bearer-token', '--password', '--applink-token'];
 const SECRET_ENV = [
   EDGE_IMPULSE_ENV.apiKey,
   EDGE_IMPULSE_ENV.jwtToken,
@@ -63,16 +63,10 @@ export interface EdgeImpulseCredentialOptions {
 export function addEdgeImpulseCredentialOptions(command: Command): Command {
   return command
     .addOption(
-      new Option('--api-key <key>', 'API key (sent as x-api-key)')
-        .env(EDGE_IMPULSE_ENV.apiKey)
-        .conflicts(['jwtToken', 'bearerToken'])
-        .helpGroup(GROUP),
+      new Option('--api-key <key>', 'API key (sent as x-api-key)').env(EDGE_IMPULSE_ENV.apiKey).helpGroup(GROUP),
     )
     .addOption(
-      new Option('--jwt-token <token>', 'JWT (sent as x-jwt-token)')
-        .env(EDGE_IMPULSE_ENV.jwtToken)
-        .conflicts(['bearerToken'])
-        .helpGroup(GROUP),
+      new Option('--jwt-token <token>', 'JWT (sent as x-jwt-token)').env(EDGE_IMPULSE_ENV.jwtToken).helpGroup(GROUP),
     )
     .addOption(
       new Option('--bearer-token <token>', 'OAuth2 bearer token').env(EDGE_IMPULSE_ENV.bearerToken).helpGroup(GROUP),
@@ -85,11 +79,44 @@ export function addEdgeImpulseCredentialOptions(command: Command): Command {
     );
 }
 
-export function edgeImpulseAuth(options: EdgeImpulseCredentialOptions, redactor: Redactor): EdgeImpulseAuth {
+/** Where commander took an option's value from: a flag on the command line wins over its variable. */
+export type ValueSource = (key: string) => string | undefined;
+
+const EDGE_IMPULSE_KINDS = [
+  { key: 'apiKey', flag: '--api-key', env: EDGE_IMPULSE_ENV.apiKey },
+  { key: 'jwtToken', flag: '--jwt-token', env: EDGE_IMPULSE_ENV.jwtToken },
+  { key: 'bearerToken', flag: '--bearer-token', env: EDGE_IMPULSE_ENV.bearerToken },
+] as const;
+
+/**
+ * The one credential to use: a flag given on the command line overrides every variable; two
+ * flags, or (without a flag) two variables, are refused rather than one picked silently.
+ */
+export function edgeImpulseAuth(
+  options: EdgeImpulseCredentialOptions,
+  redactor: Redactor,
+  source: ValueSource,
+): EdgeImpulseAuth {
   redactor.add(options.apiKey, options.jwtToken, options.bearerToken);
-  if (options.apiKey !== undefined) return { apiKey: options.apiKey };
-  if (options.jwtToken !== undefined) return { jwtToken: options.jwtToken };
-  if (options.bearerToken !== undefined) return { bearerToken: options.bearerToken };
+  const given = EDGE_IMPULSE_KINDS.filter((kind) => options[kind.key] !== undefined);
+  const flags = given.filter((kind) => source(kind.key) === 'cli');
+  if (flags.length > 1) {
+    throw new UsageError(`${flags.map((k) => k.flag).join(' and ')} cannot be used together; give one credential`);
+  }
+  if (flags.length === 0 && given.length > 1) {
+    throw new UsageError(
+      `${given.map((k) => k.env).join(' and ')} are both set; set one (or pass one credential as a flag, which overrides them)`,
+    );
+  }
+  const chosen = flags[0] ?? given[0];
+  if (chosen !== undefined) {
+    const value = options[chosen.key] as string;
+    return chosen.key === 'apiKey'
+      ? { apiKey: value }
+      : chosen.key === 'jwtToken'
+        ? { jwtToken: value }
+        : { bearerToken: value };
+  }
   throw new UsageError(
     `no Edge Impulse credential: set ${EDGE_IMPULSE_ENV.apiKey}, ${EDGE_IMPULSE_ENV.jwtToken} or ${EDGE_IMPULSE_ENV.bearerToken} (or pass --api-key, --jwt-token or --bearer-token)`,
   );
@@ -107,7 +134,7 @@ export interface OracleCredentialOptions {
 export function addOracleCredentialOptions(command: Command): Command {
   return command
     .addOption(
-      new Option('--base-url <url>', 'API root, e.g. https://tenant.example.com/documents/api/1.1')
+      new Option('--base-url <url>', 'API root, e.g. https://tenant.example.com/documents/api/1.1 (required)')
         .env(ORACLE_ENV.baseUrl)
         .makeOptionMandatory()
         .helpGroup(GROUP),
@@ -115,13 +142,11 @@ export function addOracleCredentialOptions(command: Command): Command {
     .addOption(
       new Option('--username <name>', 'HTTP Basic user name (with --password)')
         .env(ORACLE_ENV.username)
-        .conflicts('bearerToken')
         .helpGroup(GROUP),
     )
     .addOption(
       new Option('--password <password>', 'HTTP Basic password (with --username)')
         .env(ORACLE_ENV.password)
-        .conflicts('bearerToken')
         .helpGroup(GROUP),
     )
     .addOption(new Option('--bearer-token <token>', 'OAuth bearer token').env(ORACLE_ENV.bearerToken).helpGroup(GROUP))
@@ -142,11 +167,33 @@ export interface OracleCredentials {
   appLink: AppLink | undefined;
 }
 
-export function oracleCredentials(options: OracleCredentialOptions, redactor: Redactor): OracleCredentials {
+/**
+ * Bearer or HTTP Basic: a flag on the command line overrides the variables of the other kind
+ * (`--bearer-token` with OCM_USERNAME set uses the token); both kinds as flags, or both kinds in
+ * the environment without a flag, are refused.
+ */
+export function oracleCredentials(
+  options: OracleCredentialOptions,
+  redactor: Redactor,
+  source: ValueSource,
+): OracleCredentials {
   redactor.add(options.password, options.bearerToken, options.applinkToken);
   redactor.addBasic(options.username, options.password);
+  const fromCli = (key: keyof OracleCredentialOptions) => options[key] !== undefined && source(key) === 'cli';
+  const bearerFlag = fromCli('bearerToken');
+  const basicFlag = fromCli('username') || fromCli('password');
+  const hasBasic = options.username !== undefined || options.password !== undefined;
+  if (bearerFlag && basicFlag) {
+    throw new UsageError('--bearer-token cannot be used with --username/--password; give one credential');
+  }
+  if (!bearerFlag && !basicFlag && options.bearerToken !== undefined && hasBasic) {
+    throw new UsageError(
+      `${ORACLE_ENV.bearerToken} and ${ORACLE_ENV.username}/${ORACLE_ENV.password} are both set; set one kind (or pass one as a flag, which overrides them)`,
+    );
+  }
+  const useBearer = bearerFlag || (!basicFlag && options.bearerToken !== undefined);
   let auth: OracleDocumentsAuth | undefined;
-  if (options.bearerToken !== undefined) auth = { bearerToken: options.bearerToken };
+  if (useBearer) auth = { bearerToken: options.bearerToken as string };
   else if (options.username !== undefined && options.password !== undefined) {
     auth = { username: options.username, password: options.password };
   } else if (options.username !== undefined || options.password !== undefined) {

@@ -6,7 +6,15 @@ import { type Command, Option } from 'commander';
 import { allOf } from '../core/enum.js';
 import type { MetadataFilter, MetadataRule, SampleFilter } from '../index.js';
 import type { FieldFlags } from './errors.js';
-import { collect, metadataRule, parseInteger, parseIntegerList, parseNumber, text } from './parsers.js';
+import {
+  boundedText,
+  collect,
+  metadataRule,
+  parseDate,
+  parseInteger,
+  parseIntegerList,
+  parseNumber,
+} from './parsers.js';
 
 type Choices<K extends keyof SampleFilter> = NonNullable<SampleFilter[K]>;
 
@@ -73,10 +81,12 @@ export function addFilterOptions(command: Command): Command {
   const add = (option: Option): void => {
     command.addOption(option.helpGroup(GROUP));
   };
-  add(new Option('--label <label>', 'samples with this label (repeatable: any of them)').argParser(collect(text)));
+  add(
+    new Option('--label <label>', 'samples with this label (repeatable: any of them)').argParser(collect(boundedText)),
+  );
   add(new Option('--ids <ids>', 'samples with one of these IDs, e.g. 1,2,3').argParser(parseIntegerList));
   add(new Option('--exclude-ids <ids>', 'samples with none of these IDs, e.g. 4,5').argParser(parseIntegerList));
-  add(new Option('--filename <text>', 'samples whose file name includes this text'));
+  add(new Option('--filename <text>', 'samples whose file name includes this text').argParser(boundedText));
   add(new Option('--min-length <ms>', 'samples longer than this, in milliseconds').argParser(parseInteger));
   add(new Option('--max-length <ms>', 'samples shorter than this, in milliseconds').argParser(parseInteger));
   add(new Option('--min-frequency <hz>', 'samples with a frequency above this, in hertz').argParser(parseNumber));
@@ -85,16 +95,20 @@ export function addFilterOptions(command: Command): Command {
   add(new Option('--include-disabled <which>', 'enabled or disabled samples, or both').choices(INCLUDE_DISABLED));
   add(new Option('--min-label <n>', 'samples whose (numeric) label is >= n').argParser(parseNumber));
   add(new Option('--max-label <n>', 'samples whose (numeric) label is < n').argParser(parseNumber));
-  add(new Option('--search <query>', 'search query'));
+  add(new Option('--search <query>', 'search query').argParser(boundedText));
   add(new Option('--data-type <type>', 'samples of this data type').choices(DATA_TYPES));
   add(new Option('--min-id <id>', 'samples whose ID is >= this').argParser(parseInteger));
   add(new Option('--max-id <id>', 'samples whose ID is < this').argParser(parseInteger));
-  add(new Option('--min-date <iso>', 'samples added after this ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z'));
-  add(new Option('--max-date <iso>', 'samples added before this ISO 8601 date-time'));
+  add(
+    new Option('--min-date <iso>', 'samples added after this ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z').argParser(
+      parseDate,
+    ),
+  );
+  add(new Option('--max-date <iso>', 'samples added before this ISO 8601 date-time').argParser(parseDate));
   add(
     new Option(
       '--metadata <rule>',
-      'samples whose metadata key has one of these values: key=v1,v2 (just key: any value); repeatable',
+      'samples whose metadata key has one of these values: key=v1,v2 (just key: any value; no empty value); repeatable',
     ).argParser(collect(metadataRule('eq'))),
   );
   add(

@@ -10,6 +10,7 @@ import {
   type RawDataCategory,
 } from '../index.js';
 import { action } from './action.js';
+import { addConnectionOptions, type ConnectionFlags, connectionOptions } from './connection.js';
 import type { CliContext } from './context.js';
 import {
   addEdgeImpulseCredentialOptions,
@@ -19,12 +20,13 @@ import {
 } from './credentials.js';
 import { DryRun } from './dry-run.js';
 import { addFilterOptions, FILTER_FIELD_FLAGS, type FilterFlags, filterFrom } from './edge-impulse-filters.js';
-import { type FieldFlags, InterruptedError, reportError, UsageError } from './errors.js';
+import { type FieldFlags, InterruptedError, UsageError } from './errors.js';
 import { EXIT, exitCodesHelp } from './exit-codes.js';
 import { watchInterrupts } from './interrupt.js';
 import { JobProgress } from './job-progress.js';
+import { successDocument } from './json-output.js';
 import { addOutputOptions, type OutputFlags, plural } from './output.js';
-import { parseInteger, parseSeconds } from './parsers.js';
+import { boundedText, parseInteger, parseSeconds } from './parsers.js';
 
 const ENVIRONMENT_HELP = `Environment:
   ${EDGE_IMPULSE_ENV.apiKey} | ${EDGE_IMPULSE_ENV.jwtToken} | ${EDGE_IMPULSE_ENV.bearerToken}   the credential (exactly one)
@@ -54,10 +56,14 @@ interface WaitFlags {
 
 type ClearFlags = FilterFlags &
   OutputFlags &
+  ConnectionFlags &
   WaitFlags &
   EdgeImpulseCredentialOptions & { project: number; category: RawDataCategory; key: string };
 
-type JobStatusFlags = OutputFlags & WaitFlags & EdgeImpulseCredentialOptions & { project: number; job: number };
+type JobStatusFlags = OutputFlags &
+  ConnectionFlags &
+  WaitFlags &
+  EdgeImpulseCredentialOptions & { project: number; job: number };
 
 function addWaitOptions(command: Command): Command {
   return command
@@ -95,13 +101,18 @@ interface Session {
   dryRun: DryRun | undefined;
 }
 
-function connect(ctx: CliContext, flags: EdgeImpulseCredentialOptions & OutputFlags & WaitFlags): Session {
+function connect(
+  ctx: CliContext,
+  flags: EdgeImpulseCredentialOptions & OutputFlags & WaitFlags & ConnectionFlags,
+  command: Command,
+): Session {
   if (flags.timeout !== undefined && !flags.wait) throw new UsageError('--timeout applies to --wait; add --wait');
-  const auth = edgeImpulseAuth(flags, ctx.redactor);
+  const auth = edgeImpulseAuth(flags, ctx.redactor, (key) => command.getOptionValueSource(key));
   const dryRun = flags.dryRun ? new DryRun(ctx, flags.json === true, dryRunAnswer) : undefined;
   const client = createEdgeImpulseClient({
     auth,
     baseUrl: flags.baseUrl,
+    ...connectionOptions(ctx, flags),
     ...(dryRun !== undefined ? { fetch: dryRun.fetch } : {}),
   });
   return { client, dryRun };
@@ -120,7 +131,7 @@ const followCommand = (projectId: number, jobId: number): string =>
 
 /**
  * Follows a job with a progress display. On a timeout or an interrupt, says how to pick it up
- * again (the job keeps running on the server) and returns the exit status.
+ * again (the job keeps running on the server) and throws.
  */
 async function follow(
   ctx: CliContext,
@@ -128,8 +139,7 @@ async function follow(
   projectId: number,
   jobId: number,
   flags: WaitFlags,
-  flagNames: FieldFlags,
-): Promise<{ job: Job; polls: number; elapsed: string } | { exitCode: number }> {
+): Promise<{ job: Job; polls: number; elapsed: string }> {
   let progress: JobProgress | undefined;
   const interruption = watchInterrupts(ctx, () => progress?.stop());
   progress = new JobProgress(ctx, jobId);
@@ -144,19 +154,23 @@ async function follow(
     return { job, polls: progress.polls, elapsed: progress.elapsed() };
   } catch (error) {
     progress.stop();
-    const exitCode = reportError(error, ctx.err, flagNames);
     if (error instanceof InterruptedError || error instanceof JobTimeoutError) {
-      ctx.err.line(`job ${jobId} keeps running on the server; follow it with: ${followCommand(projectId, jobId)}`);
+      ctx.facts.follow = followCommand(projectId, jobId);
+      ctx.err.line(`job ${jobId} keeps running on the server; follow it with: ${ctx.facts.follow}`);
     }
-    return { exitCode };
+    throw error;
   } finally {
     progress.stop();
     interruption.dispose();
   }
 }
 
-async function clearMetadata(ctx: CliContext, flags: ClearFlags): Promise<number> {
-  const session = connect(ctx, flags);
+const CLEAR = 'edge-impulse clear-metadata';
+const JOB_STATUS = 'edge-impulse job-status';
+
+async function clearMetadata(ctx: CliContext, flags: ClearFlags, command: Command): Promise<number> {
+  Object.assign(ctx.facts, { projectId: flags.project, category: flags.category, metadataKey: flags.key });
+  const session = connect(ctx, flags, command);
   const filter = filterFrom(flags);
   const interruption = watchInterrupts(ctx, () => undefined);
   let result: ClearMetadataResult;
@@ -175,24 +189,23 @@ async function clearMetadata(ctx: CliContext, flags: ClearFlags): Promise<number
     session.dryRun.notice();
     return EXIT.ok;
   }
-  const summary = { projectId: flags.project, category: flags.category, metadataKey: flags.key };
   const what = `metadata key ${JSON.stringify(flags.key)} on the matching ${flags.category === 'all' ? '' : `${flags.category} `}samples of project ${flags.project}`;
   if (result.status === 'done') {
-    if (flags.json) ctx.out.json({ ...summary, status: 'done' });
+    if (flags.json) successDocument(ctx, CLEAR, { status: 'done' });
     else ctx.out.line(`Cleared ${what}.`);
     return EXIT.ok;
   }
+  ctx.facts.jobId = result.jobId;
   if (!flags.wait) {
-    if (flags.json) ctx.out.json({ ...summary, status: 'job', jobId: result.jobId });
+    if (flags.json) successDocument(ctx, CLEAR, { status: 'job' });
     else {
       ctx.out.line(`Clearing ${what}: the server continues as job ${result.jobId}.`);
       ctx.out.line(`Follow it with: ${followCommand(flags.project, result.jobId)}`);
     }
     return EXIT.ok;
   }
-  const followed = await follow(ctx, session, flags.project, result.jobId, flags, CLEAR_FLAGS);
-  if ('exitCode' in followed) return followed.exitCode;
-  if (flags.json) ctx.out.json({ ...summary, status: 'job', jobId: result.jobId, job: followed.job });
+  const followed = await follow(ctx, session, flags.project, result.jobId, flags);
+  if (flags.json) successDocument(ctx, CLEAR, { status: 'job', job: followed.job });
   else {
     ctx.out.line(
       `Cleared ${what}: job ${result.jobId} finished successfully (${plural(followed.polls, 'poll')}, ${followed.elapsed}).`,
@@ -201,13 +214,12 @@ async function clearMetadata(ctx: CliContext, flags: ClearFlags): Promise<number
   return EXIT.ok;
 }
 
-async function jobStatus(ctx: CliContext, flags: JobStatusFlags): Promise<number> {
-  const session = connect(ctx, flags);
+async function jobStatus(ctx: CliContext, flags: JobStatusFlags, command: Command): Promise<number> {
+  Object.assign(ctx.facts, { projectId: flags.project, jobId: flags.job });
+  const session = connect(ctx, flags, command);
   let job: Job;
   if (flags.wait) {
-    const followed = await follow(ctx, session, flags.project, flags.job, flags, COMMON_FLAGS);
-    if ('exitCode' in followed) return followed.exitCode;
-    job = followed.job;
+    job = (await follow(ctx, session, flags.project, flags.job, flags)).job;
   } else {
     const interruption = watchInterrupts(ctx, () => undefined);
     try {
@@ -224,7 +236,7 @@ async function jobStatus(ctx: CliContext, flags: JobStatusFlags): Promise<number
     session.dryRun.notice();
     return EXIT.ok;
   }
-  if (flags.json) ctx.out.json(job);
+  if (flags.json) successDocument(ctx, JOB_STATUS, { job });
   else ctx.out.line(describeJob(job));
   return EXIT.ok;
 }
@@ -245,9 +257,12 @@ export function registerEdgeImpulse(program: Command, ctx: CliContext): void {
     )
     .addOption(new Option('--project <id>', 'project ID').argParser(parseInteger).makeOptionMandatory())
     .addOption(new Option('--category <category>', 'which samples').choices(CATEGORIES).makeOptionMandatory())
-    .addOption(new Option('--key <metadataKey>', 'the metadata key to clear').makeOptionMandatory());
+    .addOption(
+      new Option('--key <metadataKey>', 'the metadata key to clear').argParser(boundedText).makeOptionMandatory(),
+    );
   addFilterOptions(clear);
   addWaitOptions(clear);
+  addConnectionOptions(clear);
   addOutputOptions(clear);
   addEdgeImpulseCredentialOptions(clear);
   clear
@@ -270,7 +285,7 @@ ${ENVIRONMENT_HELP}
 
 ${exitCodesHelp({ wait: true })}`,
     )
-    .action(action<ClearFlags>(ctx, CLEAR_FLAGS, (flags) => clearMetadata(ctx, flags)));
+    .action(action<ClearFlags>(ctx, CLEAR_FLAGS, (flags, command) => clearMetadata(ctx, flags, command)));
 
   const status = group
     .command('job-status')
@@ -279,6 +294,7 @@ ${exitCodesHelp({ wait: true })}`,
     .addOption(new Option('--project <id>', 'project ID').argParser(parseInteger).makeOptionMandatory())
     .addOption(new Option('--job <id>', 'job ID').argParser(parseInteger).makeOptionMandatory());
   addWaitOptions(status);
+  addConnectionOptions(status);
   addOutputOptions(status);
   addEdgeImpulseCredentialOptions(status);
   status
@@ -293,5 +309,5 @@ ${ENVIRONMENT_HELP}
 
 ${exitCodesHelp({ wait: true })}`,
     )
-    .action(action<JobStatusFlags>(ctx, COMMON_FLAGS, (flags) => jobStatus(ctx, flags)));
+    .action(action<JobStatusFlags>(ctx, COMMON_FLAGS, (flags, command) => jobStatus(ctx, flags, command)));
 }

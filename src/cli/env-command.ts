@@ -19,6 +19,38 @@ export class EnvCommand extends Command {
     return new EnvCommand(this.#env, name);
   }
 
+  /** Commander quotes a refused value in its message: an over-long one is shortened, not echoed back whole. */
+  override error(message: string, errorOptions?: { code?: string; exitCode?: number }): never {
+    const shortened = message.replace(
+      /'([^']{80})[^']{40,}'/g,
+      (whole, start: string) => `'${start}…' (${whole.length - 2} characters)`,
+    );
+    return super.error(shortened, errorOptions);
+  }
+
+  /**
+   * Replaces commander's own step of the same name (commander 14, lib/command.js), which stops at
+   * the first missing option: every missing one is reported at once, with its variable if it has one.
+   */
+  _checkForMissingMandatoryOptions(): void {
+    const missing: string[] = [];
+    let command: Command | null = this;
+    const chain: Command[] = [];
+    for (; command !== null; command = command.parent) chain.unshift(command);
+    for (const cmd of chain) {
+      for (const option of cmd.options) {
+        if (option.mandatory && cmd.getOptionValue(option.attributeName()) === undefined) {
+          missing.push(option.envVar === undefined ? option.flags : `${option.flags} (or ${option.envVar})`);
+        }
+      }
+    }
+    if (missing.length === 0) return;
+    const what = missing.length === 1 ? 'required option' : 'required options';
+    this.error(`error: ${what} not specified: ${missing.join(', ')}`, {
+      code: 'commander.missingMandatoryOptionValue',
+    });
+  }
+
   /**
    * Replaces commander's own step of the same name (commander 14, lib/command.js), which reads
    * `process.env`: same precedence (a value from the command line wins), same events.

@@ -1,10 +1,10 @@
 /**
  * The failed-IDs file of a bulk run: the IDs that did not succeed (failed or cancelled), one per
- * line after a `#` header, ready to be re-run with `--files-from`.
+ * line under `#` comment lines, ready to be re-run with `--files-from`. It is opened before the
+ * first request and each ID is added as its file finishes (see record-file.ts).
  */
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
+import { RecordFile } from './record-file.js';
 
 /** `20250102T030405Z`: UTC, sortable, no characters a file system refuses. */
 export function utcStamp(time: number): string {
@@ -18,47 +18,17 @@ export function defaultFailedPath(cwd: string, time: number): string {
   return resolve(cwd, `metaclear-failed-${utcStamp(time)}.txt`);
 }
 
-async function writeLines(
-  path: string,
-  flags: 'w' | 'wx',
-  header: readonly string[],
-  ids: Iterable<string>,
-): Promise<void> {
-  const stream = createWriteStream(path, { flags, encoding: 'utf8' });
-  const failed = new Promise<never>((_, reject) => stream.once('error', reject));
-  failed.catch(() => undefined);
-  const write = async (text: string): Promise<void> => {
-    if (!stream.write(text)) await Promise.race([once(stream, 'drain'), failed]);
-  };
-  await Promise.race([once(stream, 'open'), failed]);
-  for (const line of header) await write(`# ${line}\n`);
-  for (const id of ids) await write(`${id}\n`);
-  stream.end();
-  await Promise.race([once(stream, 'finish'), failed]);
-}
-
 /**
- * Writes the file: to `chosen` (replaced if it exists), or to a new default-named file in `cwd`
- * (never replacing one: a second run within the same second gets a suffix). Returns its path.
+ * Opens the file: `chosen` (already checked: a new file, or replaced when `overwrite`), or a new
+ * default-named file in `cwd` (never replacing one: a second run within the same second gets a suffix).
  */
-export async function writeFailedFile(
-  ids: Iterable<string>,
-  header: readonly string[],
-  chosen: string | undefined,
-  cwd: string,
-  time: number,
-): Promise<string> {
-  if (chosen !== undefined) {
-    const path = resolve(cwd, chosen);
-    await writeLines(path, 'w', header, ids);
-    return path;
-  }
+export function openFailedFile(chosen: string | undefined, overwrite: boolean, cwd: string, time: number): RecordFile {
+  if (chosen !== undefined) return new RecordFile(chosen, overwrite ? 'w' : 'wx');
   const base = defaultFailedPath(cwd, time);
   for (let n = 1; ; n++) {
     const path = n === 1 ? base : base.replace(/\.txt$/, `-${n}.txt`);
     try {
-      await writeLines(path, 'wx', header, ids);
-      return path;
+      return new RecordFile(path, 'wx');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 100) throw error;
     }

@@ -1,11 +1,21 @@
 /**
  * The file IDs of a bulk run, from a file or stdin: one per line, blank lines and `#` comments
  * skipped, read lazily as the run pulls them (a 100,000-line file is never held in memory).
+ * Input is strict: a line that is not UTF-8, or longer than MAX_LINE_BYTES, is refused with its
+ * line number, never turned into something else and sent.
  */
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { UsageError } from './errors.js';
+
+/** The longest line accepted (an Oracle file ID is 44 characters). */
+export const MAX_LINE_BYTES = 1024;
+
+/** A line of the input that the run cannot use: names the input and the line. */
+export class InputLineError extends UsageError {
+  override name = 'InputLineError';
+}
 
 /** The ID on a line, or undefined for a blank or comment line. A UTF-8 BOM and CR are dropped. */
 export function fileIdOnLine(line: string): string | undefined {
@@ -13,39 +23,95 @@ export function fileIdOnLine(line: string): string | undefined {
   return id === '' || id.startsWith('#') ? undefined : id;
 }
 
-/** The lines of a text stream, pulled chunk by chunk as they are consumed. */
-export async function* lines(input: Readable): AsyncGenerator<string> {
-  input.setEncoding('utf8');
-  let buffered = '';
-  for await (const chunk of input as AsyncIterable<string>) {
-    buffered += chunk;
-    let start = 0;
-    for (let end = buffered.indexOf('\n', start); end !== -1; end = buffered.indexOf('\n', start)) {
-      yield buffered.slice(start, end);
-      start = end + 1;
-    }
-    buffered = buffered.slice(start);
-  }
-  if (buffered !== '') yield buffered;
+/** A line of the input: its text, its number (from 1), and the byte offset just after it. */
+export interface InputLine {
+  text: string;
+  line: number;
+  end: number;
 }
 
-export async function* fileIds(input: Readable): AsyncGenerator<string> {
-  for await (const line of lines(input)) {
-    const id = fileIdOnLine(line);
-    if (id !== undefined) yield id;
+/**
+ * The lines of a byte stream, pulled chunk by chunk as they are consumed; each decoded as strict
+ * UTF-8. `name` is how errors call the input (`--files-from ids.txt`).
+ */
+export async function* lines(input: Readable, name: string, startOffset = 0): AsyncGenerator<InputLine> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let line = 0;
+  let offset = startOffset;
+  const decode = (bytes: Buffer): InputLine => {
+    line++;
+    offset += bytes.length;
+    const body = bytes[bytes.length - 1] === 0x0a ? bytes.subarray(0, -1) : bytes;
+    if (body.length > MAX_LINE_BYTES) {
+      throw new InputLineError(
+        `${name}: line ${line} is longer than ${MAX_LINE_BYTES} bytes; expected one file ID per line`,
+      );
+    }
+    try {
+      return { text: decoder.decode(body), line, end: offset };
+    } catch {
+      throw new InputLineError(
+        `${name}: line ${line} is not valid UTF-8; expected one file ID per line, as UTF-8 text`,
+      );
+    }
+  };
+  for await (const chunk of input as AsyncIterable<Buffer | string>) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    let start = 0;
+    for (let end = bytes.indexOf(0x0a, start); end !== -1; end = bytes.indexOf(0x0a, start)) {
+      const piece = bytes.subarray(start, end + 1);
+      yield decode(pending.length === 0 ? piece : Buffer.concat([...pending, piece]));
+      pending = [];
+      pendingBytes = 0;
+      start = end + 1;
+    }
+    if (start < bytes.length) {
+      pending.push(bytes.subarray(start));
+      pendingBytes += bytes.length - start;
+      // Refused as soon as it is too long: a 5 MB line is never held whole.
+      if (pendingBytes > MAX_LINE_BYTES + 1) decode(Buffer.concat(pending));
+    }
+  }
+  if (pendingBytes > 0) yield decode(Buffer.concat(pending));
+}
+
+/** A file ID, with the line it is on and the byte offset just after that line. */
+export interface FileIdLine {
+  id: string;
+  line: number;
+  end: number;
+}
+
+export async function* fileIds(input: Readable, name = 'input', startOffset = 0): AsyncGenerator<FileIdLine> {
+  for await (const { text, line, end } of lines(input, name, startOffset)) {
+    const id = fileIdOnLine(text);
+    if (id !== undefined) yield { id, line, end };
   }
 }
 
 export interface FileIdSource {
   /** The absolute path, or undefined for stdin. */
   path: string | undefined;
-  ids: AsyncGenerator<string>;
+  /** How errors name it: `--files-from ids.txt` or `--files-from - (stdin)`. */
+  name: string;
+  /** For a file: how many IDs it holds, counted (and every line checked) before the run. */
+  total: number | undefined;
+  ids: AsyncGenerator<FileIdLine>;
 }
 
-/** Opens `-` (stdin) or a path; a path that cannot be read is a usage error, found before anything is sent. */
+/**
+ * Opens `-` (stdin) or a path. A file is read through once first, so that a bad line, or no ID at
+ * all, is found before anything is sent; then it is read again, lazily, for the run.
+ */
 export async function openFileIds(spec: string, cwd: string, stdin: Readable): Promise<FileIdSource> {
-  if (spec === '-') return { path: undefined, ids: fileIds(stdin) };
+  if (spec === '-') {
+    const name = '--files-from - (stdin)';
+    return { path: undefined, name, total: undefined, ids: fileIds(stdin, name) };
+  }
   const path = resolve(cwd, spec);
+  const name = `--files-from ${spec}`;
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(path, 'r');
@@ -58,21 +124,8 @@ export async function openFileIds(spec: string, cwd: string, stdin: Readable): P
     await handle.close();
     throw new UsageError(`--files-from: ${path} is a directory; expected a file with one file ID per line`);
   }
-  return { path, ids: fileIds(handle.createReadStream({ encoding: 'utf8' })) };
-}
-
-/** How many IDs a file holds, read once without keeping them (for the progress bar's total). */
-export async function countFileIds(path: string): Promise<number | undefined> {
-  try {
-    const handle = await open(path, 'r');
-    if (!(await handle.stat()).isFile()) {
-      await handle.close();
-      return undefined; // a pipe can be read only once
-    }
-    let count = 0;
-    for await (const _ of fileIds(handle.createReadStream({ encoding: 'utf8' }))) count++;
-    return count;
-  } catch {
-    return undefined;
-  }
+  let total = 0;
+  for await (const _ of fileIds(handle.createReadStream(), name)) total++;
+  const again = await open(path, 'r');
+  return { path, name, total, ids: fileIds(again.createReadStream(), name) };
 }

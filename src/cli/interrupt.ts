@@ -13,12 +13,25 @@ export interface Interruption {
   dispose(): void;
 }
 
-export function watchInterrupts(ctx: CliContext, onInterrupt: (signal: ProcessSignal) => void): Interruption {
+/**
+ * `onForce`, if given, runs on the second signal before the process ends: it must be synchronous
+ * and must not wait for anything in flight (a stalled server may never answer), so that whatever
+ * it writes is written within a second.
+ */
+export function watchInterrupts(
+  ctx: CliContext,
+  onInterrupt: (signal: ProcessSignal) => void,
+  onForce?: (signal: ProcessSignal) => void,
+): Interruption {
   const controller = new AbortController();
   const handler = (signal: ProcessSignal) => (): void => {
     if (controller.signal.aborted) {
       ctx.err.line(`${signal} again: exiting now`);
-      ctx.deps.exit?.(signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated);
+      try {
+        (onForce ?? ctx.onForce)?.(signal);
+      } finally {
+        ctx.deps.exit?.(signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated);
+      }
       return;
     }
     onInterrupt(signal);

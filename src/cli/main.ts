@@ -36,6 +36,11 @@ runCli({
 }).then(
   (code) => {
     process.exitCode = code;
+    // The work is done and recorded: a late Ctrl-C (one meant for the run, arriving as it ends)
+    // ends the process with the status already decided rather than as killed by the signal.
+    const exit = (): void => process.exit(code);
+    process.once('SIGINT', exit);
+    process.once('SIGTERM', exit);
   },
   () => {
     process.stderr.write('metaclear: internal error\n');

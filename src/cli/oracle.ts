@@ -2,15 +2,17 @@
 import { type Command, Option } from 'commander';
 import type { OracleDocumentsClient } from '../index.js';
 import { action } from './action.js';
+import { addConnectionOptions } from './connection.js';
 import type { CliContext } from './context.js';
 import { addOracleCredentialOptions, ORACLE_ENV } from './credentials.js';
 import { type FieldFlags, UsageError } from './errors.js';
 import { EXIT, exitCodesHelp } from './exit-codes.js';
 import { watchInterrupts } from './interrupt.js';
+import { successDocument } from './json-output.js';
 import { deleteMany } from './oracle-bulk.js';
 import { connect, type DeleteFlags } from './oracle-session.js';
 import { addOutputOptions } from './output.js';
-import { collect, parseInteger, text } from './parsers.js';
+import { boundedText, collect, parseInteger, parseRate } from './parsers.js';
 
 const ENVIRONMENT_HELP = `Environment:
   ${ORACLE_ENV.baseUrl}   the API root, e.g. https://tenant.example.com/documents/api/1.1 (required)
@@ -32,8 +34,11 @@ export const ORACLE_FIELD_FLAGS: FieldFlags = {
   'options.concurrency': '--concurrency',
 };
 
-async function deleteOne(ctx: CliContext, flags: DeleteFlags, fileId: string): Promise<number> {
-  const session = connect(ctx, flags);
+const DELETE = 'oracle delete-metadata';
+
+async function deleteOne(ctx: CliContext, flags: DeleteFlags, fileId: string, command: Command): Promise<number> {
+  ctx.facts.fileId = fileId;
+  const session = connect(ctx, flags, command);
   const interruption = watchInterrupts(ctx, () => undefined);
   let response: Awaited<ReturnType<OracleDocumentsClient['deleteFileMetadataValues']>>;
   try {
@@ -48,7 +53,7 @@ async function deleteOne(ctx: CliContext, flags: DeleteFlags, fileId: string): P
     interruption.dispose();
   }
   if (session.dryRun) session.dryRun.notice();
-  else if (flags.json) ctx.out.json({ fileId, ok: true, response });
+  else if (flags.json) successDocument(ctx, DELETE, { response });
   else {
     ctx.out.line(
       `Deleted the values of ${flags.field.join(', ')} in collection ${JSON.stringify(flags.collection)} on file ${fileId}.`,
@@ -57,17 +62,24 @@ async function deleteOne(ctx: CliContext, flags: DeleteFlags, fileId: string): P
   return EXIT.ok;
 }
 
+const BULK_ONLY = [
+  ['concurrency', '--concurrency'],
+  ['failedOut', '--failed-out'],
+  ['overwrite', '--overwrite'],
+  ['journal', '--journal'],
+  ['allowEmpty', '--allow-empty'],
+  ['maxRate', '--max-rate'],
+] as const;
+
 async function deleteMetadata(ctx: CliContext, flags: DeleteFlags, command: Command): Promise<number> {
   if (flags.file === undefined && flags.filesFrom === undefined) {
     throw new UsageError('say which file(s): --file <id>, or --files-from <path> (- for stdin)');
   }
   if (flags.file !== undefined) {
-    for (const bulkOnly of ['concurrency', 'failedOut'] as const) {
-      if (flags[bulkOnly] !== undefined) {
-        throw new UsageError(`--${bulkOnly === 'failedOut' ? 'failed-out' : bulkOnly} applies to --files-from`);
-      }
+    for (const [key, flag] of BULK_ONLY) {
+      if (flags[key] !== undefined) throw new UsageError(`${flag} applies to --files-from`);
     }
-    return deleteOne(ctx, flags, flags.file);
+    return deleteOne(ctx, flags, flags.file, command);
   }
   return deleteMany(ctx, flags, flags.filesFrom as string, command);
 }
@@ -86,16 +98,15 @@ export function registerOracle(program: Command, ctx: CliContext): void {
       'Delete the values of fields of a metadata collection on a file, or on many\n' +
         '(DELETE /documents/api/1.1/files/{fileId}/metadata, one request per file).',
     )
-    .addOption(new Option('--file <id>', 'the file ID (GUID)').conflicts('filesFrom'))
+    .addOption(new Option('--file <id>', 'the file ID (GUID)').argParser(boundedText).conflicts('filesFrom'))
     .addOption(
-      new Option(
-        '--collection <name>',
-        'the collection, e.g. CollectionA or Personal.CollectionA',
-      ).makeOptionMandatory(),
+      new Option('--collection <name>', 'the collection, e.g. CollectionA or Personal.CollectionA')
+        .argParser(boundedText)
+        .makeOptionMandatory(),
     )
     .addOption(
       new Option('--field <name>', 'a field whose value is deleted (repeatable)')
-        .argParser(collect(text))
+        .argParser(collect(boundedText))
         .makeOptionMandatory(),
     )
     .addOption(
@@ -112,9 +123,27 @@ export function registerOracle(program: Command, ctx: CliContext): void {
     .addOption(
       new Option(
         '--failed-out <path>',
-        'bulk: where to write the IDs that failed (default ./metaclear-failed-<UTC time>.txt)',
+        'bulk: where to write the IDs that failed, as they fail (default ./metaclear-failed-<UTC time>.txt); must not exist',
       ).helpGroup('Bulk mode:'),
+    )
+    .addOption(new Option('--overwrite', 'bulk: let --failed-out replace an existing file').helpGroup('Bulk mode:'))
+    .addOption(
+      new Option(
+        '--journal <path>',
+        'bulk: append one line per finished file; the same command with the same journal skips what succeeded',
+      ).helpGroup('Bulk mode:'),
+    )
+    .addOption(
+      new Option('--max-rate <n/s>', 'bulk: start at most n requests per second, e.g. 20/s')
+        .argParser(parseRate)
+        .helpGroup('Bulk mode:'),
+    )
+    .addOption(
+      new Option('--allow-empty', 'bulk: an input with no file ID is not an error (exit status 0)').helpGroup(
+        'Bulk mode:',
+      ),
     );
+  addConnectionOptions(remove);
   addOutputOptions(remove);
   addOracleCredentialOptions(remove);
   remove
@@ -134,8 +163,15 @@ Examples:
   metaclear oracle delete-metadata --files-from ids.txt --collection CollectionA --field A1 --concurrency 16
   cut -d, -f1 files.csv | metaclear oracle delete-metadata --files-from - --collection CollectionA --field A1 --json
 
-In bulk mode the exit status is 1 when any file failed; Ctrl-C cancels the files not yet done
-and lists them in the failed-IDs file with the failures.
+  # a million files, resumable: after an interruption, the same command skips what succeeded
+  metaclear oracle delete-metadata --files-from ids.txt --collection CollectionA --field A1 \\
+    --journal run.journal --max-rate 50/s
+
+In bulk mode every output path is checked before the first request; the failed IDs (and the
+journal) are written as files finish. The exit status is 1 when any file failed. Ctrl-C cancels
+the files not yet done and lists them in the failed-IDs file; a second Ctrl-C exits at once,
+after adding the files still in flight and those not yet read. On 429/503 answers the number of
+requests in flight is halved, and raised again as answers recover.
 
 ${ENVIRONMENT_HELP}
 

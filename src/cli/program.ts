@@ -7,8 +7,9 @@ import { type CliContext, type CliDependencies, createContext } from './context.
 import { registerVisibleSecrets } from './credentials.js';
 import { registerEdgeImpulse } from './edge-impulse.js';
 import { EnvCommand } from './env-command.js';
-import { reportError, USAGE_HINT } from './errors.js';
+import { reportError, USAGE_HINT, UsageError } from './errors.js';
 import { EXIT, exitCodesHelp } from './exit-codes.js';
+import { failureDocument } from './json-output.js';
 import { registerOracle } from './oracle.js';
 import { Redactor } from './redactor.js';
 import { registerSandbox } from './sandbox.js';
@@ -46,6 +47,12 @@ ${exitCodesHelp()}`,
   return program;
 }
 
+/** Whether --json was asked for, before (or whether or not) the arguments could be parsed. */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).includes('--json');
+}
+
 /** Runs the CLI once; resolves to the exit status. Never rejects. */
 export async function runCli(deps: CliDependencies): Promise<number> {
   const redactor = new Redactor();
@@ -56,7 +63,15 @@ export async function runCli(deps: CliDependencies): Promise<number> {
     return ctx.exitCode;
   } catch (error) {
     // commander has written its message (usage errors) or the help/version (exit code 0).
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    return reportError(error, ctx.err);
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return EXIT.ok;
+      if (wantsJson(deps.argv)) {
+        failureDocument(ctx, undefined, new UsageError(error.message.replace(/^error: /, '')), EXIT.usage);
+      }
+      return EXIT.usage;
+    }
+    const exitCode = reportError(error, ctx.err);
+    if (wantsJson(deps.argv)) failureDocument(ctx, undefined, error, exitCode);
+    return exitCode;
   }
 }

@@ -2,9 +2,9 @@
  * `metaclear sandbox`: the local sandbox (src/sandbox) with the demo state of `npm run sandbox`,
  * for trying the CLI without a tenant. Runs until SIGINT or SIGTERM.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { findPackageRoot } from '../sandbox/spec-files.js';
 import { action } from './action.js';
@@ -13,21 +13,40 @@ import { EDGE_IMPULSE_ENV, ORACLE_ENV } from './credentials.js';
 import { UsageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { shellQuote } from './output.js';
-import { parseCount, parsePort } from './parsers.js';
+import { parseCount, parsePort, parseRate } from './parsers.js';
 
 const DEFAULT_PORT = 4010;
 const PEER = 'openapi-backend';
 
 interface SandboxFlags {
+  json?: true;
   port: number;
   empty?: true;
   jobThreshold?: number;
   jobPolls?: number;
+  log?: true;
+  rateLimit?: number;
+}
+
+/**
+ * How metaclear was installed, from where its package is: globally (`npm install -g`: its folder
+ * is in a node_modules that no project's package.json sits beside), in a project, or as the
+ * repository itself (a clone, where the peer is a devDependency that `npm ci` installs).
+ */
+export function installKind(root: string): 'global' | 'project' | 'clone' {
+  const parent = dirname(root);
+  if (basename(parent) !== 'node_modules') {
+    // A scoped install (node_modules/@scope/metaclear) has node_modules one level further up.
+    if (!basename(parent).startsWith('@') || basename(dirname(parent)) !== 'node_modules') return 'clone';
+    return existsSync(join(dirname(dirname(parent)), 'package.json')) ? 'project' : 'global';
+  }
+  return existsSync(join(dirname(parent), 'package.json')) ? 'project' : 'global';
 }
 
 /** The install command when the optional peer the sandbox validates with is missing; undefined when it is there. */
 function missingPeerInstall(): string | undefined {
-  const manifest = join(findPackageRoot(), 'package.json');
+  const root = findPackageRoot();
+  const manifest = join(root, 'package.json');
   try {
     createRequire(manifest).resolve(PEER);
     return undefined;
@@ -39,7 +58,15 @@ function missingPeerInstall(): string | undefined {
     } catch {
       range = undefined;
     }
-    return `npm install --save-dev ${shellQuote(range ? `${PEER}@${range}` : PEER)}`;
+    const spec = shellQuote(range ? `${PEER}@${range}` : PEER);
+    switch (installKind(root)) {
+      case 'global':
+        return `npm install --global ${spec} (metaclear is installed globally, so the peer must be too)`;
+      case 'clone':
+        return `npm ci (in ${root}: the repository lists ${PEER} among its devDependencies)`;
+      default:
+        return `npm install --save-dev ${spec}`;
+    }
   }
 }
 
@@ -68,6 +95,8 @@ async function runSandbox(ctx: CliContext, flags: SandboxFlags): Promise<number>
     port: flags.port,
     ...(flags.jobThreshold !== undefined ? { jobThreshold: flags.jobThreshold } : {}),
     ...(flags.jobPolls !== undefined ? { jobPolls: flags.jobPolls } : {}),
+    ...(flags.log ? { log: (line: string) => ctx.err.line(line) } : {}),
+    ...(flags.rateLimit !== undefined ? { rateLimit: { requestsPerSecond: flags.rateLimit } } : {}),
   }).catch((error: unknown) => {
     if (error instanceof Error && error.message.includes(`'${PEER}'`)) {
       throw new UsageError(missingPeerMessage(`npm install --save-dev ${PEER}`));
@@ -82,7 +111,7 @@ async function runSandbox(ctx: CliContext, flags: SandboxFlags): Promise<number>
     seedDemoState(sandbox);
     const q = shellQuote;
     ctx.out.line(
-      `Demo data: Edge Impulse project ${DEMO.edgeImpulseProjectId} with 6 samples (any credential works); the Oracle files of the docs page's examples.`,
+      `Demo data: Edge Impulse project ${DEMO.edgeImpulseProjectId} with 6 samples and project ${DEMO.edgeImpulseJobProjectId} with ${DEMO.edgeImpulseJobSamples} (a clear there starts a job; any credential works); the Oracle files of the docs page's examples.`,
     );
     ctx.out.line('Try, in another terminal:');
     ctx.out.line(
@@ -93,6 +122,9 @@ async function runSandbox(ctx: CliContext, flags: SandboxFlags): Promise<number>
     );
     ctx.out.line(
       `  metaclear edge-impulse clear-metadata --project ${DEMO.edgeImpulseProjectId} --category training --key site --label idle`,
+    );
+    ctx.out.line(
+      `  metaclear edge-impulse clear-metadata --project ${DEMO.edgeImpulseJobProjectId} --category training --key batch --wait`,
     );
     ctx.out.line();
     ctx.out.line(
@@ -132,12 +164,19 @@ export function registerSandbox(program: Command, ctx: CliContext): void {
       ),
     )
     .addOption(new Option('--job-polls <n>', 'status requests a job takes to finish (default 3)').argParser(parseCount))
+    .addOption(new Option('--log', 'print one line per request received on stderr (method, path, status, time)'))
+    .addOption(
+      new Option('--rate-limit <n/s>', 'answer 429 with Retry-After to requests beyond n per second').argParser(
+        parseRate,
+      ),
+    )
     .addHelpText(
       'after',
       `
 Examples:
   metaclear sandbox                       # port ${DEFAULT_PORT}
   metaclear sandbox --port 0 --job-threshold 2 --job-polls 3
+  metaclear sandbox --log --rate-limit 20/s   # see each request; refuse those beyond 20 per second
 
 Stops on Ctrl-C (SIGINT) or SIGTERM, with exit status 0.`,
     )

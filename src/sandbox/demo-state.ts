@@ -1,11 +1,15 @@
 /**
- * A small demo state for operators who start the sandbox by hand (`npm run sandbox`): one
- * Edge Impulse project and the Oracle files of the docs page's three worked examples.
+ * A small demo state for operators who start the sandbox by hand (`metaclear sandbox`): an Edge
+ * Impulse project of 6 samples, one of 120 (a clear there starts a job, for --wait), and the
+ * Oracle files of the docs page's three worked examples.
  */
 import type { Sandbox } from './index.js';
 
 export const DEMO = {
   edgeImpulseProjectId: 1,
+  /** A project large enough (120 samples) that clearing a key starts a job that --wait follows. */
+  edgeImpulseJobProjectId: 2,
+  edgeImpulseJobSamples: 120,
   /** Any non-empty value authenticates; shown for copy-paste. */
   edgeImpulseApiKey: 'ei_demo_key',
   /** HTTP Basic user that owns the files of the page's examples 1 and 2. */
@@ -28,6 +32,14 @@ export function seedDemoState(sandbox: Pick<Sandbox, 'edgeImpulse' | 'oracle'>):
     { id: 5, label: 'idle', enabled: false, metadata: { site: 'lab' } },
     { id: 6, label: 'snake', metadata: {} },
   ]);
+  sandbox.edgeImpulse.addSamples(
+    DEMO.edgeImpulseJobProjectId,
+    Array.from({ length: DEMO.edgeImpulseJobSamples }, (_, i) => ({
+      id: 1000 + i,
+      label: i % 2 === 0 ? 'idle' : 'wave',
+      metadata: { batch: '2024-q1', site: i % 3 === 0 ? 'lab' : 'field' },
+    })),
+  );
   sandbox.oracle.addFile({
     id: DEMO.oracleFileId,
     owner: DEMO.oracleUser,

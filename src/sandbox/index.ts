@@ -19,6 +19,7 @@ import { createEdgeImpulseApi, EDGE_IMPULSE_BASE_PATH } from './edge-impulse.js'
 import { EdgeImpulseState } from './edge-impulse-state.js';
 import { createOracleApi, ORACLE_BASE_PATH } from './oracle.js';
 import { OracleState } from './oracle-state.js';
+import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import type { RecordedRequest } from './recorded-request.js';
 import { startServer } from './server.js';
 import { findPackageRoot, specPath } from './spec-files.js';
@@ -30,6 +31,7 @@ export { EdgeImpulseState, SAMPLE_DEFAULTS } from './edge-impulse-state.js';
 export { UNKNOWN_COLLECTION_ERROR_CODE } from './oracle.js';
 export type { AppLinkRole, ErrorCodeForm, OracleAppLink, OracleFile, OracleFileInput } from './oracle-state.js';
 export { APPLINK_ROLES, OracleState } from './oracle-state.js';
+export type { RateLimitOptions } from './rate-limit.js';
 export type { Credential, RecordedRequest, SandboxApi } from './recorded-request.js';
 export { findPackageRoot } from './spec-files.js';
 
@@ -44,6 +46,10 @@ export interface SandboxOptions {
    * 0 finishes jobs as they start. Default 3.
    */
   jobPolls?: number;
+  /** Called with one line per request once it is answered (method, path, status, time, caller; never a secret). */
+  log?: (line: string) => void;
+  /** Answer 429 (or 503) with Retry-After to requests beyond this rate, as an API under load does. */
+  rateLimit?: RateLimitOptions;
 }
 
 export interface Sandbox {
@@ -75,6 +81,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const port = count('port', options.port, 0);
   const jobThreshold = count('jobThreshold', options.jobThreshold, 50);
   const jobPolls = count('jobPolls', options.jobPolls, 3);
+  const rateLimiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
 
   const root = findPackageRoot();
   const worker = await ValidationWorker.start(root, {
@@ -92,6 +99,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       port,
       [createEdgeImpulseApi(edgeImpulse, edgeImpulseSpec, { jobThreshold }), createOracleApi(oracle, oracleSpec)],
       requests,
+      { log: options.log, rateLimiter },
     );
   } catch (error) {
     await worker.close();

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { ApiHandler } from './api-handler.js';
 import { type IncomingRequest, json, type OutgoingResponse } from './http-exchange.js';
+import type { RateLimiter } from './rate-limit.js';
 import { type RecordedRequest, recordRequest } from './recorded-request.js';
 
 /** Bodies above this size are refused with 413. */
@@ -17,7 +18,22 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+export interface ServerOptions {
+  /** Called with one line per request once it is answered: method, path and query, status, time taken, caller. */
+  log?: ((line: string) => void) | undefined;
+  /** Refuses requests beyond a rate with 429/503 (before they reach an API). */
+  rateLimiter?: RateLimiter | undefined;
+}
+
 class BodyTooLarge extends Error {}
+
+/** `DELETE /documents/api/1.1/files/F1/metadata 200 3 ms basicAuth:demo`: never a secret (the identity of a token is not shown). */
+function logLine(record: RecordedRequest, query: string, ms: number): string {
+  const who = record.credential
+    ? ` ${record.credential.scheme}${record.credential.scheme === 'basicAuth' ? `:${record.credential.identity}` : ''}`
+    : '';
+  return `${record.method} ${record.path}${query ? `?${query}` : ''} ${record.status ?? '-'} ${ms} ms${who}`;
+}
 
 function readBody(message: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
@@ -60,7 +76,9 @@ async function respond(
   req: IncomingMessage,
   apis: readonly ApiHandler[],
   requests: RecordedRequest[],
+  options: ServerOptions,
 ): Promise<OutgoingResponse> {
+  const started = Date.now();
   const target = req.url ?? '/';
   const queryAt = target.indexOf('?');
   const rawPath = queryAt >= 0 ? target.slice(0, queryAt) : target;
@@ -81,7 +99,10 @@ async function respond(
 
   const api = apis.find((candidate) => candidate.serves(rawPath));
   let response: OutgoingResponse;
-  if (tooLarge) {
+  const refused = api && !tooLarge ? options.rateLimiter?.take() : undefined;
+  if (refused) {
+    response = refused;
+  } else if (tooLarge) {
     response = json(413, { error: `request body larger than ${MAX_BODY_BYTES} bytes` });
   } else if (!api) {
     const served = apis.map((a) => `${a.basePath} (${a.api})`).join(' and ');
@@ -95,6 +116,7 @@ async function respond(
     }
   }
   record.status = response.status;
+  options.log?.(logLine(record, rawQuery, Date.now() - started));
   return response;
 }
 
@@ -103,9 +125,10 @@ export function startServer(
   port: number,
   apis: readonly ApiHandler[],
   requests: RecordedRequest[],
+  options: ServerOptions = {},
 ): Promise<RunningServer> {
   const server: Server = createServer((req, res) => {
-    respond(req, apis, requests).then(
+    respond(req, apis, requests, options).then(
       (response) => send(res, response),
       (error: unknown) => send(res, json(500, { error: `sandbox error: ${(error as Error).message}` })),
     );

@@ -127,7 +127,15 @@ describe('clear-metadata', () => {
     sandbox.edgeImpulse.addSamples(1, [{ id: 1, metadata: { reviewer: 'ann' } }]);
     const run = await clear(['--project', '1', '--category', 'all', '--key', 'reviewer', '--json']);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ projectId: 1, category: 'all', metadataKey: 'reviewer', status: 'done' });
+    expect(JSON.parse(run.stdout)).toEqual({
+      command: 'edge-impulse clear-metadata',
+      ok: true,
+      exitCode: 0,
+      projectId: 1,
+      category: 'all',
+      metadataKey: 'reviewer',
+      status: 'done',
+    });
     expect(sandbox.edgeImpulse.sample(1, 1)?.metadata).toEqual({});
   });
 
@@ -221,12 +229,16 @@ describe('bad flags: exit status 2, a clear message, nothing sent', () => {
       ['--project', '1', '--category', 'nope', '--key', 'k'],
       /argument 'nope' is invalid\. Allowed choices are training, testing, validation, post-processing, all\./,
     ],
-    ['a missing --key', ['--project', '1', '--category', 'all'], /required option '--key <metadataKey>' not specified/],
-    ['a missing --project', ['--category', 'all', '--key', 'k'], /required option '--project <id>' not specified/],
     [
-      'a bad date (refused by the facade)',
+      'a missing --key',
+      ['--project', '1', '--category', 'all'],
+      /required option not specified: --key <metadataKey>$/m,
+    ],
+    ['a missing --project', ['--category', 'all', '--key', 'k'], /required option not specified: --project <id>$/m],
+    [
+      'a bad date',
       [...base, '--min-date', 'yesterday'],
-      /^error: --min-date: got "yesterday"; expected a valid Date or an ISO 8601 date-time string$/m,
+      /^error: option '--min-date <iso>' argument 'yesterday' is invalid\. Expected an ISO 8601 date or date-time with its zone/m,
     ],
     [
       'a bad ID list',
@@ -270,12 +282,20 @@ describe('bad flags: exit status 2, a clear message, nothing sent', () => {
     );
   });
 
-  it('two credentials (one from the environment, one as a flag)', async () => {
-    const run = await clear([...base, '--jwt-token', OTHER_TOKEN]);
+  it('two credentials as flags', async () => {
+    const run = await clear([...base, '--jwt-token', OTHER_TOKEN, '--api-key', API_KEY]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: --api-key and --jwt-token cannot be used together; give one credential$/m);
+    expect(sandbox.requests).toHaveLength(0);
+  });
+
+  it('two credentials in the environment, none as a flag', async () => {
+    const run = await clear(base, { EDGE_IMPULSE_BEARER_TOKEN: OTHER_TOKEN });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
-      /error: (environment variable 'EDGE_IMPULSE_API_KEY'|option '--jwt-token <token>') cannot be used with (environment variable 'EDGE_IMPULSE_API_KEY'|option '--jwt-token <token>')/,
+      /^error: EDGE_IMPULSE_API_KEY and EDGE_IMPULSE_BEARER_TOKEN are both set; set one \(or pass one credential as a flag, which overrides them\)$/m,
     );
+    expect(sandbox.requests).toHaveLength(0);
   });
 });
 
@@ -331,7 +351,16 @@ describe('--wait and job-status', () => {
     const run = await ei([...CLEAR, '--wait', '--json']);
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout);
-    expect(out).toMatchObject({ projectId: 1, category: 'all', metadataKey: 'reviewer', status: 'job', jobId: 1 });
+    expect(out).toMatchObject({
+      command: 'edge-impulse clear-metadata',
+      ok: true,
+      exitCode: 0,
+      projectId: 1,
+      category: 'all',
+      metadataKey: 'reviewer',
+      status: 'job',
+      jobId: 1,
+    });
     expect(out.job).toMatchObject({ id: 1, finishedSuccessful: true, categoryKey: 'batchClearMetadataByKey' });
   });
 
@@ -360,7 +389,14 @@ describe('--wait and job-status', () => {
 
     const waited = await ei(['job-status', '--project', '1', '--job', '1', '--wait', '--json']);
     expect(waited.code).toBe(0);
-    expect(JSON.parse(waited.stdout)).toMatchObject({ id: 1, finishedSuccessful: true });
+    expect(JSON.parse(waited.stdout)).toMatchObject({
+      command: 'edge-impulse job-status',
+      ok: true,
+      exitCode: 0,
+      projectId: 1,
+      jobId: 1,
+      job: { id: 1, finishedSuccessful: true },
+    });
     expect(waited.stderr).toMatch(/^job 1: finished \(poll 1, /m);
 
     const finished = await ei(['job-status', '--project', '1', '--job', '1']);
@@ -385,7 +421,7 @@ describe('--wait and job-status', () => {
   it('job-status without --job', async () => {
     const run = await ei(['job-status', '--project', '1']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/required option '--job <id>' not specified/);
+    expect(run.stderr).toMatch(/required option not specified: --job <id>$/m);
   });
 });
 

@@ -105,7 +105,7 @@ describe('reading file IDs', () => {
       },
     });
     const taken: string[] = [];
-    for await (const id of fileIds(input)) {
+    for await (const { id } of fileIds(input)) {
       taken.push(id);
       if (taken.length === 5) break;
     }
@@ -115,7 +115,50 @@ describe('reading file IDs', () => {
 
   it('skips blank lines and # comments, trims, drops a BOM and CRs', async () => {
     const ids: string[] = [];
-    for await (const id of fileIds(Readable.from(['\uFEFFA\r\n', '  # note\r\n', '\n', '  B  \n#C\nD']))) ids.push(id);
+    for await (const { id } of fileIds(Readable.from(['\uFEFFA\r\n', '  # note\r\n', '\n', '  B  \n#C\nD']))) {
+      ids.push(id);
+    }
     expect(ids).toEqual(['A', 'B', 'D']);
+  });
+
+  it('gives each ID its line number and the byte offset after its line, across chunks', async () => {
+    const seen = [];
+    for await (const entry of fileIds(Readable.from([Buffer.from('é1\n#\nA'), Buffer.from('B\r\n\nC')])))
+      seen.push(entry);
+    expect(seen).toEqual([
+      { id: 'é1', line: 1, end: 4 },
+      { id: 'AB', line: 3, end: 10 },
+      { id: 'C', line: 5, end: 12 },
+    ]);
+  });
+
+  it('refuses a line that is not UTF-8 (a byte split across chunks is fine), naming the line', async () => {
+    const euro = Buffer.from('€');
+    const ok = [];
+    for await (const { id } of fileIds(
+      Readable.from([Buffer.concat([Buffer.from('A\nB'), euro.subarray(0, 1)]), euro.subarray(1)]),
+    )) {
+      ok.push(id);
+    }
+    expect(ok).toEqual(['A', 'B€']);
+    const read = async () => {
+      for await (const _ of fileIds(Readable.from([Buffer.from([0x41, 0x0a, 0x42, 0xff, 0x0a])]), 'ids.txt'));
+    };
+    await expect(read()).rejects.toThrow(/^ids\.txt: line 2 is not valid UTF-8/);
+  });
+
+  it('refuses an over-long line as soon as it is too long, without holding it whole', async () => {
+    let pushed = 0;
+    const input = new Readable({
+      read() {
+        pushed++;
+        this.push(pushed > 5000 ? null : 'x'.repeat(1000));
+      },
+    });
+    const read = async () => {
+      for await (const _ of fileIds(input, 'stdin'));
+    };
+    await expect(read()).rejects.toThrow(/^stdin: line 1 is longer than 1024 bytes/);
+    expect(pushed).toBeLessThan(10);
   });
 });

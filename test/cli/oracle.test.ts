@@ -91,8 +91,10 @@ describe('one file', () => {
     );
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({
-      fileId: 'F1',
+      command: 'oracle delete-metadata',
       ok: true,
+      exitCode: 0,
+      fileId: 'F1',
       response: { idList: 'F1', type: 'file', errorCode: '0' },
     });
     expect(sandbox.requests[0]?.credential).toMatchObject({ scheme: 'bearerAuth' });
@@ -155,8 +157,8 @@ describe('one file', () => {
 
 describe('bad flags: exit status 2, a clear message, nothing sent', () => {
   it.each([
-    ['no --collection', ['--file', 'F1', '--field', 'A1'], /required option '--collection <name>' not specified/],
-    ['no --field', ['--file', 'F1', '--collection', 'C'], /required option '--field <name>' not specified/],
+    ['no --collection', ['--file', 'F1', '--field', 'A1'], /required option not specified: --collection <name>$/m],
+    ['no --field', ['--file', 'F1', '--collection', 'C'], /required option not specified: --field <name>$/m],
     [
       'neither --file nor --files-from',
       ['--collection', 'C', '--field', 'A1'],
@@ -210,7 +212,7 @@ describe('bad flags: exit status 2, a clear message, nothing sent', () => {
       env: { OCM_USERNAME: USER, OCM_PASSWORD: PASSWORD },
     });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/required option '--base-url <url>' not specified/);
+    expect(run.stderr).toMatch(/^error: required option not specified: --base-url <url> \(or OCM_BASE_URL\)$/m);
   });
 
   it('a user name without a password', async () => {
@@ -328,7 +330,7 @@ describe('bulk mode (--files-from)', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('--json: one JSON line per file, in input order, then the summary; --failed-out chooses the file', async () => {
+  it('--json: one JSON line per file as it finishes, then the summary; --failed-out chooses the file', async () => {
     seed();
     const run = await remove(
       ['--files-from', '-', '--collection', 'CollectionA', '--field', 'A1', '--json', '--failed-out', 'retry.txt'],
@@ -339,17 +341,12 @@ describe('bulk mode (--files-from)', () => {
       .trimEnd()
       .split('\n')
       .map((line) => JSON.parse(line));
-    expect(lines.map((l) => l.fileId ?? 'summary')).toEqual([
-      'G1',
-      'NOPE-1',
-      'G2',
-      'THEIRS',
-      'NOPE-2',
-      'G3',
-      'summary',
-    ]);
-    expect(lines[0]).toEqual({ fileId: 'G1', ok: true, response: { idList: 'G1', type: 'file', errorCode: '0' } });
-    expect(lines[1]).toEqual({
+    const summary = lines.pop();
+    const byId = Object.fromEntries(lines.map((l) => [l.fileId, l]));
+    expect(Object.keys(byId).sort()).toEqual(['G1', 'G2', 'G3', 'NOPE-1', 'NOPE-2', 'THEIRS']);
+    expect(lines).toHaveLength(6);
+    expect(byId.G1).toEqual({ fileId: 'G1', ok: true, response: { idList: 'G1', type: 'file', errorCode: '0' } });
+    expect(byId['NOPE-1']).toEqual({
       fileId: 'NOPE-1',
       ok: false,
       cause: 'HTTP 404 Not Found',
@@ -360,26 +357,31 @@ describe('bulk mode (--files-from)', () => {
         status: 404,
       },
     });
-    expect(lines[3]).toMatchObject({
+    expect(byId.THEIRS).toMatchObject({
       fileId: 'THEIRS',
       ok: false,
       cause: 'HTTP 403 Forbidden',
       error: { status: 403 },
     });
     const failedPath = join(dir, 'retry.txt');
-    expect(lines[6]).toEqual({
+    expect(summary).toEqual({
       summary: {
         total: 6,
         succeeded: 3,
         failed: 3,
+        skipped: 0,
         causes: { 'HTTP 404 Not Found': 2, 'HTTP 403 Forbidden': 1 },
         interrupted: null,
         failedFile: failedPath,
         rerun: `metaclear oracle delete-metadata --collection CollectionA --field A1 --files-from ${failedPath}`,
+        journal: null,
+        resume: null,
+        concurrency: { max: 8, lowest: 8, final: 8, decreases: 0, increases: 0 },
+        exitCode: 1,
       },
     });
     expect(idsIn(failedPath)).toEqual(['NOPE-1', 'THEIRS', 'NOPE-2']);
-    expect(run.stderr).toBe(`failed IDs written to ${failedPath}; re-run with: ${lines[6].summary.rerun}\n`);
+    expect(run.stderr).toBe(`failed IDs written to ${failedPath}; re-run with: ${summary.summary.rerun}\n`);
   });
 
   it('--dry-run prints every request (JSON lines with --json) and sends nothing', async () => {

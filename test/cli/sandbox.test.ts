@@ -1,6 +1,12 @@
 /** `metaclear sandbox`: starts, serves the demo data to the CLI itself, stops on a signal. */
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { DEMO } from '../../src/sandbox/demo-state.js';
 import { builtCli, runCli, startCli } from '../helpers/cli.js';
+
+const REPO = resolve(__dirname, '..', '..');
 
 beforeAll(() => {
   builtCli();
@@ -64,6 +70,73 @@ describe('metaclear sandbox', () => {
     const run = await cli.result;
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/\nSIGINT: stopping the sandbox\n$/);
+  });
+
+  it('--log prints each request it receives; demo project 2 starts a job that --wait really follows', async () => {
+    const cli = startCli(['sandbox', '--port', '0', '--log']);
+    try {
+      const [, url] = await cli.waitForStdout(/^metaclear sandbox listening on (http:\/\/127\.0\.0\.1:\d+)$/m);
+      await cli.waitForStdout(/^Stop it with Ctrl-C\.$/m);
+      const tryLine = `metaclear edge-impulse clear-metadata --project ${DEMO.edgeImpulseJobProjectId} --category training --key batch --wait`;
+      expect(cli.stdout()).toContain(tryLine);
+      const run = await runCli(tryLine.split(' ').slice(1), {
+        env: { EDGE_IMPULSE_BASE_URL: `${url}/v1`, EDGE_IMPULSE_API_KEY: DEMO.edgeImpulseApiKey },
+      });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(
+        /^Cleared metadata key "batch" on the matching training samples of project 2: job \d+ finished successfully \(3 polls, /,
+      );
+      expect(run.stderr).toMatch(/^job \d+: running \(poll 1, /m);
+      // One log line per request: the POST, then the three status polls.
+      await cli.waitForStderr(/(^GET .*\n){3}/m);
+      const logged = cli.stderr().trimEnd().split('\n');
+      expect(logged).toEqual([
+        expect.stringMatching(
+          /^POST \/v1\/api\/2\/raw-data\/batch\/clear-metadata-by-key\?category=training 200 \d+ ms ApiKeyAuthentication$/,
+        ),
+        ...Array.from({ length: 3 }, () =>
+          expect.stringMatching(/^GET \/v1\/api\/2\/jobs\/\d+\/status 200 \d+ ms ApiKeyAuthentication$/),
+        ),
+      ]);
+      expect(cli.stderr()).not.toContain(DEMO.edgeImpulseApiKey);
+    } finally {
+      cli.child.kill('SIGTERM');
+    }
+    expect((await cli.result).code).toBe(0);
+  });
+
+  it('installed globally without its optional peer: says to install the peer globally', async () => {
+    // The layout of `npm install -g metaclear`: <prefix>/lib/node_modules/metaclear, with its
+    // dependencies inside it, and no package.json beside that node_modules.
+    const prefix = mkdtempSync(join(tmpdir(), 'metaclear-global-'));
+    try {
+      const root = join(prefix, 'lib', 'node_modules', 'metaclear');
+      mkdirSync(root, { recursive: true });
+      cpSync(join(REPO, 'package.json'), join(root, 'package.json'));
+      cpSync(join(REPO, 'dist'), join(root, 'dist'), { recursive: true });
+      for (const api of ['edge-impulse', 'oracle-documents']) {
+        cpSync(join(REPO, 'generated', api, 'openapi.json'), join(root, 'generated', api, 'openapi.json'));
+      }
+      for (const dependency of ['commander', 'openapi-fetch', 'openapi-typescript-helpers']) {
+        cpSync(join(REPO, 'node_modules', dependency), join(root, 'node_modules', dependency), { recursive: true });
+      }
+      const child = spawn(process.execPath, [join(root, 'dist', 'esm', 'cli', 'main.js'), 'sandbox', '--port', '0'], {
+        cwd: prefix,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+      });
+      const code = await new Promise<number | null>((done) => child.on('close', done));
+      expect(code).toBe(2);
+      expect(stderr).toMatch(
+        /^error: the sandbox needs openapi-backend, an optional peer dependency of metaclear, which is not installed; install it with: npm install --global 'openapi-backend@\^5\.20\.0' \(metaclear is installed globally, so the peer must be too\)$/m,
+      );
+      expect(dirname(root)).toMatch(/node_modules$/);
+    } finally {
+      rmSync(prefix, { recursive: true, force: true });
+    }
   });
 
   it('refuses a bad port', async () => {

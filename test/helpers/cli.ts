@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const REPO = resolve(__dirname, '..', '..');
-export const CLI_PATH = join(REPO, 'dist', 'esm', 'cli', 'main.js');
+/** The built CLI; METACLEAR_CLI_PATH runs the tests against another build (e.g. an older one, to see a test fail). */
+export const CLI_PATH = process.env.METACLEAR_CLI_PATH ?? join(REPO, 'dist', 'esm', 'cli', 'main.js');
 
 /** The built CLI's path; fails with what to do when it has not been built. */
 export function builtCli(): string {
@@ -50,6 +51,8 @@ export interface RunningCli {
   stderr(): string;
   /** Resolves when stdout matches (rejects if the process ends first). */
   waitForStdout(pattern: RegExp): Promise<RegExpMatchArray>;
+  /** Resolves when stderr matches (rejects if the process ends first). */
+  waitForStderr(pattern: RegExp): Promise<RegExpMatchArray>;
   result: Promise<CliResult>;
 }
 
@@ -61,20 +64,37 @@ export function startCli(args: readonly string[], options: CliOptions = {}): Run
   });
   let stdout = '';
   let stderr = '';
-  const waiters: { pattern: RegExp; resolve(m: RegExpMatchArray): void; reject(e: Error): void }[] = [];
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
+  type Waiter = {
+    pattern: RegExp;
+    stream: 'stdout' | 'stderr';
+    resolve(m: RegExpMatchArray): void;
+    reject(e: Error): void;
+  };
+  const waiters: Waiter[] = [];
+  const text = (stream: 'stdout' | 'stderr') => (stream === 'stdout' ? stdout : stderr);
+  const check = (): void => {
     for (const waiter of [...waiters]) {
-      const match = stdout.match(waiter.pattern);
+      const match = text(waiter.stream).match(waiter.pattern);
       if (match) {
         waiters.splice(waiters.indexOf(waiter), 1);
         waiter.resolve(match);
       }
     }
+  };
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    check();
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
+    check();
   });
+  const waitFor = (stream: 'stdout' | 'stderr', pattern: RegExp): Promise<RegExpMatchArray> =>
+    new Promise((resolveMatch, reject) => {
+      const match = text(stream).match(pattern);
+      if (match) resolveMatch(match);
+      else waiters.push({ pattern, stream, resolve: resolveMatch, reject });
+    });
   if (options.stdin !== undefined) child.stdin.end(options.stdin);
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
   const result = new Promise<CliResult>((resolvePromise, reject) => {
@@ -84,7 +104,9 @@ export function startCli(args: readonly string[], options: CliOptions = {}): Run
       cliOutputs.push(stdout, stderr);
       for (const waiter of waiters.splice(0)) {
         waiter.reject(
-          new Error(`the CLI ended before printing ${waiter.pattern}; stdout: ${stdout}; stderr: ${stderr}`),
+          new Error(
+            `the CLI ended before printing ${waiter.pattern} on ${waiter.stream}; stdout: ${stdout}; stderr: ${stderr}`,
+          ),
         );
       }
       resolvePromise({ code, signal, stdout, stderr });
@@ -94,12 +116,8 @@ export function startCli(args: readonly string[], options: CliOptions = {}): Run
     child,
     stdout: () => stdout,
     stderr: () => stderr,
-    waitForStdout: (pattern) =>
-      new Promise((resolveMatch, reject) => {
-        const match = stdout.match(pattern);
-        if (match) resolveMatch(match);
-        else waiters.push({ pattern, resolve: resolveMatch, reject });
-      }),
+    waitForStdout: (pattern) => waitFor('stdout', pattern),
+    waitForStderr: (pattern) => waitFor('stderr', pattern),
     result,
   };
 }

@@ -1,0 +1,83 @@
+/**
+ * The README's command-line examples, run as written: the block marked `cli-examples` in "The
+ * command line" is split into commands, each run by bash with `metaclear` on the PATH (the built
+ * CLI) against a sandbox with the demo data of `metaclear sandbox`; only its address is swapped
+ * for the sandbox's. A command ends with status 0 unless its comment says `# exit N`.
+ */
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DEMO, seedDemoState } from '../../src/sandbox/demo-state.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { builtCli, cliOutputs } from '../helpers/cli.js';
+
+const README = readFileSync(resolve(__dirname, '..', '..', 'README.md'), 'utf8');
+const section = README.slice(README.indexOf('## The command line'), README.indexOf('## The sandbox'));
+const block = /<!-- cli-examples[^>]*-->\n```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+
+/** The block's commands: `\` continuations joined; each with the exit status its comment expects. */
+const commands = block
+  .replace(/\\\n\s*/g, '')
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .map((line) => ({ line, exit: Number(/# exit (\d+)/.exec(line)?.[1] ?? 0) }));
+
+let sandbox: Sandbox;
+let dir: string;
+beforeAll(async () => {
+  const cli = builtCli();
+  sandbox = await startSandbox(); // the defaults of `metaclear sandbox`
+  seedDemoState(sandbox);
+  dir = mkdtempSync(join(tmpdir(), 'metaclear-readme-'));
+  mkdirSync(join(dir, 'bin'));
+  const shim = join(dir, 'bin', 'metaclear');
+  writeFileSync(shim, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} "$@"\n`);
+  chmodSync(shim, 0o755);
+});
+afterAll(async () => {
+  await sandbox?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function bash(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(
+      'bash',
+      ['-c', script],
+      { cwd: dir, env: { PATH: `${join(dir, 'bin')}:${process.env.PATH}`, HOME: dir } },
+      (error, stdout, stderr) => {
+        cliOutputs.push(stdout, stderr);
+        done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+it('has the examples, and they start from the sandbox the section just started', () => {
+  expect(commands.length).toBeGreaterThanOrEqual(8);
+  expect(commands[0]?.line).toMatch(/^export EDGE_IMPULSE_BASE_URL=http:\/\/127\.0\.0\.1:4010\/v1 /);
+  expect(section).toContain('metaclear sandbox --log');
+  expect(section).toContain('npx metaclear');
+  expect(section).toContain('npm link');
+});
+
+it('every example runs as written, in order, with the exit status it states', async () => {
+  const exports: string[] = [];
+  for (const { line, exit } of commands) {
+    const command = line.replaceAll('http://127.0.0.1:4010', sandbox.url);
+    if (command.startsWith('export ')) {
+      exports.push(command);
+      continue;
+    }
+    const run = await bash([...exports, command].join('\n'));
+    if (run.code !== exit) {
+      throw new Error(`${line}\nexited ${run.code}, expected ${exit}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`);
+    }
+  }
+  // What they did, seen from the sandbox.
+  expect(sandbox.edgeImpulse.jobs(DEMO.edgeImpulseJobProjectId)[0]).toMatchObject({ id: 1, finishedSuccessful: true });
+  expect(sandbox.oracle.file(DEMO.oracleFileId)?.collections.CollectionA).toEqual({});
+  expect(readFileSync(join(dir, 'failed.txt'), 'utf8')).toMatch(/^NO-SUCH-FILE$/m);
+  expect(readFileSync(join(dir, 'run.journal'), 'utf8').trimEnd().split('\n')).toHaveLength(4);
+});
