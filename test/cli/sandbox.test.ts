@@ -1,10 +1,14 @@
 /** `metaclear sandbox`: starts, serves the demo data to the CLI itself, stops on a signal. */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { DEMO } from '../../src/sandbox/demo-state.js';
 import { builtCli, runCli, startCli } from '../helpers/cli.js';
+
+interface PackageJson {
+  peerDependencies: Record<string, string>;
+}
 
 const REPO = resolve(__dirname, '..', '..');
 
@@ -130,8 +134,10 @@ describe('metaclear sandbox', () => {
       });
       const code = await new Promise<number | null>((done) => child.on('close', done));
       expect(code).toBe(2);
-      expect(stderr).toMatch(
-        /^error: the sandbox needs openapi-backend, an optional peer dependency of metaclear, which is not installed; install it with: npm install --global 'openapi-backend@\^5\.20\.0' \(metaclear is installed globally, so the peer must be too\)$/m,
+      const range = (JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')) as PackageJson)
+        .peerDependencies['openapi-backend'];
+      expect(stderr).toContain(
+        `error: the sandbox needs openapi-backend, an optional peer dependency of metaclear, which is not installed; install it with: npm install --global 'openapi-backend@${range}' (metaclear is installed globally, so the peer must be too)\n`,
       );
       expect(dirname(root)).toMatch(/node_modules$/);
     } finally {
