@@ -24,9 +24,6 @@ const OK_EI = { status: 200, body: { success: true } };
 const retries: { attempt: number; delayMs: number; status?: number }[] = [];
 const fast = { baseDelayMs: 1, maxDelayMs: 5 };
 
-/** Tests that wait for a real timer: the bound only ends a hang, far above what they take. */
-const REAL_TIME_BOUND_MS = 30_000;
-
 const ei = (options: { retry?: object | false; timeoutMs?: number; onRetry?: (info: object) => void } = {}) =>
   createEdgeImpulseClient({
     auth: { apiKey: 'k' },
@@ -73,20 +70,16 @@ describe('retried, then success', () => {
     expect(retries[0]?.delayMs).toBeLessThanOrEqual(fast.baseDelayMs);
   });
 
-  it(
-    '429 with Retry-After in seconds: waits what it asks, then succeeds',
-    async () => {
-      // A real wait of one second: waiting what the server asks is what is tested.
-      server.reply({ status: 429, headers: { 'retry-after': '1' }, body: {} }, OK_EI);
-      const started = performance.now();
-      await expect(clear()).resolves.toEqual({ status: 'done' });
-      expect(retries).toEqual([{ attempt: 1, delayMs: 1000, status: 429 }]);
-      expect(server.requests).toHaveLength(2);
-      // Timers may fire late on a busy machine, never early (1 ms of rounding allowed).
-      expect(performance.now() - started).toBeGreaterThanOrEqual(999);
-    },
-    REAL_TIME_BOUND_MS,
-  );
+  it('429 with Retry-After in seconds: waits what it asks, then succeeds', async () => {
+    // A real wait of one second: waiting what the server asks is what is tested.
+    server.reply({ status: 429, headers: { 'retry-after': '1' }, body: {} }, OK_EI);
+    const started = performance.now();
+    await expect(clear()).resolves.toEqual({ status: 'done' });
+    expect(retries).toEqual([{ attempt: 1, delayMs: 1000, status: 429 }]);
+    expect(server.requests).toHaveLength(2);
+    // Timers may fire late on a busy machine, never early (1 ms of rounding allowed).
+    expect(performance.now() - started).toBeGreaterThanOrEqual(999);
+  });
 
   it('Retry-After as an HTTP date, and a Retry-After longer than the cap is shortened to it', async () => {
     const later = new Date(Date.now() + 3_600_000).toUTCString();
@@ -126,20 +119,16 @@ describe('retried, then success', () => {
     expect(server.requests).toHaveLength(2);
   });
 
-  it(
-    'an answer that does not come within the attempt timeout, then a fast one: succeeds',
-    async () => {
-      // The first answer never comes (held until the test ends); the attempt timeout is long
-      // enough that the second, immediate answer is never timed out on a busy machine.
-      server.reply(neverAnswer, OK_EI);
-      await expect(
-        ei({ timeoutMs: 2000 }).clearMetadataByKey({ projectId: 1, category: 'all', metadataKey: 'k' }),
-      ).resolves.toEqual({ status: 'done' });
-      expect(retries).toEqual([{ attempt: 1, delayMs: expect.any(Number) }]);
-      expect(server.requests).toHaveLength(2);
-    },
-    REAL_TIME_BOUND_MS,
-  );
+  it('an answer that does not come within the attempt timeout, then a fast one: succeeds', async () => {
+    // The first answer never comes (held until the test ends); the attempt timeout is long
+    // enough that the second, immediate answer is never timed out on a busy machine.
+    server.reply(neverAnswer, OK_EI);
+    await expect(
+      ei({ timeoutMs: 2000 }).clearMetadataByKey({ projectId: 1, category: 'all', metadataKey: 'k' }),
+    ).resolves.toEqual({ status: 'done' });
+    expect(retries).toEqual([{ attempt: 1, delayMs: expect.any(Number) }]);
+    expect(server.requests).toHaveLength(2);
+  });
 });
 
 describe('retries exhausted or not allowed', () => {
