@@ -67,6 +67,9 @@ async function listen(server: Server, scheme: 'http' | 'https', handle: Handler)
     state.seen.push(seen);
     state.handle(seen, res);
   });
+  // Kept-alive connections stay open however long a busy machine takes between two requests: a
+  // server closing one just as the client reuses it would add a connection and a retry.
+  server.keepAliveTimeout = 60_000;
   server.on('connection', (socket: Socket) => {
     state.connections++;
     sockets.add(socket);
@@ -112,6 +115,11 @@ beforeEach(() => {
 });
 
 const fast = { baseDelayMs: 1, maxDelayMs: 2 };
+/**
+ * For tests that start a Node process: longer than the process's own limit (runChildScript kills
+ * it after 60 s), so a stuck process fails its test, never one already timed out by Jest.
+ */
+const CHILD_PROCESS_TEST_MS = 120_000;
 const ei = (server: TestServer, options: object = {}) =>
   createEdgeImpulseClient({ auth: { apiKey: SECRET_KEY }, baseUrl: `${server.url}/v1`, retry: fast, ...options });
 const oracle = (server: TestServer, options: object = {}) =>
@@ -231,31 +239,35 @@ describe('redirects: no credential ever leaves its origin', () => {
     expect(a.seen).toHaveLength(4);
   });
 
-  it('https redirected to plain http on the same host is refused before anything is sent in clear', async () => {
-    const tls = makeTlsCert();
-    const secure = await listen(createHttpsServer({ key: tls.key, cert: tls.cert }), 'https', (_req, res) => {
-      res.writeHead(301, { location: `${a.origin}/v1/api/1/raw-data/batch/clear-metadata-by-key` });
-      res.end();
-    });
-    try {
-      const { stdout } = await runChildScript(
-        `
+  it(
+    'https redirected to plain http on the same host is refused before anything is sent in clear',
+    async () => {
+      const tls = makeTlsCert();
+      const secure = await listen(createHttpsServer({ key: tls.key, cert: tls.cert }), 'https', (_req, res) => {
+        res.writeHead(301, { location: `${a.origin}/v1/api/1/raw-data/batch/clear-metadata-by-key` });
+        res.end();
+      });
+      try {
+        const { stdout } = await runChildScript(
+          `
         const c = createEdgeImpulseClient({ auth: { apiKey: ${JSON.stringify(SECRET_KEY)} }, baseUrl: ${JSON.stringify(`${secure.origin}/v1`)} });
         const e = await c.clearMetadataByKey({ projectId: 1, category: 'all', metadataKey: 'k' }).catch((e) => e);
         out({ name: e.name, status: e.status, message: e.message });`,
-        { NODE_EXTRA_CA_CERTS: tls.certPath },
-      );
-      expect(JSON.parse(stdout)).toEqual({
-        name: 'ApiError',
-        status: 301,
-        message: expect.stringContaining(`to ${a.origin}; not followed: it leaves https for plain http`),
-      });
-      expect(secure.seen).toHaveLength(1);
-      expect(a.seen).toHaveLength(0);
-    } finally {
-      await secure.close();
-    }
-  });
+          { NODE_EXTRA_CA_CERTS: tls.certPath },
+        );
+        expect(JSON.parse(stdout)).toEqual({
+          name: 'ApiError',
+          status: 301,
+          message: expect.stringContaining(`to ${a.origin}; not followed: it leaves https for plain http`),
+        });
+        expect(secure.seen).toHaveLength(1);
+        expect(a.seen).toHaveLength(0);
+      } finally {
+        await secure.close();
+      }
+    },
+    CHILD_PROCESS_TEST_MS,
+  );
 });
 
 describe('connections are reused', () => {
@@ -331,9 +343,11 @@ describe('answers are bounded', () => {
 });
 
 describe('one signal shared by many calls', () => {
-  it('10,000 concurrent calls on one signal: no warning, at most one listener on it, all stopped by one abort', async () => {
-    // In a process of its own: Node prints MaxListenersExceededWarning on the real process.
-    const { stdout, stderr } = await runChildScript(`
+  it(
+    '10,000 concurrent calls on one signal: no warning, at most one listener on it, all stopped by one abort',
+    async () => {
+      // In a process of its own: Node prints MaxListenersExceededWarning on the real process.
+      const { stdout, stderr } = await runChildScript(`
       import { getEventListeners } from 'node:events';
       const warnings = [];
       process.on('warning', (w) => warnings.push(w.name));
@@ -363,9 +377,11 @@ describe('one signal shared by many calls', () => {
         stopped: outcomes.filter((e) => e instanceof Error && e.message === 'operator stop').length,
         warnings,
       });`);
-    expect(stderr).not.toMatch(/Warning/);
-    expect(JSON.parse(stdout)).toEqual({ listenersInFlight: 1, listenersAfter: 0, stopped: 10_000, warnings: [] });
-  });
+      expect(stderr).not.toMatch(/Warning/);
+      expect(JSON.parse(stdout)).toEqual({ listenersInFlight: 1, listenersAfter: 0, stopped: 10_000, warnings: [] });
+    },
+    CHILD_PROCESS_TEST_MS,
+  );
 
   it('1,000 calls in flight to a real server on one signal keep one listener on it', async () => {
     const controller = new AbortController();

@@ -1,7 +1,8 @@
 /**
  * A real HTTP proxy on 127.0.0.1 in front of another local server (the sandbox), that
  * misbehaves on cue per request: answers an error itself, breaks the connection, or delays.
- * It counts what it saw, including how many requests were in flight at once.
+ * It counts what it saw (per request target too), including how many requests were in flight at
+ * once. A failure of its own upstream request becomes a 502 answer, never an unhandled error.
  */
 import { Agent, createServer, type IncomingMessage, request } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -11,6 +12,8 @@ export type Fault = { kind: 'status'; status: number } | { kind: 'reset' } | { k
 export interface FaultProxy {
   url: string;
   seen: number;
+  /** How many requests arrived for each request target (path and query). */
+  seenByUrl: Map<string, number>;
   maxInFlight: number;
   close(): Promise<void>;
 }
@@ -20,11 +23,14 @@ export async function startFaultProxy(
   faultFor: (request: IncomingMessage) => Fault,
 ): Promise<FaultProxy> {
   const sockets = new Set<Socket>();
-  const agent = new Agent({ keepAlive: true });
+  // A kept-alive upstream connection is let go after 1 s idle, well before the upstream server's
+  // own keep-alive timeout (5 s by default) could close it just as it is reused.
+  const agent = new Agent({ keepAlive: true, timeout: 1000 });
   let inFlight = 0;
-  const proxy: FaultProxy = { url: '', seen: 0, maxInFlight: 0, close: async () => undefined };
+  const proxy: FaultProxy = { url: '', seen: 0, seenByUrl: new Map(), maxInFlight: 0, close: async () => undefined };
   const server = createServer(async (req, res) => {
     proxy.seen++;
+    proxy.seenByUrl.set(req.url ?? '', (proxy.seenByUrl.get(req.url ?? '') ?? 0) + 1);
     inFlight++;
     proxy.maxInFlight = Math.max(proxy.maxInFlight, inFlight);
     try {
@@ -74,10 +80,15 @@ export async function startFaultProxy(
       }));
       res.writeHead(answer.status, { 'content-type': answer.type });
       res.end(answer.body);
+    } catch {
+      // The client went away while its request was read: nobody is left to answer.
+      req.socket.destroy();
     } finally {
       inFlight--;
     }
   });
+  // The client's kept-alive connections are never closed under it while it may reuse them.
+  server.keepAliveTimeout = 60_000;
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
