@@ -7,9 +7,11 @@
  * operation's parameters, request body or response). Changes under `components` alone are
  * left out: they reach callers only through `paths`, where they are reported.
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { GENERATED_DIR } from './apis.js';
+import { PipelineError } from './errors.js';
 import { readIfExists } from './files.js';
 import type { Tree } from './output.js';
 
@@ -98,36 +100,93 @@ export async function compareBundles(before: object, after: object): Promise<Api
 
 const BUNDLE = /^([^/]+)\/openapi\.json$/;
 
+/** The bundles a report compares the new ones with: generated/ on disk, or at a git commit. */
+export interface CommittedBundles {
+  /** The names of the APIs with a bundle. */
+  apis(): string[];
+  /** The text of generated/<api>/openapi.json, or undefined when there is none. */
+  read(api: string): string | undefined;
+}
+
+/** The bundles in `rootDir`/generated/ (read before anything is written there). */
+export function workingTreeBundles(rootDir: string): CommittedBundles {
+  return {
+    apis: () => listCommittedApis(rootDir),
+    read: (api) => readIfExists(join(rootDir, GENERATED_DIR, api, 'openapi.json')),
+  };
+}
+
+function git(rootDir: string, args: string[]): string | undefined {
+  try {
+    return execFileSync('git', args, {
+      cwd: rootDir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 256 * 2 ** 20,
+    });
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * A report for every API whose bundle in `tree` differs from the one committed under
- * `rootDir`/generated/ (read before anything is written), in API order.
+ * The bundles committed at `ref` in the git repository holding `rootDir` (`git show
+ * <ref>:generated/<api>/openapi.json`). A ref that is not a commit is an error; an API with
+ * no bundle at the ref is reported as added.
  */
-export async function changeReports(rootDir: string, tree: Tree): Promise<ApiReport[]> {
+export function gitBundles(rootDir: string, ref: string): CommittedBundles {
+  const commit = git(rootDir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])?.trim();
+  if (!commit) {
+    throw new PipelineError(`--base ${JSON.stringify(ref)} is not a commit in the repository at ${rootDir}`, {
+      reason: 'expected a branch, tag or commit that `git rev-parse` knows there (in CI, fetch the base branch first)',
+    });
+  }
+  return {
+    apis: () =>
+      (git(rootDir, ['ls-tree', '--name-only', `${commit}:./${GENERATED_DIR}`]) ?? '')
+        .split('\n')
+        .filter(
+          (name) =>
+            name !== '' &&
+            git(rootDir, ['cat-file', '-e', `${commit}:./${GENERATED_DIR}/${name}/openapi.json`]) !== undefined,
+        ),
+    read: (api) => git(rootDir, ['show', `${commit}:./${GENERATED_DIR}/${api}/openapi.json`]),
+  };
+}
+
+/**
+ * A report for every API whose bundle in `tree` differs from the committed one (by default
+ * the one in `rootDir`/generated/, read before anything is written), in API order.
+ */
+export async function changeReports(
+  rootDir: string,
+  tree: Tree,
+  committed: CommittedBundles = workingTreeBundles(rootDir),
+): Promise<ApiReport[]> {
   const apis = new Set<string>();
   for (const path of tree.keys()) {
     const name = BUNDLE.exec(path)?.[1];
     if (name) apis.add(name);
   }
   const reports: ApiReport[] = [];
-  const committedApis = listCommittedApis(rootDir);
-  for (const api of [...new Set([...apis, ...committedApis])].sort()) {
-    const committed = readIfExists(join(rootDir, GENERATED_DIR, api, 'openapi.json'));
+  for (const api of [...new Set([...apis, ...committed.apis()])].sort()) {
+    const before = committed.read(api);
     const fresh = tree.get(`${api}/openapi.json`);
-    if (committed === fresh) continue;
+    if (before === fresh) continue;
     if (fresh === undefined) {
       reports.push({ api, status: 'removed', changes: [] });
-    } else if (committed === undefined) {
+    } else if (before === undefined) {
       reports.push({ api, status: 'added', changes: [] });
     } else {
-      let before: object;
+      let parsed: object;
       try {
-        before = JSON.parse(committed) as object;
+        parsed = JSON.parse(before) as object;
       } catch {
         // A committed file that is not JSON cannot be compared; the drift list names it.
         reports.push({ api, status: 'added', changes: [] });
         continue;
       }
-      reports.push({ api, status: 'changed', changes: await compareBundles(before, JSON.parse(fresh) as object) });
+      reports.push({ api, status: 'changed', changes: await compareBundles(parsed, JSON.parse(fresh) as object) });
     }
   }
   return reports;

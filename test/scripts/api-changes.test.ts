@@ -207,3 +207,56 @@ describe('the report of the real generate command', () => {
     expect(failOn.stderr).toMatch(/--fail-on "minor" is not a known level: expected one of none, breaking, any/);
   });
 });
+
+describe('--base <git-ref>: the CI gate for a pull request that commits regenerated files', () => {
+  let ws: Workspace;
+  const git = (...args: string[]): Promise<unknown> =>
+    run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], {
+      cwd: ws.root,
+    });
+  beforeEach(async () => {
+    ws = new Workspace();
+    await git('init', '-q', '-b', 'main');
+    await git('add', '-A');
+    await git('commit', '-q', '-m', 'base');
+    // The pull request: a breaking vendor update, regenerated and committed.
+    ws.edit(
+      VENDORED,
+      '          - both\n          - enabled\n          - disabled\n',
+      '          - both\n          - enabled\n',
+    );
+    expect((await generate(ws)).code).toBe(0);
+    await git('commit', '-q', '-a', '-m', 'update');
+  });
+  afterEach(() => ws.dispose());
+
+  it('reports against the base even though generated/ is up to date, and --fail-on breaking fails', async () => {
+    const plain = await generate(ws, '--check', '--fail-on', 'breaking');
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).not.toMatch(/breaking/);
+
+    const gated = await generate(ws, '--check', '--base', 'main~1', '--fail-on', 'breaking');
+    expect(gated.stdout).toContain('edge-impulse: 1 breaking');
+    expect(gated.stdout).toContain(`possible values in query parameter \`includeDisabled\` (${OPERATION})`);
+    expect(gated.stderr).toMatch(/1 change\(s\) of a kind --fail-on breaking refuses/);
+    expect(gated.code).toBe(1);
+
+    const reported = await generate(ws, '--check', '--base', 'main~1');
+    expect(reported.code).toBe(0);
+    expect(reported.stdout).toContain('edge-impulse: 1 breaking');
+  });
+
+  it('treats an API absent at the base as added, and names a missing ref', async () => {
+    await git('rm', '-q', '-r', 'generated/oracle-documents');
+    await git('commit', '-q', '-m', 'drop');
+    await git('checkout', '-q', '--', '.');
+    await run('git', ['checkout', '-q', 'HEAD~1', '--', 'generated'], { cwd: ws.root });
+    const added = await generate(ws, '--check', '--base', 'HEAD', '--fail-on', 'breaking');
+    expect(added.stdout).toContain('oracle-documents: new API');
+    expect(added.code).toBe(0);
+
+    const missing = await generate(ws, '--check', '--base', 'no-such-branch');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/--base "no-such-branch" is not a commit in the repository at /);
+  });
+});
