@@ -4,8 +4,10 @@
  *
  * The comparison and its classification are api-smart-diff's (its OpenAPI 3 rules resolve
  * every $ref, so a change to a shared schema is reported where callers meet it: in each
- * operation's parameters, request body or response). Changes under `components` alone are
- * left out: they reach callers only through `paths`, where they are reported.
+ * operation's parameters, request body or response). Changes under `components` are left
+ * out, since they reach callers only through `paths`, where they are reported, except the
+ * security schemes: a scheme is met through `security` by name, so its own changes are
+ * reported, with those of the root's and each operation's `security`.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -58,15 +60,57 @@ function isPlain(value: unknown): boolean {
   return Array.isArray(value) && value.length <= 50 && value.every((v) => v === null || typeof v !== 'object');
 }
 
+/** The fields of a security scheme that say how a caller sends its credential. */
+const SCHEME_WIRE_FIELDS = new Set(['type', 'in', 'name', 'scheme', 'bearerFormat', 'openIdConnectUrl', 'flows']);
+
+function isSchemePath(path: readonly (string | number)[]): boolean {
+  return path[0] === 'components' && path[1] === 'securitySchemes';
+}
+
+/** The path of a `security` list (root or operation), or -1 when `path` is not in one. */
+function securityIndex(path: readonly (string | number)[]): number {
+  if (path[0] === 'security') return 0;
+  if (path[0] === 'paths' && path[3] === 'security') return 3;
+  return -1;
+}
+
 /**
  * Where the project's reading differs from api-smart-diff's rules. A response field whose type
  * changes (integer to string, say) breaks every caller that reads it; the library's response
- * rules call any type change there non-breaking.
+ * rules call any type change there non-breaking. A security scheme removed (or renamed) breaks
+ * the callers that use it, one added is an alternative; a change of how the credential is sent
+ * (its header name, `in`, type) breaks every caller. In a `security` list, an alternative added
+ * is not breaking, one removed is, and a scheme added inside an alternative is.
  */
 function classify(path: readonly (string | number)[], action: ApiChange['action'], type: ChangeType): ChangeType {
   const inResponse = path[0] === 'paths' && path[3] === 'responses';
   if (inResponse && action === 'replace' && path.at(-1) === 'type' && type === 'non-breaking') return 'breaking';
+  if (isSchemePath(path)) {
+    if (path.length === 3) return action === 'add' ? 'non-breaking' : 'breaking';
+    if (typeof path[3] === 'string' && SCHEME_WIRE_FIELDS.has(path[3])) return 'breaking';
+    return type;
+  }
+  const at = securityIndex(path);
+  if (at >= 0) {
+    const depth = path.length - at - 1;
+    if (depth === 1) return action === 'add' ? 'non-breaking' : 'breaking';
+    if (depth === 2) return action === 'remove' ? 'non-breaking' : 'breaking';
+  }
   return type;
+}
+
+function describeSecurity(path: readonly (string | number)[], action: ApiChange['action']): string | undefined {
+  const verb = { add: 'Added', remove: 'Removed', replace: 'Replaced', rename: 'Renamed' }[action];
+  if (isSchemePath(path)) {
+    const scheme = `security scheme \`${String(path[2])}\``;
+    return path.length === 3 ? `[${verb}] ${scheme}` : `[${verb}] \`${path.slice(3).join('.')}\` of ${scheme}`;
+  }
+  const at = securityIndex(path);
+  if (at < 0) return undefined;
+  const depth = path.length - at - 1;
+  if (depth === 0) return `[${verb}] security requirements`;
+  if (depth === 1) return `[${verb}] security requirement`;
+  return `[${verb}] scheme \`${String(path[at + 2])}\` in security requirement ${String(path[at + 1])}`;
 }
 
 function byImpact(a: ApiChange, b: ApiChange): number {
@@ -81,7 +125,7 @@ export async function compareBundles(before: object, after: object): Promise<Api
   const { diffs } = apiCompare(before, after);
   const changes: ApiChange[] = [];
   for (const diff of diffs) {
-    if (diff.path[0] === 'components') continue;
+    if (diff.path[0] === 'components' && !isSchemePath(diff.path)) continue;
     const type = classify(diff.path, diff.action, diff.type as ChangeType);
     const operation = operationOf(diff.path);
     const change: ApiChange = {
@@ -89,7 +133,8 @@ export async function compareBundles(before: object, after: object): Promise<Api
       action: diff.action,
       pointer: pointerOf(diff.path),
       ...(operation ? { operation } : {}),
-      description: diff.description || `[${diff.action}] ${pointerOf(diff.path)}`,
+      description:
+        describeSecurity(diff.path, diff.action) ?? (diff.description || `[${diff.action}] ${pointerOf(diff.path)}`),
     };
     if ('before' in diff && isPlain(diff.before)) change.before = diff.before;
     if ('after' in diff && isPlain(diff.after)) change.after = diff.after;

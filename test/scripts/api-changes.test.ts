@@ -102,6 +102,92 @@ describe('classification, one fixture pair per kind of change', () => {
   });
 });
 
+describe('security schemes and requirements (the components callers authenticate with)', () => {
+  interface Secured {
+    components: { securitySchemes: Record<string, Record<string, string>> };
+    security: Record<string, string[]>[];
+  }
+  /** before.json with an API key in a header, required by every operation. */
+  const secured = (change?: (doc: Secured) => void): object => {
+    const doc = structuredClone(fixture('before')) as Secured;
+    doc.components.securitySchemes = { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } };
+    doc.security = [{ apiKey: [] }];
+    change?.(doc);
+    return doc;
+  };
+  const securityChanges = async (change: (doc: Secured) => void) =>
+    (await compareBundles(secured(), secured(change))).map(({ type, action, pointer, description }) => ({
+      type,
+      action,
+      pointer,
+      description,
+    }));
+
+  it('a scheme removed is breaking', async () => {
+    const changes = await securityChanges((doc) => {
+      delete doc.components.securitySchemes.apiKey;
+      doc.security = [];
+    });
+    expect(changes).toEqual([
+      {
+        type: 'breaking',
+        action: 'remove',
+        pointer: '/components/securitySchemes/apiKey',
+        description: '[Removed] security scheme `apiKey`',
+      },
+      { type: 'breaking', action: 'remove', pointer: '/security/0', description: '[Removed] security requirement' },
+    ]);
+  });
+
+  it('a scheme renamed is breaking', async () => {
+    const changes = await securityChanges((doc) => {
+      doc.components.securitySchemes = { key: { type: 'apiKey', in: 'header', name: 'x-api-key' } };
+      doc.security = [{ key: [] }];
+    });
+    expect(changes.filter((c) => c.type === 'breaking').map((c) => c.pointer)).toEqual(
+      expect.arrayContaining(['/components/securitySchemes/apiKey', '/security/0/key']),
+    );
+  });
+
+  it.each([
+    ['name', 'x-key'],
+    ['in', 'query'],
+  ])('a header scheme whose `%s` changed is breaking', async (key, value) => {
+    const changes = await securityChanges((doc) => {
+      (doc.components.securitySchemes.apiKey as Record<string, string>)[key] = value;
+    });
+    expect(changes).toEqual([
+      {
+        type: 'breaking',
+        action: 'replace',
+        pointer: `/components/securitySchemes/apiKey/${key}`,
+        description: `[Replaced] \`${key}\` of security scheme \`apiKey\``,
+      },
+    ]);
+  });
+
+  it('an alternative scheme added is not breaking', async () => {
+    const changes = await securityChanges((doc) => {
+      doc.components.securitySchemes.bearer = { type: 'http', scheme: 'bearer' };
+      doc.security.push({ bearer: [] });
+    });
+    expect(changes).toEqual([
+      {
+        type: 'non-breaking',
+        action: 'add',
+        pointer: '/components/securitySchemes/bearer',
+        description: '[Added] security scheme `bearer`',
+      },
+      { type: 'non-breaking', action: 'add', pointer: '/security/1', description: '[Added] security requirement' },
+    ]);
+  });
+
+  it('other component changes stay out of the report (callers meet them in paths)', async () => {
+    const changes = await compareBundles(fixture('before'), fixture('type-changed'));
+    expect(changes.every((c) => !c.pointer.startsWith('/components/'))).toBe(true);
+  });
+});
+
 const run = promisify(execFile);
 
 /** `npm run generate -- <args>` as npm runs it: node scripts/launch.mjs generate. */
