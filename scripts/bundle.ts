@@ -2,15 +2,28 @@
 import { type BaseResolver, bundle } from '@redocly/openapi-core';
 import type { Api } from './apis.js';
 import { PipelineError } from './errors.js';
-import { assertOverlaysApplied, overlayFiles } from './overlays.js';
+import { assertAdditionsOnly, assertOverlaysApplied, overlayFiles } from './overlays.js';
 
 /**
  * The bundled spec as a plain object; internal $refs (#/components/...) are kept. The API's
  * overlays (the project's additions, see overlays.ts) are applied to it. Given the resolver
- * that linted the API, it reads no file again.
+ * that linted the API, it reads no file again. With overlays, the spec is bundled without them
+ * too, to check that they only add to the vendor's text.
  */
 export async function bundleApi(api: Api, resolver?: BaseResolver): Promise<Record<string, unknown>> {
   const overlays = overlayFiles(api);
+  const vendor = overlays.length > 0 ? structuredClone(await bundleWith(api, [], resolver)) : undefined;
+  const parsed = await bundleWith(api, overlays, resolver);
+  assertOverlaysApplied(api, overlays, parsed);
+  if (vendor !== undefined) assertAdditionsOnly(api, vendor, parsed);
+  return parsed;
+}
+
+async function bundleWith(
+  api: Api,
+  overlays: string[],
+  resolver: BaseResolver | undefined,
+): Promise<Record<string, unknown>> {
   const result = await bundle({
     ref: api.root,
     config: api.config,
@@ -24,7 +37,6 @@ export async function bundleApi(api: Api, resolver?: BaseResolver): Promise<Reco
       findings: errors.map((p) => `${p.ruleId}: ${p.message}`),
     });
   }
-  assertOverlaysApplied(api, overlays, result.bundle.parsed);
   return result.bundle.parsed as Record<string, unknown>;
 }
 
