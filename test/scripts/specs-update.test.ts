@@ -68,7 +68,7 @@ beforeEach(async () => {
   );
   ws.edit(
     JOBS_MANIFEST,
-    'source: https://studio.edgeimpulse.com/openapi.yml',
+    'source: https://raw.githubusercontent.com/edgeimpulse/ei-agentic-claude/58dcf57ad37543843f89028c1f9cc73c890f2c48/src/openapi/openapi.yml',
     `source: http://127.0.0.1:${port}/openapi.yml`,
   );
 });
@@ -109,7 +109,9 @@ describe('npm run specs:update', () => {
     expect(ws.read(PAGE)).toBe(changedPage);
     expect(ws.read(YAML)).not.toContain(DISABLED);
     expect(ws.read(YAML)).toContain('          - both\n          - enabled\n    FiltersIdsParameter:');
-    expect(ws.read(MANIFEST)).toMatch(/\nretrieved: '2030-01-02'\n$/);
+    expect(ws.read(MANIFEST)).toMatch(
+      /\nretrieved: '2030-01-02'\nnote: >-\n {2}The source URL is an unverified inference/,
+    );
     // generated/ is left to `npm run generate`.
     expect(ws.snapshot('generated')).toEqual(generatedBefore);
   });
@@ -133,9 +135,13 @@ describe('npm run specs:update', () => {
     );
     expect(ws.read(JOBS_SOURCE)).toBe(changed);
     expect(ws.read(JOBS_YAML)).toContain('        - name: detail\n          in: query\n          required: true\n');
-    expect(ws.read(JOBS_MANIFEST)).toMatch(/\nretrieved: '2030-01-02'\n$/);
+    expect(ws.read(JOBS_MANIFEST)).toMatch(
+      /\nretrieved: '2030-01-02'\nnote: >-\n {2}get-job-status\.source\.yaml is not the document/,
+    );
     // The docs page did not change: neither did its files nor its manifest.
-    expect(ws.read(MANIFEST)).toMatch(/\nretrieved: '2026-11-23'\n$/);
+    expect(ws.read(MANIFEST)).toMatch(
+      /\nretrieved: '2026-11-23'\nnote: >-\n {2}The source URL is an unverified inference/,
+    );
   });
 
   it('with --check or --fail-on breaking reports the change and writes nothing', async () => {
