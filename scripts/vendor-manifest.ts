@@ -8,6 +8,8 @@
  *   selection  what was taken from it: the operations, by operationId
  *   retrieved  the day (UTC) the vendored files were last taken from the source (YYYY-MM-DD), or
  *              the month (YYYY-MM) when the day is not known
+ *   redirectHosts  optional: hosts (host[:port]) other than the source's that specs:update may
+ *              follow a redirect to
  *   note       optional: what a maintainer must know that the fields cannot say (an excerpt, an
  *              inferred URL); kept when specs:update rewrites the manifest
  *
@@ -27,6 +29,7 @@ export interface Manifest {
   kind: SourceKind;
   selection: { operationIds: string[] };
   retrieved: string;
+  redirectHosts?: string[];
   note?: string;
 }
 
@@ -72,12 +75,17 @@ export function parseManifest(text: string, where: string): Manifest {
   if (typeof retrieved !== 'string' || !DATE.test(retrieved)) {
     fail('retrieved', 'a date, YYYY-MM-DD (or YYYY-MM when the day is not known)', m.retrieved);
   }
+  const hosts = m.redirectHosts;
+  if (hosts !== undefined && (!Array.isArray(hosts) || !hosts.every((h) => typeof h === 'string' && h !== ''))) {
+    fail('redirectHosts', 'a list of hosts (host or host:port)', hosts);
+  }
   if (m.note !== undefined && (typeof m.note !== 'string' || m.note.trim() === '')) fail('note', 'a text', m.note);
   return {
     source: m.source as string,
     kind: m.kind as SourceKind,
     selection: { operationIds: [...(ids as string[])] },
     retrieved: retrieved as string,
+    ...(Array.isArray(hosts) ? { redirectHosts: [...(hosts as string[])] } : {}),
     ...(typeof m.note === 'string' ? { note: m.note } : {}),
   };
 }
@@ -93,6 +101,7 @@ export function serializeManifest(manifest: Manifest, vendoredStem: string): str
       kind: manifest.kind,
       selection: { operationIds: manifest.selection.operationIds },
       retrieved: manifest.retrieved,
+      ...(manifest.redirectHosts !== undefined ? { redirectHosts: manifest.redirectHosts } : {}),
       ...(manifest.note !== undefined ? { note: manifest.note } : {}),
     },
     { lineWidth: 100 },
