@@ -118,3 +118,20 @@ export function assertAdditionsOnly(api: Api, vendor: unknown, overlaid: unknown
     ),
   });
 }
+
+/** JSON pointers of the nodes `overlaid` has and `vendor` has not: the roots of the additions. */
+export function addedPointers(vendor: unknown, overlaid: unknown, pointer = '', out: string[] = []): string[] {
+  if (isObject(vendor) && isObject(overlaid)) {
+    for (const [key, value] of Object.entries(overlaid)) {
+      const child = `${pointer}/${escapePointer(key)}`;
+      if (!Object.hasOwn(vendor, key)) out.push(child);
+      else addedPointers(vendor[key], value, child, out);
+    }
+  } else if (Array.isArray(vendor) && Array.isArray(overlaid)) {
+    overlaid.forEach((value, index) => {
+      if (index >= vendor.length) out.push(`${pointer}/${index}`);
+      else addedPointers(vendor[index], value, `${pointer}/${index}`, out);
+    });
+  }
+  return out;
+}

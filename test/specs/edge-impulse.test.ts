@@ -95,6 +95,28 @@ describe("the project's additions overlay", () => {
     expect(ws.snapshot('generated')).toEqual(before);
   });
 
+  it("lints the overlay's additions with the spec's rules, naming the addition", async () => {
+    ws.write(
+      ADDITIONS,
+      `${ws.read(ADDITIONS)}  - target: $.paths['${JOB_PATH}'].get.responses
+    update:
+      '5XX':
+        x-metaclear-addition: A server error answer.
+        content:
+          application/json:
+            schema:
+              type: object
+`,
+    );
+    const before = ws.snapshot('generated');
+    const result = await ws.generate('--force');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /edge-impulse: lint of the overlays' additions found 1 problem\n {2}error struct: The field `description` must be present on this level\. at #\/paths\/~1api~1\{projectId\}~1jobs~1\{jobId\}~1status\/get\/responses\/5XX/,
+    );
+    expect(ws.snapshot('generated')).toEqual(before);
+  });
+
   it.each([
     {
       name: 'a vendor description',
