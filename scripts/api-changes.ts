@@ -4,12 +4,16 @@
  *
  * The comparison and its classification are api-smart-diff's (its OpenAPI 3 rules resolve
  * every $ref, so a change to a shared schema is reported where callers meet it: in each
- * operation's parameters, request body or response). Changes under `components` alone are
- * left out: they reach callers only through `paths`, where they are reported.
+ * operation's parameters, request body or response). Changes under `components` are left
+ * out, since they reach callers only through `paths`, where they are reported, except the
+ * security schemes: a scheme is met through `security` by name, so its own changes are
+ * reported, with those of the root's and each operation's `security`.
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { GENERATED_DIR } from './apis.js';
+import { PipelineError } from './errors.js';
 import { readIfExists } from './files.js';
 import type { Tree } from './output.js';
 
@@ -56,15 +60,57 @@ function isPlain(value: unknown): boolean {
   return Array.isArray(value) && value.length <= 50 && value.every((v) => v === null || typeof v !== 'object');
 }
 
+/** The fields of a security scheme that say how a caller sends its credential. */
+const SCHEME_WIRE_FIELDS = new Set(['type', 'in', 'name', 'scheme', 'bearerFormat', 'openIdConnectUrl', 'flows']);
+
+function isSchemePath(path: readonly (string | number)[]): boolean {
+  return path[0] === 'components' && path[1] === 'securitySchemes';
+}
+
+/** The path of a `security` list (root or operation), or -1 when `path` is not in one. */
+function securityIndex(path: readonly (string | number)[]): number {
+  if (path[0] === 'security') return 0;
+  if (path[0] === 'paths' && path[3] === 'security') return 3;
+  return -1;
+}
+
 /**
  * Where the project's reading differs from api-smart-diff's rules. A response field whose type
  * changes (integer to string, say) breaks every caller that reads it; the library's response
- * rules call any type change there non-breaking.
+ * rules call any type change there non-breaking. A security scheme removed (or renamed) breaks
+ * the callers that use it, one added is an alternative; a change of how the credential is sent
+ * (its header name, `in`, type) breaks every caller. In a `security` list, an alternative added
+ * is not breaking, one removed is, and a scheme added inside an alternative is.
  */
 function classify(path: readonly (string | number)[], action: ApiChange['action'], type: ChangeType): ChangeType {
   const inResponse = path[0] === 'paths' && path[3] === 'responses';
   if (inResponse && action === 'replace' && path.at(-1) === 'type' && type === 'non-breaking') return 'breaking';
+  if (isSchemePath(path)) {
+    if (path.length === 3) return action === 'add' ? 'non-breaking' : 'breaking';
+    if (typeof path[3] === 'string' && SCHEME_WIRE_FIELDS.has(path[3])) return 'breaking';
+    return type;
+  }
+  const at = securityIndex(path);
+  if (at >= 0) {
+    const depth = path.length - at - 1;
+    if (depth === 1) return action === 'add' ? 'non-breaking' : 'breaking';
+    if (depth === 2) return action === 'remove' ? 'non-breaking' : 'breaking';
+  }
   return type;
+}
+
+function describeSecurity(path: readonly (string | number)[], action: ApiChange['action']): string | undefined {
+  const verb = { add: 'Added', remove: 'Removed', replace: 'Replaced', rename: 'Renamed' }[action];
+  if (isSchemePath(path)) {
+    const scheme = `security scheme \`${String(path[2])}\``;
+    return path.length === 3 ? `[${verb}] ${scheme}` : `[${verb}] \`${path.slice(3).join('.')}\` of ${scheme}`;
+  }
+  const at = securityIndex(path);
+  if (at < 0) return undefined;
+  const depth = path.length - at - 1;
+  if (depth === 0) return `[${verb}] security requirements`;
+  if (depth === 1) return `[${verb}] security requirement`;
+  return `[${verb}] scheme \`${String(path[at + 2])}\` in security requirement ${String(path[at + 1])}`;
 }
 
 function byImpact(a: ApiChange, b: ApiChange): number {
@@ -79,7 +125,7 @@ export async function compareBundles(before: object, after: object): Promise<Api
   const { diffs } = apiCompare(before, after);
   const changes: ApiChange[] = [];
   for (const diff of diffs) {
-    if (diff.path[0] === 'components') continue;
+    if (diff.path[0] === 'components' && !isSchemePath(diff.path)) continue;
     const type = classify(diff.path, diff.action, diff.type as ChangeType);
     const operation = operationOf(diff.path);
     const change: ApiChange = {
@@ -87,7 +133,8 @@ export async function compareBundles(before: object, after: object): Promise<Api
       action: diff.action,
       pointer: pointerOf(diff.path),
       ...(operation ? { operation } : {}),
-      description: diff.description || `[${diff.action}] ${pointerOf(diff.path)}`,
+      description:
+        describeSecurity(diff.path, diff.action) ?? (diff.description || `[${diff.action}] ${pointerOf(diff.path)}`),
     };
     if ('before' in diff && isPlain(diff.before)) change.before = diff.before;
     if ('after' in diff && isPlain(diff.after)) change.after = diff.after;
@@ -98,36 +145,93 @@ export async function compareBundles(before: object, after: object): Promise<Api
 
 const BUNDLE = /^([^/]+)\/openapi\.json$/;
 
+/** The bundles a report compares the new ones with: generated/ on disk, or at a git commit. */
+export interface CommittedBundles {
+  /** The names of the APIs with a bundle. */
+  apis(): string[];
+  /** The text of generated/<api>/openapi.json, or undefined when there is none. */
+  read(api: string): string | undefined;
+}
+
+/** The bundles in `rootDir`/generated/ (read before anything is written there). */
+export function workingTreeBundles(rootDir: string): CommittedBundles {
+  return {
+    apis: () => listCommittedApis(rootDir),
+    read: (api) => readIfExists(join(rootDir, GENERATED_DIR, api, 'openapi.json')),
+  };
+}
+
+function git(rootDir: string, args: string[]): string | undefined {
+  try {
+    return execFileSync('git', args, {
+      cwd: rootDir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 256 * 2 ** 20,
+    });
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * A report for every API whose bundle in `tree` differs from the one committed under
- * `rootDir`/generated/ (read before anything is written), in API order.
+ * The bundles committed at `ref` in the git repository holding `rootDir` (`git show
+ * <ref>:generated/<api>/openapi.json`). A ref that is not a commit is an error; an API with
+ * no bundle at the ref is reported as added.
  */
-export async function changeReports(rootDir: string, tree: Tree): Promise<ApiReport[]> {
+export function gitBundles(rootDir: string, ref: string): CommittedBundles {
+  const commit = git(rootDir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])?.trim();
+  if (!commit) {
+    throw new PipelineError(`--base ${JSON.stringify(ref)} is not a commit in the repository at ${rootDir}`, {
+      reason: 'expected a branch, tag or commit that `git rev-parse` knows there (in CI, fetch the base branch first)',
+    });
+  }
+  return {
+    apis: () =>
+      (git(rootDir, ['ls-tree', '--name-only', `${commit}:./${GENERATED_DIR}`]) ?? '')
+        .split('\n')
+        .filter(
+          (name) =>
+            name !== '' &&
+            git(rootDir, ['cat-file', '-e', `${commit}:./${GENERATED_DIR}/${name}/openapi.json`]) !== undefined,
+        ),
+    read: (api) => git(rootDir, ['show', `${commit}:./${GENERATED_DIR}/${api}/openapi.json`]),
+  };
+}
+
+/**
+ * A report for every API whose bundle in `tree` differs from the committed one (by default
+ * the one in `rootDir`/generated/, read before anything is written), in API order.
+ */
+export async function changeReports(
+  rootDir: string,
+  tree: Tree,
+  committed: CommittedBundles = workingTreeBundles(rootDir),
+): Promise<ApiReport[]> {
   const apis = new Set<string>();
   for (const path of tree.keys()) {
     const name = BUNDLE.exec(path)?.[1];
     if (name) apis.add(name);
   }
   const reports: ApiReport[] = [];
-  const committedApis = listCommittedApis(rootDir);
-  for (const api of [...new Set([...apis, ...committedApis])].sort()) {
-    const committed = readIfExists(join(rootDir, GENERATED_DIR, api, 'openapi.json'));
+  for (const api of [...new Set([...apis, ...committed.apis()])].sort()) {
+    const before = committed.read(api);
     const fresh = tree.get(`${api}/openapi.json`);
-    if (committed === fresh) continue;
+    if (before === fresh) continue;
     if (fresh === undefined) {
       reports.push({ api, status: 'removed', changes: [] });
-    } else if (committed === undefined) {
+    } else if (before === undefined) {
       reports.push({ api, status: 'added', changes: [] });
     } else {
-      let before: object;
+      let parsed: object;
       try {
-        before = JSON.parse(committed) as object;
+        parsed = JSON.parse(before) as object;
       } catch {
         // A committed file that is not JSON cannot be compared; the drift list names it.
         reports.push({ api, status: 'added', changes: [] });
         continue;
       }
-      reports.push({ api, status: 'changed', changes: await compareBundles(before, JSON.parse(fresh) as object) });
+      reports.push({ api, status: 'changed', changes: await compareBundles(parsed, JSON.parse(fresh) as object) });
     }
   }
   return reports;

@@ -1,16 +1,57 @@
 /** Pipeline step "bundle": resolves an API's $refs across files into one JSON document. */
-import { type BaseResolver, bundle } from '@redocly/openapi-core';
+import { type BaseResolver, bundle, lintDocument, makeDocumentFromString } from '@redocly/openapi-core';
 import type { Api } from './apis.js';
 import { PipelineError } from './errors.js';
-import { assertOverlaysApplied, overlayFiles } from './overlays.js';
+import { newResolver } from './lint.js';
+import { addedPointers, assertAdditionsOnly, assertOverlaysApplied, overlayFiles } from './overlays.js';
 
 /**
  * The bundled spec as a plain object; internal $refs (#/components/...) are kept. The API's
  * overlays (the project's additions, see overlays.ts) are applied to it. Given the resolver
- * that linted the API, it reads no file again.
+ * that linted the API, it reads no file again. With overlays, the spec is bundled without them
+ * too, to check that they only add to the vendor's text.
  */
 export async function bundleApi(api: Api, resolver?: BaseResolver): Promise<Record<string, unknown>> {
   const overlays = overlayFiles(api);
+  const vendor = overlays.length > 0 ? structuredClone(await bundleWith(api, [], resolver)) : undefined;
+  const parsed = await bundleWith(api, overlays, resolver);
+  assertOverlaysApplied(api, overlays, parsed);
+  if (vendor !== undefined) {
+    assertAdditionsOnly(api, vendor, parsed);
+    await assertAdditionsClean(api, vendor, parsed);
+  }
+  return parsed;
+}
+
+/**
+ * Lints the bundle with the overlays applied, with the API's rules, and throws on any finding
+ * inside what the overlays added. The vendored files were linted before (with their recorded
+ * findings ignored); the additions exist only here. The bundle itself is not changed.
+ */
+async function assertAdditionsClean(api: Api, vendor: unknown, overlaid: Record<string, unknown>): Promise<void> {
+  const added = addedPointers(vendor, overlaid);
+  if (added.length === 0) return;
+  const document = makeDocumentFromString(JSON.stringify(overlaid), `${api.root}#with-overlays`);
+  const problems = await lintDocument({ document, config: api.config, externalRefResolver: newResolver(api) });
+  const findings: string[] = [];
+  for (const problem of problems) {
+    const pointer = problem.location[0]?.pointer?.replace(/^#/, '') ?? '';
+    if (!added.some((root) => pointer === root || pointer.startsWith(`${root}/`))) continue;
+    findings.push(`${problem.severity} ${problem.ruleId}: ${problem.message} at #${pointer}`);
+  }
+  if (findings.length > 0) {
+    throw new PipelineError(
+      `${api.name}: lint of the overlays' additions found ${findings.length} problem${findings.length === 1 ? '' : 's'}`,
+      { findings },
+    );
+  }
+}
+
+async function bundleWith(
+  api: Api,
+  overlays: string[],
+  resolver: BaseResolver | undefined,
+): Promise<Record<string, unknown>> {
   const result = await bundle({
     ref: api.root,
     config: api.config,
@@ -24,7 +65,6 @@ export async function bundleApi(api: Api, resolver?: BaseResolver): Promise<Reco
       findings: errors.map((p) => `${p.ruleId}: ${p.message}`),
     });
   }
-  assertOverlaysApplied(api, overlays, result.bundle.parsed);
   return result.bundle.parsed as Record<string, unknown>;
 }
 

@@ -1,6 +1,6 @@
 /** File helpers shared by the pipeline entries: atomic writes and tree hashing. */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 
 export function sha256(data: string | Buffer): string {
@@ -26,24 +26,62 @@ export function listFiles(dir: string): string[] {
   return out.sort();
 }
 
+/** The file operation writeFilesAtomically commits with; a test injects a failing one. */
+export interface RenameOps {
+  rename(from: string, to: string): void;
+}
+
 /**
- * Writes several files so that either all of them are replaced or none is: every file is
- * first written beside its target under a temporary name, then renamed over it.
+ * Writes several files so that either all of them are replaced or none is, as far as errors go:
+ * every file is first written beside its target under a temporary name; then each existing
+ * target is moved aside to a backup and the new file renamed into place. If any step fails,
+ * the files already replaced are put back from their backups (or removed, if they are new), and
+ * every temporary file is removed, before the error is thrown. On success the backups are
+ * removed. A process killed midway can still leave a mix, with the backups
+ * (`<file>.bak-<pid>-<hex>`) beside the files to restore from.
  */
-export function writeFilesAtomically(files: ReadonlyMap<string, string>): void {
-  const tag = `.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const staged: [string, string][] = [];
+export function writeFilesAtomically(
+  files: ReadonlyMap<string, string>,
+  ops: RenameOps = { rename: renameSync },
+): void {
+  const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const staged: { temp: string; target: string; backup: string }[] = [];
   try {
     for (const [target, content] of files) {
       mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target + tag, content);
-      staged.push([target + tag, target]);
+      const entry = { temp: `${target}.tmp-${suffix}`, target, backup: `${target}.bak-${suffix}` };
+      staged.push(entry);
+      writeFileSync(entry.temp, content);
     }
   } catch (error) {
-    for (const [temp] of staged) rmSync(temp, { force: true });
+    for (const { temp } of staged) rmSync(temp, { force: true });
     throw error;
   }
-  for (const [temp, target] of staged) renameSync(temp, target);
+  const committed: { target: string; backup?: string; replaced: boolean }[] = [];
+  try {
+    for (const { temp, target, backup } of staged) {
+      const step: { target: string; backup?: string; replaced: boolean } = { target, replaced: false };
+      committed.push(step);
+      if (existsSync(target)) {
+        ops.rename(target, backup);
+        step.backup = backup;
+      }
+      ops.rename(temp, target);
+      step.replaced = true;
+    }
+  } catch (error) {
+    for (const step of committed.reverse()) {
+      try {
+        if (step.backup !== undefined) ops.rename(step.backup, step.target);
+        else if (step.replaced) rmSync(step.target, { force: true });
+      } catch {
+        // The backup stays beside the file, to restore from by hand; the other files are still restored.
+      }
+    }
+    for (const { temp } of staged) rmSync(temp, { force: true });
+    throw error;
+  }
+  for (const step of committed) if (step.backup !== undefined) rmSync(step.backup, { force: true });
 }
 
 export function readIfExists(path: string): string | undefined {

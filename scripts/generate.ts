@@ -11,11 +11,16 @@
  * (api-changes.ts), breaking changes first: in words (--format text, the default), as JSON
  * (--format json) or as GitHub Actions annotations (--format github-actions). --fail-on
  * breaking (or any) makes a run that finds such a change exit 1 and write nothing.
+ *
+ * --base <git-ref> compares with the bundles committed at that ref instead (`git show
+ * <ref>:generated/<api>/openapi.json`; an API with none there is new), so a pull request that
+ * commits its regenerated files is still gated: `generate --check --base origin/main
+ * --fail-on breaking` exits 1 if generated/ is stale or if a change of that kind was found.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { changeReports } from './api-changes.js';
+import { changeReports, gitBundles } from './api-changes.js';
 import {
   FAIL_ON,
   type FailOn,
@@ -33,7 +38,7 @@ import { inputFingerprint } from './fingerprint.js';
 import { compareTree, isClean, replaceTree, type Tree } from './output.js';
 
 const USAGE =
-  'usage: npm run generate [-- --check | --force] [--format text|json|github-actions] [--fail-on none|breaking|any] [--root <dir>]';
+  'usage: npm run generate [-- --check | --force] [--format text|json|github-actions] [--fail-on none|breaking|any] [--base <git-ref>] [--root <dir>]';
 const CACHE = join('node_modules', '.cache', 'metaclear', 'generate.json');
 
 interface Cache {
@@ -77,6 +82,7 @@ async function main(argv: string[]): Promise<number> {
       format: { type: 'string', default: 'text' },
       'fail-on': { type: 'string', default: 'none' },
       root: { type: 'string', default: process.cwd() },
+      base: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -104,8 +110,10 @@ async function main(argv: string[]): Promise<number> {
   // performance.now() counts from the start of the process: the figure includes start-up and imports.
   const elapsed = (): string => `${(performance.now() / 1000).toFixed(2)}s`;
   const inputs = inputFingerprint(rootDir);
+  // Resolved before any work, so a bad ref fails at once.
+  const base = values.base === undefined ? undefined : gitBundles(rootDir, values.base);
 
-  if (!values.check && !values.force && isFresh(rootDir, inputs)) {
+  if (!values.check && !values.force && base === undefined && isFresh(rootDir, inputs)) {
     say(`generate: nothing changed since the last run; nothing written (${elapsed()})\n`);
     if (format === 'json') process.stdout.write(formatJson([], { files: { changed: [], missing: [], extra: [] } }));
     return 0;
@@ -116,7 +124,11 @@ async function main(argv: string[]): Promise<number> {
   const tree = await buildTree(rootDir);
   const drift = compareTree(rootDir, tree);
   // Read from generated/ before anything is written there.
-  const reports = isClean(drift) ? [] : await changeReports(rootDir, tree);
+  const reports = base
+    ? await changeReports(rootDir, tree, base)
+    : isClean(drift)
+      ? []
+      : await changeReports(rootDir, tree);
   if (format === 'text') process.stdout.write(formatText(reports));
   else if (format === 'json') process.stdout.write(formatJson(reports, { files: drift }));
   else process.stdout.write(formatGithubActions(reports));
@@ -130,6 +142,12 @@ async function main(argv: string[]): Promise<number> {
   if (values.check) {
     if (isClean(drift)) {
       say(`generate --check: ${GENERATED_DIR}/ is up to date (${tree.size} files, ${elapsed()})\n`);
+      if (failing.length > 0) {
+        process.stderr.write(
+          `generate --check: ${failing.length} change(s) of a kind --fail-on ${failOn} refuses since ${values.base}\n`,
+        );
+        return 1;
+      }
       return 0;
     }
     process.stderr.write(

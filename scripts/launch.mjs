@@ -1,6 +1,7 @@
 /**
  * Runs a pipeline entry from compiled JavaScript: `node scripts/launch.mjs <entry> [args...]`
- * runs scripts/<entry>.ts as `npm run generate`, `lint:specs` and `specs:update` do.
+ * runs scripts/<entry>.ts as `npm run generate`, `lint:specs`, `specs:update`, `specs:extract` and
+ * `specs:extract-operation` do.
  *
  * The scripts are compiled once (esbuild, file by file, no bundling) into
  * node_modules/.cache/metaclear/scripts-<hash>/, where <hash> is that of every source file

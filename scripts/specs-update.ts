@@ -35,7 +35,7 @@ import { extractorFor } from './vendor-extractors.js';
 import { findManifests, type ManifestFile, serializeManifest } from './vendor-manifest.js';
 
 const USAGE =
-  'usage: npm run specs:update [-- --check] [--format text|json|github-actions] [--fail-on none|breaking|any] [--date YYYY-MM-DD] [--root <dir>]';
+  'usage: npm run specs:update [-- --check] [--format text|json|github-actions] [--fail-on none|breaking|any] [--date YYYY-MM-DD] [--max-size <bytes>] [--root <dir>]';
 const FETCH_TIMEOUT_MS = 30_000;
 
 interface Update {
@@ -46,32 +46,97 @@ interface Update {
   changed: string[];
 }
 
-async function fetchSource(url: string): Promise<string> {
+/** How many redirects a fetch follows. */
+const MAX_REDIRECTS = 5;
+/** The default bound on a fetched body (--max-size): far above any vendor document. */
+const DEFAULT_MAX_BYTES = 32 * 2 ** 20;
+
+export interface FetchLimits {
+  maxBytes: number;
+  /** Hosts (host[:port]) besides the source's own that a redirect may lead to. */
+  redirectHosts: readonly string[];
+}
+
+/**
+ * Fetches a source: redirects are followed only to the source's own host or one the manifest
+ * lists, and the body is read up to `maxBytes` (more is an error, not a truncation).
+ */
+async function fetchSource(source: string, limits: FetchLimits): Promise<string> {
+  const allowed = new Set([new URL(source).host, ...limits.redirectHosts]);
+  let url = source;
   let response: Response;
-  try {
-    response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'follow' });
-  } catch (error) {
-    const e = error as Error & { cause?: Error };
-    throw new PipelineError(`${url}: cannot be fetched`, { reason: e.cause?.message ?? e.message });
+  for (let hop = 0; ; hop++) {
+    try {
+      response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'manual' });
+    } catch (error) {
+      const e = error as Error & { cause?: Error };
+      throw new PipelineError(`${source}: cannot be fetched`, { reason: e.cause?.message ?? e.message });
+    }
+    const location = response.headers.get('location');
+    if (response.status < 300 || response.status >= 400 || location === null) break;
+    await response.body?.cancel();
+    const next = new URL(location, url);
+    if (!allowed.has(next.host) || !['http:', 'https:'].includes(next.protocol)) {
+      throw new PipelineError(`${source}: redirects to another host, ${next.host}`, {
+        reason: `expected the source's host ${new URL(source).host}, or a host the manifest lists under redirectHosts`,
+      });
+    }
+    if (hop + 1 > MAX_REDIRECTS) {
+      throw new PipelineError(`${source}: more than ${MAX_REDIRECTS} redirects`, {
+        reason: 'expected the page or document within a few redirects',
+      });
+    }
+    url = next.href;
   }
   if (!response.ok) {
     await response.body?.cancel();
-    throw new PipelineError(`${url}: HTTP ${response.status} ${response.statusText}`.trimEnd(), {
+    throw new PipelineError(`${source}: HTTP ${response.status} ${response.statusText}`.trimEnd(), {
       reason: 'expected 200 and the page or document',
     });
   }
-  return response.text();
+  return readBounded(response, source, limits.maxBytes);
+}
+
+async function readBounded(response: Response, source: string, maxBytes: number): Promise<string> {
+  const tooLarge = (): PipelineError =>
+    new PipelineError(`${source}: the body is larger than ${maxBytes} bytes`, {
+      reason: `expected a page or document of at most ${maxBytes} bytes (--max-size)`,
+    });
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (response.body) {
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel();
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 /** Fetches and extracts every source; throws listing every one that failed. */
-async function fetchAll(rootDir: string, entries: ManifestFile[]): Promise<Update[]> {
+async function fetchAll(rootDir: string, entries: ManifestFile[], maxBytes: number): Promise<Update[]> {
   const updates: Update[] = [];
   const failures: string[] = [];
   for (const entry of entries) {
     const where = relative(rootDir, entry.path).split(sep).join('/');
     try {
       const extract = extractorFor(entry.manifest.kind, where);
-      const text = await fetchSource(entry.manifest.source);
+      const text = await fetchSource(entry.manifest.source, {
+        maxBytes,
+        redirectHosts: entry.manifest.redirectHosts ?? [],
+      });
       let files: Map<string, string>;
       try {
         files = extract(text, entry.manifest, { rootDir, api: entry.api, stem: entry.stem });
@@ -126,6 +191,7 @@ async function main(argv: string[]): Promise<number> {
       'fail-on': { type: 'string', default: 'none' },
       date: { type: 'string', default: new Date().toISOString().slice(0, 10) },
       root: { type: 'string', default: process.cwd() },
+      'max-size': { type: 'string', default: String(DEFAULT_MAX_BYTES) },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -148,6 +214,12 @@ async function main(argv: string[]): Promise<number> {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(values.date)) {
     throw new PipelineError(`--date ${JSON.stringify(values.date)} is not a day`, { reason: 'expected YYYY-MM-DD' });
   }
+  const maxBytes = Number(values['max-size']);
+  if (!/^\d+$/.test(values['max-size']) || maxBytes < 1) {
+    throw new PipelineError(`--max-size ${JSON.stringify(values['max-size'])} is not a size`, {
+      reason: 'expected a whole number of bytes, at least 1',
+    });
+  }
   const say = (text: string): void => {
     (format === 'text' ? process.stdout : process.stderr).write(text);
   };
@@ -160,7 +232,7 @@ async function main(argv: string[]): Promise<number> {
       reason: 'expected a <stem>.manifest.yaml beside each vendored file, saying where it comes from',
     });
   }
-  const updates = await fetchAll(rootDir, entries);
+  const updates = await fetchAll(rootDir, entries, maxBytes);
   const stale = updates.filter((u) => u.changed.length > 0);
   for (const u of updates) {
     say(

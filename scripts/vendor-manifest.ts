@@ -6,7 +6,12 @@
  *   kind       what that URL serves: a docs page (Markdown with the OpenAPI YAML in a fenced
  *              block) or an OpenAPI document (from which operations are cut out)
  *   selection  what was taken from it: the operations, by operationId
- *   retrieved  the day (UTC) the vendored files were last taken from the source
+ *   retrieved  the day (UTC) the vendored files were last taken from the source (YYYY-MM-DD), or
+ *              the month (YYYY-MM) when the day is not known
+ *   redirectHosts  optional: hosts (host[:port]) other than the source's that specs:update may
+ *              follow a redirect to
+ *   note       optional: what a maintainer must know that the fields cannot say (an excerpt, an
+ *              inferred URL); kept when specs:update rewrites the manifest
  *
  * `npm run specs:update` reads every manifest, fetches each source again and re-extracts.
  */
@@ -24,6 +29,8 @@ export interface Manifest {
   kind: SourceKind;
   selection: { operationIds: string[] };
   retrieved: string;
+  redirectHosts?: string[];
+  note?: string;
 }
 
 /** A manifest with where it lies: the API folder, the vendored files' stem, its own path. */
@@ -35,7 +42,7 @@ export interface ManifestFile {
 }
 
 export const MANIFEST_SUFFIX = '.manifest.yaml';
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATE = /^\d{4}-\d{2}(-\d{2})?$/;
 
 /** Checks a parsed manifest; `where` names it in errors. */
 export function parseManifest(text: string, where: string): Manifest {
@@ -65,12 +72,21 @@ export function parseManifest(text: string, where: string): Manifest {
   }
   // js-yaml reads an unquoted date as a Date: accept both, keep the text.
   const retrieved = m.retrieved instanceof Date ? m.retrieved.toISOString().slice(0, 10) : m.retrieved;
-  if (typeof retrieved !== 'string' || !DATE.test(retrieved)) fail('retrieved', 'a date, YYYY-MM-DD', m.retrieved);
+  if (typeof retrieved !== 'string' || !DATE.test(retrieved)) {
+    fail('retrieved', 'a date, YYYY-MM-DD (or YYYY-MM when the day is not known)', m.retrieved);
+  }
+  const hosts = m.redirectHosts;
+  if (hosts !== undefined && (!Array.isArray(hosts) || !hosts.every((h) => typeof h === 'string' && h !== ''))) {
+    fail('redirectHosts', 'a list of hosts (host or host:port)', hosts);
+  }
+  if (m.note !== undefined && (typeof m.note !== 'string' || m.note.trim() === '')) fail('note', 'a text', m.note);
   return {
     source: m.source as string,
     kind: m.kind as SourceKind,
     selection: { operationIds: [...(ids as string[])] },
     retrieved: retrieved as string,
+    ...(Array.isArray(hosts) ? { redirectHosts: [...(hosts as string[])] } : {}),
+    ...(typeof m.note === 'string' ? { note: m.note } : {}),
   };
 }
 
@@ -85,8 +101,10 @@ export function serializeManifest(manifest: Manifest, vendoredStem: string): str
       kind: manifest.kind,
       selection: { operationIds: manifest.selection.operationIds },
       retrieved: manifest.retrieved,
+      ...(manifest.redirectHosts !== undefined ? { redirectHosts: manifest.redirectHosts } : {}),
+      ...(manifest.note !== undefined ? { note: manifest.note } : {}),
     },
-    { lineWidth: -1 },
+    { lineWidth: 100 },
   );
   return `${header.join('\n')}\n${body}`;
 }

@@ -16,7 +16,7 @@ export interface RunResult {
 }
 
 /** The entries package.json runs through scripts/launch.mjs (compiled JavaScript); the others run with tsx. */
-const LAUNCHED = new Set(['generate', 'lint-specs', 'specs-update']);
+const LAUNCHED = new Set(['generate', 'lint-specs', 'specs-update', 'extract-page', 'extract-operation']);
 
 /** Runs a pipeline entry (scripts/<name>.ts) in a child Node process, the way its `npm run` script does. */
 export async function runScript(name: string, args: string[], cwd = REPO): Promise<RunResult> {

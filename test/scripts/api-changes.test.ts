@@ -102,6 +102,92 @@ describe('classification, one fixture pair per kind of change', () => {
   });
 });
 
+describe('security schemes and requirements (the components callers authenticate with)', () => {
+  interface Secured {
+    components: { securitySchemes: Record<string, Record<string, string>> };
+    security: Record<string, string[]>[];
+  }
+  /** before.json with an API key in a header, required by every operation. */
+  const secured = (change?: (doc: Secured) => void): object => {
+    const doc = structuredClone(fixture('before')) as Secured;
+    doc.components.securitySchemes = { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } };
+    doc.security = [{ apiKey: [] }];
+    change?.(doc);
+    return doc;
+  };
+  const securityChanges = async (change: (doc: Secured) => void) =>
+    (await compareBundles(secured(), secured(change))).map(({ type, action, pointer, description }) => ({
+      type,
+      action,
+      pointer,
+      description,
+    }));
+
+  it('a scheme removed is breaking', async () => {
+    const changes = await securityChanges((doc) => {
+      delete doc.components.securitySchemes.apiKey;
+      doc.security = [];
+    });
+    expect(changes).toEqual([
+      {
+        type: 'breaking',
+        action: 'remove',
+        pointer: '/components/securitySchemes/apiKey',
+        description: '[Removed] security scheme `apiKey`',
+      },
+      { type: 'breaking', action: 'remove', pointer: '/security/0', description: '[Removed] security requirement' },
+    ]);
+  });
+
+  it('a scheme renamed is breaking', async () => {
+    const changes = await securityChanges((doc) => {
+      doc.components.securitySchemes = { key: { type: 'apiKey', in: 'header', name: 'x-api-key' } };
+      doc.security = [{ key: [] }];
+    });
+    expect(changes.filter((c) => c.type === 'breaking').map((c) => c.pointer)).toEqual(
+      expect.arrayContaining(['/components/securitySchemes/apiKey', '/security/0/key']),
+    );
+  });
+
+  it.each([
+    ['name', 'x-key'],
+    ['in', 'query'],
+  ])('a header scheme whose `%s` changed is breaking', async (key, value) => {
+    const changes = await securityChanges((doc) => {
+      (doc.components.securitySchemes.apiKey as Record<string, string>)[key] = value;
+    });
+    expect(changes).toEqual([
+      {
+        type: 'breaking',
+        action: 'replace',
+        pointer: `/components/securitySchemes/apiKey/${key}`,
+        description: `[Replaced] \`${key}\` of security scheme \`apiKey\``,
+      },
+    ]);
+  });
+
+  it('an alternative scheme added is not breaking', async () => {
+    const changes = await securityChanges((doc) => {
+      doc.components.securitySchemes.bearer = { type: 'http', scheme: 'bearer' };
+      doc.security.push({ bearer: [] });
+    });
+    expect(changes).toEqual([
+      {
+        type: 'non-breaking',
+        action: 'add',
+        pointer: '/components/securitySchemes/bearer',
+        description: '[Added] security scheme `bearer`',
+      },
+      { type: 'non-breaking', action: 'add', pointer: '/security/1', description: '[Added] security requirement' },
+    ]);
+  });
+
+  it('other component changes stay out of the report (callers meet them in paths)', async () => {
+    const changes = await compareBundles(fixture('before'), fixture('type-changed'));
+    expect(changes.every((c) => !c.pointer.startsWith('/components/'))).toBe(true);
+  });
+});
+
 const run = promisify(execFile);
 
 /** `npm run generate -- <args>` as npm runs it: node scripts/launch.mjs generate. */
@@ -205,5 +291,58 @@ describe('the report of the real generate command', () => {
     const failOn = await generate(ws, '--fail-on', 'minor');
     expect(failOn.code).toBe(1);
     expect(failOn.stderr).toMatch(/--fail-on "minor" is not a known level: expected one of none, breaking, any/);
+  });
+});
+
+describe('--base <git-ref>: the CI gate for a pull request that commits regenerated files', () => {
+  let ws: Workspace;
+  const git = (...args: string[]): Promise<unknown> =>
+    run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], {
+      cwd: ws.root,
+    });
+  beforeEach(async () => {
+    ws = new Workspace();
+    await git('init', '-q', '-b', 'main');
+    await git('add', '-A');
+    await git('commit', '-q', '-m', 'base');
+    // The pull request: a breaking vendor update, regenerated and committed.
+    ws.edit(
+      VENDORED,
+      '          - both\n          - enabled\n          - disabled\n',
+      '          - both\n          - enabled\n',
+    );
+    expect((await generate(ws)).code).toBe(0);
+    await git('commit', '-q', '-a', '-m', 'update');
+  });
+  afterEach(() => ws.dispose());
+
+  it('reports against the base even though generated/ is up to date, and --fail-on breaking fails', async () => {
+    const plain = await generate(ws, '--check', '--fail-on', 'breaking');
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).not.toMatch(/breaking/);
+
+    const gated = await generate(ws, '--check', '--base', 'main~1', '--fail-on', 'breaking');
+    expect(gated.stdout).toContain('edge-impulse: 1 breaking');
+    expect(gated.stdout).toContain(`possible values in query parameter \`includeDisabled\` (${OPERATION})`);
+    expect(gated.stderr).toMatch(/1 change\(s\) of a kind --fail-on breaking refuses/);
+    expect(gated.code).toBe(1);
+
+    const reported = await generate(ws, '--check', '--base', 'main~1');
+    expect(reported.code).toBe(0);
+    expect(reported.stdout).toContain('edge-impulse: 1 breaking');
+  });
+
+  it('treats an API absent at the base as added, and names a missing ref', async () => {
+    await git('rm', '-q', '-r', 'generated/oracle-documents');
+    await git('commit', '-q', '-m', 'drop');
+    await git('checkout', '-q', '--', '.');
+    await run('git', ['checkout', '-q', 'HEAD~1', '--', 'generated'], { cwd: ws.root });
+    const added = await generate(ws, '--check', '--base', 'HEAD', '--fail-on', 'breaking');
+    expect(added.stdout).toContain('oracle-documents: new API');
+    expect(added.code).toBe(0);
+
+    const missing = await generate(ws, '--check', '--base', 'no-such-branch');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/--base "no-such-branch" is not a commit in the repository at /);
   });
 });

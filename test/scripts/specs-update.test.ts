@@ -46,6 +46,8 @@ let server: Server;
 let answer: { status: number; body: string };
 let document: { status: number; body: string };
 const requests: string[] = [];
+/** Where the server sends a request for /moved. */
+let redirectTo = '';
 
 beforeEach(async () => {
   ws = new Workspace();
@@ -55,6 +57,10 @@ beforeEach(async () => {
   server = createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
     const served = req.url === '/docs/page.md' ? answer : req.url === '/openapi.yml' ? document : undefined;
+    if (req.url === '/moved') {
+      res.writeHead(302, { location: redirectTo }).end();
+      return;
+    }
     res.writeHead(served?.status ?? 404, { 'content-type': 'text/plain' });
     res.end(served?.body ?? 'not found');
   });
@@ -68,7 +74,7 @@ beforeEach(async () => {
   );
   ws.edit(
     JOBS_MANIFEST,
-    'source: https://studio.edgeimpulse.com/openapi.yml',
+    'source: https://raw.githubusercontent.com/edgeimpulse/ei-agentic-claude/58dcf57ad37543843f89028c1f9cc73c890f2c48/src/openapi/openapi.yml',
     `source: http://127.0.0.1:${port}/openapi.yml`,
   );
 });
@@ -109,7 +115,9 @@ describe('npm run specs:update', () => {
     expect(ws.read(PAGE)).toBe(changedPage);
     expect(ws.read(YAML)).not.toContain(DISABLED);
     expect(ws.read(YAML)).toContain('          - both\n          - enabled\n    FiltersIdsParameter:');
-    expect(ws.read(MANIFEST)).toMatch(/\nretrieved: '2030-01-02'\n$/);
+    expect(ws.read(MANIFEST)).toMatch(
+      /\nretrieved: '2030-01-02'\nnote: >-\n {2}The source URL is an unverified inference/,
+    );
     // generated/ is left to `npm run generate`.
     expect(ws.snapshot('generated')).toEqual(generatedBefore);
   });
@@ -133,9 +141,13 @@ describe('npm run specs:update', () => {
     );
     expect(ws.read(JOBS_SOURCE)).toBe(changed);
     expect(ws.read(JOBS_YAML)).toContain('        - name: detail\n          in: query\n          required: true\n');
-    expect(ws.read(JOBS_MANIFEST)).toMatch(/\nretrieved: '2030-01-02'\n$/);
+    expect(ws.read(JOBS_MANIFEST)).toMatch(
+      /\nretrieved: '2030-01-02'\nnote: >-\n {2}get-job-status\.source\.yaml is not the document/,
+    );
     // The docs page did not change: neither did its files nor its manifest.
-    expect(ws.read(MANIFEST)).toMatch(/\nretrieved: '2026-11-23'\n$/);
+    expect(ws.read(MANIFEST)).toMatch(
+      /\nretrieved: '2026-11-23'\nnote: >-\n {2}The source URL is an unverified inference/,
+    );
   });
 
   it('with --check or --fail-on breaking reports the change and writes nothing', async () => {
@@ -197,6 +209,43 @@ describe('npm run specs:update', () => {
     expect(result.stderr).toMatch(/^specs:update: failed; nothing written\n/);
     expect(result.stderr).toMatch(expected);
     expect(ws.snapshot()).toEqual(before);
+  });
+
+  it('refuses a body larger than --max-size, and writes nothing', async () => {
+    const before = ws.snapshot();
+    const result = await specsUpdate(ws, '--max-size', '1000');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /\/docs\/page\.md: the body is larger than 1000 bytes: expected a page or document of at most 1000 bytes \(--max-size\)/,
+    );
+    expect(ws.snapshot()).toEqual(before);
+  });
+
+  it('follows a redirect on the same host, refuses one to another host unless the manifest allows it', async () => {
+    const port = (server.address() as AddressInfo).port;
+    const source = /source: (\S+)/.exec(ws.read(MANIFEST))?.[1] as string;
+    ws.edit(MANIFEST, `source: ${source}`, `source: http://127.0.0.1:${port}/moved`);
+
+    redirectTo = `http://127.0.0.1:${port}/docs/page.md`;
+    const same = await specsUpdate(ws, '--check');
+    expect(same.stderr).toBe('');
+    expect(same.code).toBe(0);
+
+    redirectTo = `http://localhost:${port}/docs/page.md`;
+    requests.length = 0;
+    const before = ws.snapshot();
+    const other = await specsUpdate(ws);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain(
+      `/moved: redirects to another host, localhost:${port}: expected the source's host 127.0.0.1:${port}, or a host the manifest lists under redirectHosts`,
+    );
+    expect(requests).toEqual(['GET /moved', 'GET /openapi.yml']);
+    expect(ws.snapshot()).toEqual(before);
+
+    ws.edit(MANIFEST, "retrieved: '2026-11-23'", `retrieved: '2026-11-23'\nredirectHosts:\n  - localhost:${port}`);
+    const allowed = await specsUpdate(ws, '--check');
+    expect(allowed.stderr).toBe('');
+    expect(allowed.code).toBe(0);
   });
 
   it('reads the manifest that specs:extract --source writes', async () => {

@@ -94,4 +94,61 @@ describe("the project's additions overlay", () => {
     expect(result.stderr).toMatch(/action 3 .*removes vendor text; expected an addition/);
     expect(ws.snapshot('generated')).toEqual(before);
   });
+
+  it("lints the overlay's additions with the spec's rules, naming the addition", async () => {
+    ws.write(
+      ADDITIONS,
+      `${ws.read(ADDITIONS)}  - target: $.paths['${JOB_PATH}'].get.responses
+    update:
+      '5XX':
+        x-metaclear-addition: A server error answer.
+        content:
+          application/json:
+            schema:
+              type: object
+`,
+    );
+    const before = ws.snapshot('generated');
+    const result = await ws.generate('--force');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /edge-impulse: lint of the overlays' additions found 1 problem\n {2}error struct: The field `description` must be present on this level\. at #\/paths\/~1api~1\{projectId\}~1jobs~1\{jobId\}~1status\/get\/responses\/5XX/,
+    );
+    expect(ws.snapshot('generated')).toEqual(before);
+  });
+
+  it.each([
+    {
+      name: 'a vendor description',
+      update: `
+      x-metaclear-addition: A clearer wording.
+      description: Get the status of a job, reworded.`,
+      target: `$.paths['${JOB_PATH}'].get`,
+      pointer: `/paths/~1api~1{projectId}~1jobs~1{jobId}~1status/get`,
+      key: 'description',
+    },
+    {
+      name: "a vendor response's description, deep inside the update",
+      update: `
+      '200':
+        x-metaclear-addition: A clearer wording.
+        description: The job's status.`,
+      target: `$.paths['${JOB_PATH}'].get.responses`,
+      pointer: `/paths/~1api~1{projectId}~1jobs~1{jobId}~1status/get/responses/200`,
+      key: 'description',
+    },
+  ])(
+    'refuses an update that overwrites $name, naming where, writing nothing',
+    async ({ update, target, pointer, key }) => {
+      ws.write(ADDITIONS, `${ws.read(ADDITIONS)}  - target: ${target}\n    update:${update}\n`);
+      const before = ws.snapshot('generated');
+      const result = await ws.generate('--force');
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('edge-impulse: overlay not applied');
+      expect(result.stderr).toContain(
+        `changes vendor text at ${pointer} (key "${key}"); expected additions only (the vendored file is the vendor's word)`,
+      );
+      expect(ws.snapshot('generated')).toEqual(before);
+    },
+  );
 });
