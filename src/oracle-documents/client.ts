@@ -62,7 +62,8 @@ export interface DeleteFileMetadataValuesInput extends CallOptions {
   /**
    * An applink, or a function returning the current one. With a function, a request refused with
    * errorCode -26 (the token is invalid or has expired) asks it for a new token and is sent once
-   * more; concurrent requests that found the same token expired share one such call.
+   * more; the client's requests that found the same token expired share one such call, whichever
+   * function each of them brought.
    */
   appLink?: AppLink | AppLinkSource;
 }
@@ -150,26 +151,22 @@ export function createOracleDocumentsClient(options: OracleDocumentsClientOption
   const auth = opts.auth === undefined ? {} : authHeaders('options.auth', opts.auth, AUTH_SHAPES);
   const { raw, init, secrets: clientSecrets } = createClientCore<paths>(baseUrl, auth, options);
   const hasAuth = opts.auth !== undefined;
-  // Per applink function: expired access token → the one call that replaces it, shared by every
-  // request that found that token expired.
-  const refreshes = new WeakMap<AppLinkSource, Map<string, Promise<AppLink>>>();
+  // Per expired applink (its id and access token): the one call that replaces it, shared by every
+  // request that found that token expired, whichever function each request's item brought.
+  const refreshes = new Map<string, Promise<AppLink>>();
 
   async function askSource(source: AppLinkSource, request: AppLinkRequest): Promise<AppLink> {
     return requireAppLink(await source(request), 'appLink()');
   }
 
   function refreshed(source: AppLinkSource, expired: AppLink, fileId: string): Promise<AppLink> {
-    let bySource = refreshes.get(source);
-    if (!bySource) {
-      bySource = new Map();
-      refreshes.set(source, bySource);
-    }
-    let refresh = bySource.get(expired.accessToken);
+    const key = `${expired.id}\u0000${expired.accessToken}`;
+    let refresh = refreshes.get(key);
     if (!refresh) {
       refresh = askSource(source, { fileId, expired: { ...expired } });
-      bySource.set(expired.accessToken, refresh);
+      refreshes.set(key, refresh);
       // A refresh that failed may be tried again by a later request.
-      refresh.catch(() => bySource.delete(expired.accessToken));
+      refresh.catch(() => refreshes.delete(key));
     }
     return refresh;
   }

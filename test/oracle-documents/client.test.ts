@@ -313,6 +313,32 @@ describe("applink credentials from the caller's code", () => {
     expect(sandbox.requests.filter((r) => r.status === 200)).toHaveLength(60);
   });
 
+  it('refreshes once per expiry even when every file brings its own applink function', async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `F${i}`);
+    seed(ids);
+    let current = { ...LINK };
+    const refreshes: string[] = [];
+    // As in the README: one function per item, each reading and renewing the caller's store.
+    const items = ids.map((fileId) => ({
+      fileId,
+      collection: 'C',
+      fields: ['A'],
+      appLink: async (request: { expired?: { accessToken: string } }) => {
+        if (request.expired) {
+          refreshes.push(request.expired.accessToken);
+          current = { id: LINK.id, accessToken: sandbox.oracle.renewAppLinkToken(LINK.id) };
+        }
+        return current;
+      },
+    }));
+    // The token has expired before the run: the first 8 requests, sent at once, all find it expired.
+    sandbox.oracle.expireAppLinkToken(LINK.id);
+    const results = await viaApplink().deleteFileMetadataValuesMany(items, { concurrency: 8 });
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    expect(sandbox.requests.filter((r) => r.status === 400).length).toBeGreaterThanOrEqual(1);
+    expect(refreshes).toEqual([LINK.accessToken]);
+  });
+
   it('refreshes once for each expiry: a later expiry of the new token is a new refresh', async () => {
     seed(['F1']);
     let current = { ...LINK };
