@@ -4,7 +4,8 @@ export const REDACTED = '[redacted]';
 
 function replaceAll(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join(REDACTED);
+  // Every credential, however short: a short password echoed back leaks as surely as a long one.
+  for (const secret of secrets) if (secret !== '') out = out.split(secret).join(REDACTED);
   return out;
 }
 

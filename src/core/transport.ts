@@ -7,9 +7,7 @@
  * timeout nor the abort can be lost to garbage collection.
  */
 import type { Answer, AttemptRequest, Exchange } from './attempt.js';
-import { secretsOf } from './auth.js';
 import { PlainRequest, PlainResponse } from './plain-messages.js';
-import { redact } from './redact.js';
 import { REDIRECT_STATUSES, redirectTarget } from './redirects.js';
 import { parseRetryAfter, RETRYABLE_STATUSES, type RetryPolicy, retryDelay } from './retry.js';
 import type { SignalFanout } from './signal-fanout.js';
@@ -46,16 +44,6 @@ export interface CallContext {
   signal?: AbortSignal | undefined;
 }
 
-/** Request headers whose values are credentials: scrubbed from every answer header copied out. */
-const CREDENTIAL_HEADERS = [
-  'authorization',
-  'x-api-key',
-  'x-jwt-token',
-  'accesstoken',
-  'cookie',
-  'proxy-authorization',
-];
-
 async function toAttemptRequest(request: Request | PlainRequest): Promise<AttemptRequest> {
   const headers: Record<string, string> = {};
   request.headers.forEach((value, name) => {
@@ -70,9 +58,10 @@ async function toAttemptRequest(request: Request | PlainRequest): Promise<Attemp
 }
 
 /** The answer as the caller's kind of message: a PlainResponse for a PlainRequest, else a web Response. */
-function toResponse(answer: Answer, secrets: readonly string[], plain: boolean, url: string): Response {
-  const headers: [string, string][] =
-    secrets.length === 0 ? answer.headers : answer.headers.map(([k, v]) => [k, redact(v, secrets)]);
+function toResponse(answer: Answer, plain: boolean, url: string): Response {
+  // The answer's headers are handed on as they came: the facade reads them (content type, request
+  // id), and redacts credentials where it copies anything into an error (core/http.ts).
+  const headers = answer.headers;
   if (plain)
     return new PlainResponse(answer.status, answer.statusText, headers, answer.body, url) as unknown as Response;
   return new Response(answer.body as BodyInit | null, {
@@ -122,11 +111,6 @@ export function createTransport(
     const plain = request instanceof PlainRequest;
     try {
       const attemptRequest = await toAttemptRequest(request);
-      const secrets = secretsOf(
-        Object.fromEntries(
-          CREDENTIAL_HEADERS.flatMap((n) => (attemptRequest.headers[n] ? [[n, attemptRequest.headers[n]]] : [])),
-        ),
-      );
       for (let attempt = 1; ; attempt++) {
         if (call.signal.aborted) throw call.signal.reason;
         const stop = new AbortController();
@@ -149,7 +133,7 @@ export function createTransport(
         if (call.signal.aborted) throw call.signal.reason;
         const retriesLeft = attempt <= policy.retry.retries;
         if (answer) {
-          const response = toResponse(answer, secrets, plain, request.url);
+          const response = toResponse(answer, plain, request.url);
           if (!RETRYABLE_STATUSES.has(answer.status) || !retriesLeft) return response;
           const delayMs = retryDelay(policy.retry, attempt - 1, parseRetryAfter(response.headers.get('retry-after')));
           onRetry?.({ attempt, delayMs, status: answer.status });

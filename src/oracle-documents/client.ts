@@ -179,7 +179,7 @@ export function createOracleDocumentsClient(options: OracleDocumentsClientOption
     const { fileId, collection, fields } = body;
     const call = init(input);
     const header = appLink ? { appLinkID: appLink.id, accessToken: appLink.accessToken } : {};
-    const secrets = appLink ? [...clientSecrets, appLink.accessToken] : clientSecrets;
+    const secrets = appLink ? [...clientSecrets, appLink.id, appLink.accessToken] : clientSecrets;
     const { data, response } = await send<FileCollectionResponse>(
       OPERATION,
       (signal) =>
@@ -203,7 +203,7 @@ export function createOracleDocumentsClient(options: OracleDocumentsClientOption
         operationId: OPERATION,
         status: response.status,
         body: clean,
-        requestId: requestIdOf(response),
+        requestId: redact(requestIdOf(response), secrets),
         ...vendorErrorOf(clean),
       });
     }

@@ -26,7 +26,7 @@ const fast = { baseDelayMs: 1, maxDelayMs: 5 };
 
 const ei = (options: { retry?: object | false; timeoutMs?: number; onRetry?: (info: object) => void } = {}) =>
   createEdgeImpulseClient({
-    auth: { apiKey: 'k' },
+    auth: { apiKey: 'test-api-key-1' },
     baseUrl: `${server.url}/v1`,
     retry: fast,
     onRetry: (r) => retries.push({ attempt: r.attempt, delayMs: r.delayMs, ...(r.status ? { status: r.status } : {}) }),
@@ -35,7 +35,7 @@ const ei = (options: { retry?: object | false; timeoutMs?: number; onRetry?: (in
 const oc = (options: { retry?: object | false; timeoutMs?: number } = {}) =>
   createOracleDocumentsClient({
     baseUrl: `${server.url}/documents/api/1.1`,
-    auth: { bearerToken: 't' },
+    auth: { bearerToken: 'test-bearer-token-1' },
     retry: fast,
     ...options,
   });
@@ -305,7 +305,7 @@ describe('jobs', () => {
     const own = await startScriptedServer(job({}));
     try {
       const { error } = (await outcome(
-        createEdgeImpulseClient({ auth: { apiKey: 'k' }, baseUrl: `${own.url}/v1`, retry: fast }).waitForJob({
+        createEdgeImpulseClient({ auth: { apiKey: 'test-api-key-1' }, baseUrl: `${own.url}/v1`, retry: fast }).waitForJob({
           projectId: 1,
           jobId: 9,
           pollIntervalMs: 10,
@@ -334,7 +334,7 @@ describe('jobs', () => {
     try {
       const progress: boolean[] = [];
       const done = await createEdgeImpulseClient({
-        auth: { apiKey: 'k' },
+        auth: { apiKey: 'test-api-key-1' },
         baseUrl: `${own.url}/v1`,
         retry: fast,
       }).waitForJob({

@@ -185,6 +185,42 @@ describe('a server that echoes a credential where the answer is copied', () => {
     expectNoSecret([error]);
   });
 
+  it('a password shorter than four characters, echoed in the body, is redacted too', async () => {
+    const password = 'Q7z';
+    server.reply((req, res) => {
+      const decoded = Buffer.from(String(req.headers.authorization).slice('Basic '.length), 'base64').toString();
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errorCode: '-1', errorMessage: `bad password ${decoded.split(':')[1]}` }));
+    });
+    const client = createOracleDocumentsClient({
+      baseUrl: `${server.url}/documents/api/1.1`,
+      auth: { username: 'operator', password },
+      retry: false,
+    });
+    const error = await client.deleteFileMetadataValues({ fileId: 'F', collection: 'C', fields: ['A'] }).catch((e) => e);
+    expect(error).toMatchObject({ name: 'ApiError', status: 401 });
+    expect(error.message).toContain('bad password [redacted]');
+    expect(renderings(error).join('\n')).not.toContain(password);
+  });
+
+  it('the Oracle applink ID in the request-id header is redacted like its token', async () => {
+    server.reply((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': `id-${req.headers.applinkid}` });
+      res.end(JSON.stringify({ errorCode: '-1', errorMessage: 'locked' }));
+    });
+    const client = createOracleDocumentsClient({ baseUrl: `${server.url}/documents/api/1.1`, retry: false });
+    const error = await client
+      .deleteFileMetadataValues({
+        fileId: 'F',
+        collection: 'C',
+        fields: ['A'],
+        appLink: { id: 'secret_applink_id_9d1e', accessToken: SECRETS.appLinkToken },
+      })
+      .catch((e) => e);
+    expect(error).toMatchObject({ name: 'ApiError', requestId: 'id-[redacted]' });
+    expect(renderings(error).join('\n')).not.toContain('secret_applink_id_9d1e');
+  });
+
   it('as the whole body of a 200 JSON answer: the JSON.parse message in error.cause is redacted', async () => {
     // JSON.parse quotes up to about ten characters of what it choked on: a short key fits whole.
     const shortKey = 'k3yZq9';
