@@ -1,7 +1,7 @@
 /** Turns the answer of a generated-client call into its data, or a typed error. */
 import { ApiError, NetworkError } from './errors.js';
 import { redact } from './redact.js';
-import { AnswerTooLargeError, RedirectRefusedError } from './transport-errors.js';
+import { AnswerTooLargeError, RedirectRefusedError, UndecodableAnswerError } from './transport-errors.js';
 
 /** The shape every openapi-fetch call resolves to, with the success body read as text. */
 export interface FetchOutcome {
@@ -78,7 +78,11 @@ export async function send<T>(
     outcome = await call(undefined);
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
-    if (error instanceof RedirectRefusedError || error instanceof AnswerTooLargeError) {
+    if (
+      error instanceof RedirectRefusedError ||
+      error instanceof AnswerTooLargeError ||
+      error instanceof UndecodableAnswerError
+    ) {
       // The server did answer, with something that is not used: not retried, no body kept.
       throw new ApiError(error.message, { operationId, status: error.status, body: undefined }, { cause: error });
     }

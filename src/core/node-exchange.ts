@@ -10,7 +10,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { type Answer, type AttemptRequest, type Exchange, hasNoBody } from './attempt.js';
-import { AnswerTooLargeError, describeConnectionError } from './transport-errors.js';
+import { AnswerTooLargeError, describeConnectionError, UndecodableAnswerError } from './transport-errors.js';
 import { USER_AGENT } from './version.js';
 
 /** The keep-alive agents of one client: connections per origin grow only to the calls in flight. */
@@ -117,7 +117,12 @@ export function createNodeExchange(agents: Agents): Exchange {
           res.on('end', () => answer(null));
           return;
         }
-        decoder = decoderFor(res.headers['content-encoding']);
+        const encoding = res.headers['content-encoding']?.trim().toLowerCase();
+        decoder = decoderFor(encoding);
+        if (encoding && encoding !== 'identity' && !decoder) {
+          fail(new UndecodableAnswerError(status, encoding, 'is not one this client decodes (gzip, deflate, br)'));
+          return;
+        }
         if (Number(res.headers['content-length']) > maxAnswerBytes) {
           fail(new AnswerTooLargeError(status, maxAnswerBytes, false));
           return;
@@ -126,7 +131,10 @@ export function createNodeExchange(agents: Agents): Exchange {
           const d = decoder;
           let wire = 0;
           d.on('data', collect);
-          d.on('error', (error) => fail(describeConnectionError(error, url)));
+          // The bytes arrived but do not decode: another attempt would get the same.
+          d.on('error', (error) =>
+            fail(new UndecodableAnswerError(status, encoding ?? '', `does not decode: ${error.message}`, error)),
+          );
           d.on('end', () => answer(Buffer.concat(chunks, size)));
           res.on('data', (chunk: Buffer) => {
             wire += chunk.length;

@@ -39,6 +39,16 @@ export class AnswerTooLargeError extends MetaclearError {
   }
 }
 
+/** The answer's Content-Encoding is one the client cannot decode, or its encoded body is corrupt. */
+export class UndecodableAnswerError extends MetaclearError {
+  override name = 'UndecodableAnswerError';
+  readonly status: number;
+  constructor(status: number, encoding: string, why: string, cause?: unknown) {
+    super(`the answer's content encoding "${encoding}" ${why}`, cause === undefined ? undefined : { cause });
+    this.status = status;
+  }
+}
+
 /** A redirect the transport does not follow: another origin, another method, or too many. */
 export class RedirectRefusedError extends MetaclearError {
   override name = 'RedirectRefusedError';

@@ -327,6 +327,22 @@ describe('answers are bounded', () => {
     expect(a.seen).toHaveLength(1);
   });
 
+  it.each([
+    ['a corrupt gzip body', 'gzip', Buffer.from('not gzip at all')],
+    ['an encoding the client cannot decode', 'zstd', Buffer.from('{"success":true}')],
+    ['stacked encodings', 'gzip, br', Buffer.from('{"success":true}')],
+  ])('%s is an ApiError naming the encoding, not retried', async (_name, encoding, body) => {
+    a.handle = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': encoding });
+      res.end(body);
+    };
+    const error = await failure(clear(ei(a)));
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 200 });
+    expect(error.message).toContain(`"${encoding}"`);
+    expect(a.seen).toHaveLength(1);
+  });
+
   it('a compressed answer within the limit is decoded; maxAnswerBytes is configurable and checked', async () => {
     a.handle = (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
