@@ -5,6 +5,7 @@
 
 import { type ApiChange, type ApiReport, type ChangeType, countByType } from './api-changes.js';
 import { GENERATED_DIR } from './apis.js';
+import { PipelineError } from './errors.js';
 
 export const REPORT_FORMATS = ['text', 'json', 'github-actions'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -102,4 +103,32 @@ export function formatGithubActions(reports: readonly ApiReport[]): string {
     }
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+/** The report options of `generate` and `specs:update`, checked: `--format` and `--fail-on`. */
+export function reportOptions(values: { format: string; 'fail-on': string }): { format: ReportFormat; failOn: FailOn } {
+  const format = values.format as ReportFormat;
+  if (!REPORT_FORMATS.includes(format)) {
+    throw new PipelineError(`--format ${JSON.stringify(values.format)} is not a known format`, {
+      reason: `expected one of ${REPORT_FORMATS.join(', ')}`,
+    });
+  }
+  const failOn = values['fail-on'] as FailOn;
+  if (!Object.hasOwn(FAIL_ON, failOn)) {
+    throw new PipelineError(`--fail-on ${JSON.stringify(values['fail-on'])} is not a known level`, {
+      reason: `expected one of ${Object.keys(FAIL_ON).join(', ')}`,
+    });
+  }
+  return { format, failOn };
+}
+
+/** The report in the chosen format (`extra`: what the JSON form carries besides the APIs). */
+export function formatReport(
+  format: ReportFormat,
+  reports: readonly ApiReport[],
+  extra: Record<string, unknown>,
+): string {
+  if (format === 'text') return formatText(reports);
+  if (format === 'json') return formatJson(reports, extra);
+  return formatGithubActions(reports);
 }

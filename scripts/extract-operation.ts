@@ -8,11 +8,11 @@
  * in kebab case. With --check it writes nothing and exits 1 when the vendored files differ.
  */
 import { readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PipelineError } from './errors.js';
 import { excerptFiles } from './excerpt.js';
-import { readIfExists, writeFilesAtomically } from './files.js';
+import { writeOrCheckVendored } from './vendored-output.js';
 
 const USAGE =
   'usage: npm run specs:extract-operation -- <vendor-openapi.yaml> --operation <operationId> [--operation …] [--name <stem>] [--api edge-impulse] [--root <dir>] [--check]';
@@ -59,21 +59,12 @@ function main(argv: string[]): number {
     throw new PipelineError(`cannot read the vendor document ${sourcePath}`, { reason: (error as Error).message });
   }
   const files = excerptFiles(resolve(values.root), values.api, sourceText, values.operation, values.name, sourcePath);
-  const show = (p: string): string => relative(process.cwd(), p) || p;
-  if (values.check) {
-    const stale = [...files].filter(([path, content]) => readIfExists(path) !== content).map(([path]) => path);
-    for (const path of stale) process.stderr.write(`stale: ${show(path)}\n`);
-    if (stale.length > 0) {
-      const ops = values.operation.map((id) => ` --operation ${id}`).join('');
-      process.stderr.write(`run "npm run specs:extract-operation -- ${sourcePath}${ops}" to update\n`);
-      return 1;
-    }
-    process.stdout.write(`up to date: ${[...files.keys()].map(show).join(', ')}\n`);
-    return 0;
-  }
-  writeFilesAtomically(files);
-  process.stdout.write(`wrote ${[...files.keys()].map(show).join(', ')} (operation ${values.operation.join(', ')})\n`);
-  return 0;
+  const ops = values.operation.map((id) => ` --operation ${id}`).join('');
+  return writeOrCheckVendored(files, {
+    check: values.check,
+    rerun: `npm run specs:extract-operation -- ${sourcePath}${ops}`,
+    what: `operation ${values.operation.join(', ')}`,
+  });
 }
 
 try {

@@ -8,12 +8,12 @@
  * With --check it writes nothing and exits 1 when the vendored files differ.
  */
 import { readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PipelineError } from './errors.js';
 import { extractSpec } from './extract.js';
-import { readIfExists, writeFilesAtomically } from './files.js';
 import { MANIFEST_SUFFIX, parseManifest, serializeManifest } from './vendor-manifest.js';
+import { writeOrCheckVendored } from './vendored-output.js';
 
 const USAGE =
   'usage: npm run specs:extract -- <docs-page.md> [--api edge-impulse] [--source <url> [--date YYYY-MM-DD]] [--root <dir>] [--check]';
@@ -67,20 +67,11 @@ function main(argv: string[]): number {
     parseManifest(text, '--source / --date'); // says what is wrong with the URL or the date
     files.set(join(dir, `${spec.name}${MANIFEST_SUFFIX}`), text);
   }
-  const show = (p: string): string => relative(process.cwd(), p) || p;
-  if (values.check) {
-    const stale = [...files].filter(([path, content]) => readIfExists(path) !== content).map(([path]) => path);
-    for (const path of stale) process.stderr.write(`stale: ${show(path)}\n`);
-    if (stale.length > 0) {
-      process.stderr.write(`run "npm run specs:extract -- ${pagePath} --api ${values.api}" to update\n`);
-      return 1;
-    }
-    process.stdout.write(`up to date: ${[...files.keys()].map(show).join(', ')}\n`);
-    return 0;
-  }
-  writeFilesAtomically(files);
-  process.stdout.write(`wrote ${[...files.keys()].map(show).join(', ')} (operation ${spec.operationIds.join(', ')})\n`);
-  return 0;
+  return writeOrCheckVendored(files, {
+    check: values.check,
+    rerun: `npm run specs:extract -- ${pagePath} --api ${values.api}`,
+    what: `operation ${spec.operationIds.join(', ')}`,
+  });
 }
 
 try {

@@ -21,18 +21,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { changeReports, gitBundles } from './api-changes.js';
-import {
-  FAIL_ON,
-  type FailOn,
-  failingChanges,
-  formatGithubActions,
-  formatJson,
-  formatText,
-  REPORT_FORMATS,
-  type ReportFormat,
-} from './api-changes-format.js';
+import { failingChanges, formatJson, formatReport, reportOptions } from './api-changes-format.js';
 import { GENERATED_DIR } from './apis.js';
-import { PipelineError } from './errors.js';
 import { listFiles, readIfExists, sha256 } from './files.js';
 import { inputFingerprint } from './fingerprint.js';
 import { compareTree, isClean, replaceTree, type Tree } from './output.js';
@@ -90,18 +80,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const format = values.format as ReportFormat;
-  if (!REPORT_FORMATS.includes(format)) {
-    throw new PipelineError(`--format ${JSON.stringify(values.format)} is not a known format`, {
-      reason: `expected one of ${REPORT_FORMATS.join(', ')}`,
-    });
-  }
-  const failOn = values['fail-on'] as FailOn;
-  if (!Object.hasOwn(FAIL_ON, failOn)) {
-    throw new PipelineError(`--fail-on ${JSON.stringify(values['fail-on'])} is not a known level`, {
-      reason: `expected one of ${Object.keys(FAIL_ON).join(', ')}`,
-    });
-  }
+  const { format, failOn } = reportOptions(values);
   // With a machine-readable format, stdout carries that format alone; messages go to stderr.
   const say = (text: string): void => {
     (format === 'text' ? process.stdout : process.stderr).write(text);
@@ -129,9 +108,7 @@ async function main(argv: string[]): Promise<number> {
     : isClean(drift)
       ? []
       : await changeReports(rootDir, tree);
-  if (format === 'text') process.stdout.write(formatText(reports));
-  else if (format === 'json') process.stdout.write(formatJson(reports, { files: drift }));
-  else process.stdout.write(formatGithubActions(reports));
+  process.stdout.write(formatReport(format, reports, { files: drift }));
   const failing = failingChanges(reports, failOn);
   const lines = [
     ...drift.changed.map((f) => `  changed: ${GENERATED_DIR}/${f}`),

@@ -17,16 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { changeReports } from './api-changes.js';
-import {
-  FAIL_ON,
-  type FailOn,
-  failingChanges,
-  formatGithubActions,
-  formatJson,
-  formatText,
-  REPORT_FORMATS,
-  type ReportFormat,
-} from './api-changes-format.js';
+import { failingChanges, formatReport, reportOptions } from './api-changes-format.js';
 import { CONFIG_FILE, IGNORE_FILE, loadApis } from './apis.js';
 import { PipelineError } from './errors.js';
 import { readIfExists, writeFilesAtomically } from './files.js';
@@ -199,18 +190,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const format = values.format as ReportFormat;
-  if (!REPORT_FORMATS.includes(format)) {
-    throw new PipelineError(`--format ${JSON.stringify(values.format)} is not a known format`, {
-      reason: `expected one of ${REPORT_FORMATS.join(', ')}`,
-    });
-  }
-  const failOn = values['fail-on'] as FailOn;
-  if (!Object.hasOwn(FAIL_ON, failOn)) {
-    throw new PipelineError(`--fail-on ${JSON.stringify(values['fail-on'])} is not a known level`, {
-      reason: `expected one of ${Object.keys(FAIL_ON).join(', ')}`,
-    });
-  }
+  const { format, failOn } = reportOptions(values);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(values.date)) {
     throw new PipelineError(`--date ${JSON.stringify(values.date)} is not a day`, { reason: 'expected YYYY-MM-DD' });
   }
@@ -249,9 +229,7 @@ async function main(argv: string[]): Promise<number> {
     stale.flatMap((u) => u.changed.map((path) => [path, u.files.get(path) as string] as const)),
   );
   const reports = stale.length === 0 ? [] : await changeReports(rootDir, await bundlesWith(rootDir, changedFiles));
-  if (format === 'text') process.stdout.write(formatText(reports));
-  else if (format === 'json') process.stdout.write(formatJson(reports, { sources }));
-  else process.stdout.write(formatGithubActions(reports));
+  process.stdout.write(formatReport(format, reports, { sources }));
 
   if (stale.length === 0) {
     say(`specs:update: every vendored file matches its source (${updates.length} source(s)); nothing written\n`);
