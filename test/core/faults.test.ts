@@ -305,7 +305,11 @@ describe('jobs', () => {
     const own = await startScriptedServer(job({}));
     try {
       const { error } = (await outcome(
-        createEdgeImpulseClient({ auth: { apiKey: 'test-api-key-1' }, baseUrl: `${own.url}/v1`, retry: fast }).waitForJob({
+        createEdgeImpulseClient({
+          auth: { apiKey: 'test-api-key-1' },
+          baseUrl: `${own.url}/v1`,
+          retry: fast,
+        }).waitForJob({
           projectId: 1,
           jobId: 9,
           pollIntervalMs: 10,

@@ -197,7 +197,9 @@ describe('a server that echoes a credential where the answer is copied', () => {
       auth: { username: 'operator', password },
       retry: false,
     });
-    const error = await client.deleteFileMetadataValues({ fileId: 'F', collection: 'C', fields: ['A'] }).catch((e) => e);
+    const error = await client
+      .deleteFileMetadataValues({ fileId: 'F', collection: 'C', fields: ['A'] })
+      .catch((e) => e);
     expect(error).toMatchObject({ name: 'ApiError', status: 401 });
     expect(error.message).toContain('bad password [redacted]');
     expect(renderings(error).join('\n')).not.toContain(password);
