@@ -2,6 +2,8 @@
  * Runs an ES module body in a fresh Node process (through tsx), with the library's
  * createEdgeImpulseClient / createOracleDocumentsClient and `out(value)` (prints JSON) in
  * scope: for what only a whole process shows (process warnings, trusted certificates).
+ * A child still running after 45 s is killed, well inside Jest's 60 s test timeout, so a hang
+ * fails the test with the child's stderr instead of a bare timeout.
  */
 import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -21,7 +23,13 @@ export function runChildScript(
     execFile(
       process.execPath,
       ['--import', 'tsx', '--input-type=module', '-e', script],
-      { cwd: REPO, timeout: 60_000, env: { ...process.env, ...env }, maxBuffer: 4 * 1024 * 1024 },
+      {
+        cwd: REPO,
+        timeout: 45_000,
+        killSignal: 'SIGKILL',
+        env: { ...process.env, ...env },
+        maxBuffer: 4 * 1024 * 1024,
+      },
       (error, stdout, stderr) => (error ? fail(new Error(`${error.message}\n${stderr}`)) : done({ stdout, stderr })),
     );
   });
