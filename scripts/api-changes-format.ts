@@ -23,8 +23,16 @@ export function failingChanges(reports: readonly ApiReport[], failOn: FailOn): A
   return reports.flatMap((r) => r.changes.filter((c) => types.includes(c.type)));
 }
 
-function summary(report: ApiReport): string {
-  if (report.status === 'added') return 'new API (no committed bundle to compare with)';
+/**
+ * What the new bundles were compared with: the committed files of generated/ (`undefined`) or
+ * the bundles at a git ref (`--base`).
+ */
+export type ReportBase = string | undefined;
+
+function summary(report: ApiReport, base: ReportBase): string {
+  if (report.status === 'added') {
+    return `new API (no ${base === undefined ? 'committed bundle' : `bundle at ${base}`} to compare with)`;
+  }
   if (report.status === 'removed') return 'API removed';
   const counts = countByType(report.changes);
   const parts = Object.entries(counts)
@@ -37,11 +45,15 @@ function summary(report: ApiReport): string {
  * One block per API, breaking changes first. Annotation changes (descriptions, examples,
  * summaries) are counted, not listed.
  */
-export function formatText(reports: readonly ApiReport[]): string {
+export function formatText(reports: readonly ApiReport[], base?: ReportBase): string {
   if (reports.length === 0) return '';
-  const lines = [`API changes (committed ${GENERATED_DIR}/<api>/openapi.json → new bundle):`];
+  const before =
+    base === undefined
+      ? `committed ${GENERATED_DIR}/<api>/openapi.json`
+      : `${GENERATED_DIR}/<api>/openapi.json at ${base}`;
+  const lines = [`API changes (${before} → new bundle):`];
   for (const report of reports) {
-    lines.push(`${report.api}: ${summary(report)}`);
+    lines.push(`${report.api}: ${summary(report, base)}`);
     for (const change of report.changes) {
       if (change.type === 'annotation') continue;
       const where = change.operation ? ` (${change.operation})` : '';
@@ -83,13 +95,13 @@ const LEVEL: Record<ChangeType, 'error' | 'warning' | 'notice'> = {
 };
 
 /** One `::error` / `::warning` / `::notice` line per change, on the committed bundle's file. */
-export function formatGithubActions(reports: readonly ApiReport[]): string {
+export function formatGithubActions(reports: readonly ApiReport[], base?: ReportBase): string {
   const lines: string[] = [];
   for (const report of reports) {
     const file = `${GENERATED_DIR}/${report.api}/openapi.json`;
     if (report.status !== 'changed') {
       lines.push(
-        `::notice file=${escapeProperty(file)},title=${escapeProperty(`API ${report.api}`)}::${summary(report)}`,
+        `::notice file=${escapeProperty(file)},title=${escapeProperty(`API ${report.api}`)}::${escapeData(summary(report, base))}`,
       );
       continue;
     }
@@ -122,13 +134,17 @@ export function reportOptions(values: { format: string; 'fail-on': string }): { 
   return { format, failOn };
 }
 
-/** The report in the chosen format (`extra`: what the JSON form carries besides the APIs). */
+/**
+ * The report in the chosen format (`extra`: what the JSON form carries besides the APIs;
+ * `base`: the git ref compared with, when not the committed files).
+ */
 export function formatReport(
   format: ReportFormat,
   reports: readonly ApiReport[],
   extra: Record<string, unknown>,
+  base?: ReportBase,
 ): string {
-  if (format === 'text') return formatText(reports);
-  if (format === 'json') return formatJson(reports, extra);
-  return formatGithubActions(reports);
+  if (format === 'text') return formatText(reports, base);
+  if (format === 'json') return formatJson(reports, base === undefined ? extra : { ...extra, base });
+  return formatGithubActions(reports, base);
 }

@@ -108,7 +108,7 @@ async function main(argv: string[]): Promise<number> {
     : isClean(drift)
       ? []
       : await changeReports(rootDir, tree);
-  process.stdout.write(formatReport(format, reports, { files: drift }));
+  process.stdout.write(formatReport(format, reports, { files: drift }, values.base));
   const failing = failingChanges(reports, failOn);
   const lines = [
     ...drift.changed.map((f) => `  changed: ${GENERATED_DIR}/${f}`),

@@ -322,6 +322,7 @@ describe('--base <git-ref>: the CI gate for a pull request that commits regenera
     expect(plain.stdout).not.toMatch(/breaking/);
 
     const gated = await generate(ws, '--check', '--base', 'main~1', '--fail-on', 'breaking');
+    expect(gated.stdout.split('\n')[0]).toBe('API changes (generated/<api>/openapi.json at main~1 → new bundle):');
     expect(gated.stdout).toContain('edge-impulse: 1 breaking');
     expect(gated.stdout).toContain(`possible values in query parameter \`includeDisabled\` (${OPERATION})`);
     expect(gated.stderr).toMatch(/1 change\(s\) of a kind --fail-on breaking refuses/);
@@ -330,6 +331,9 @@ describe('--base <git-ref>: the CI gate for a pull request that commits regenera
     const reported = await generate(ws, '--check', '--base', 'main~1');
     expect(reported.code).toBe(0);
     expect(reported.stdout).toContain('edge-impulse: 1 breaking');
+
+    const json = JSON.parse((await generate(ws, '--check', '--base', 'main~1', '--format', 'json')).stdout);
+    expect(json).toMatchObject({ base: 'main~1', apis: [{ api: 'edge-impulse', status: 'changed' }] });
   });
 
   it('treats an API absent at the base as added, and names a missing ref', async () => {
@@ -338,7 +342,7 @@ describe('--base <git-ref>: the CI gate for a pull request that commits regenera
     await git('checkout', '-q', '--', '.');
     await run('git', ['checkout', '-q', 'HEAD~1', '--', 'generated'], { cwd: ws.root });
     const added = await generate(ws, '--check', '--base', 'HEAD', '--fail-on', 'breaking');
-    expect(added.stdout).toContain('oracle-documents: new API');
+    expect(added.stdout).toContain('oracle-documents: new API (no bundle at HEAD to compare with)');
     expect(added.code).toBe(0);
 
     const missing = await generate(ws, '--check', '--base', 'no-such-branch');
