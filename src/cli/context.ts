@@ -31,7 +31,10 @@ export interface CliDependencies {
   columns?: number | undefined;
   /** Where relative paths are resolved and the failed-IDs file is written by default. */
   cwd: string;
-  /** Subscribes to a process signal; returns the unsubscribe. While subscribed, the signal does not end the process. */
+  /**
+   * Subscribes to a process signal; returns the unsubscribe. While subscribed, the signal does not
+   * end the process (the executable's rules for the moments with no subscriber: process-signals.ts).
+   */
   onSignal(signal: ProcessSignal, handler: () => void): () => void;
   /** Ends the process at once (a second Ctrl-C). */
   exit?: ((code: number) => void) | undefined;

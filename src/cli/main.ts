@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findPackageRoot } from '../sandbox/spec-files.js';
+import { processSignals } from './process-signals.js';
 import { runCli } from './program.js';
 
 function packageVersion(): string | undefined {
@@ -12,6 +13,9 @@ function packageVersion(): string | undefined {
     return undefined;
   }
 }
+
+// Installed before anything else runs: no moment of the run leaves SIGINT/SIGTERM to Node's default.
+const signals = processSignals(process);
 
 runCli({
   argv: process.argv.slice(2),
@@ -25,25 +29,15 @@ runCli({
   isTTY: process.stderr.isTTY === true,
   columns: process.stderr.columns,
   cwd: process.cwd(),
-  onSignal: (signal, handler) => {
-    process.on(signal, handler);
-    return () => {
-      process.off(signal, handler);
-    };
-  },
+  onSignal: signals.onSignal,
   exit: (code) => process.exit(code),
   version: packageVersion(),
 }).then(
-  (code) => {
-    process.exitCode = code;
-    // The work is done and recorded: a late Ctrl-C (one meant for the run, arriving as it ends)
-    // ends the process with the status already decided rather than as killed by the signal.
-    const exit = (): void => process.exit(code);
-    process.once('SIGINT', exit);
-    process.once('SIGTERM', exit);
-  },
+  // The work is done and recorded: a late Ctrl-C (one meant for the run, arriving as it ends)
+  // ends the process with the status already decided rather than as killed by the signal.
+  (code) => signals.finish(code),
   () => {
     process.stderr.write('metaclear: internal error\n');
-    process.exitCode = 1;
+    signals.finish(1);
   },
 );

@@ -1,0 +1,75 @@
+/**
+ * How the executable takes SIGINT and SIGTERM: one listener per signal, installed at start-up and
+ * kept until the process ends, so that no moment of a run leaves a signal to Node's default
+ * effect (death by the signal, which would cut short the record a bulk run writes or the --json
+ * document). Commands subscribe their handlers through it (CliDependencies.onSignal); while one
+ * is subscribed, it alone gets the signal. With none subscribed:
+ * - before any was (arguments, checks; nothing sent yet): the process exits at once, 130 for
+ *   SIGINT and 143 for SIGTERM;
+ * - after one was, until the status is decided (a command between two calls, or writing its
+ *   outcome): the signal is for the run. It goes to the next handler subscribed, if any; else the
+ *   run ends as it was ending, with its status. A second such signal exits at once (130/143);
+ * - once the status is decided (`finish`): the process exits with that status.
+ */
+import type { ProcessSignal } from './context.js';
+import { EXIT } from './exit-codes.js';
+
+/** What of `process` the signal handling uses (a test passes a stand-in). */
+export interface SignalProcess {
+  on(signal: ProcessSignal, listener: () => void): unknown;
+  exit(code: number): void;
+  exitCode?: number | string | null | undefined;
+}
+
+export interface ProcessSignals {
+  /** CliDependencies.onSignal: subscribes a handler; returns the unsubscribe. */
+  onSignal(signal: ProcessSignal, handler: () => void): () => void;
+  /** The run is over and its status decided: the process ends with it. */
+  finish(code: number): void;
+}
+
+const SIGNALS: readonly ProcessSignal[] = ['SIGINT', 'SIGTERM'];
+
+const statusFor = (signal: ProcessSignal): number => (signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated);
+
+export function processSignals(proc: SignalProcess): ProcessSignals {
+  const handlers = new Map<ProcessSignal, Set<() => void>>(SIGNALS.map((signal) => [signal, new Set()]));
+  let subscribed = false;
+  let status: number | undefined;
+  /** Signals that came while no handler was subscribed, in order. */
+  const waiting: ProcessSignal[] = [];
+
+  const handlersOf = (signal: ProcessSignal): Set<() => void> => handlers.get(signal) as Set<() => void>;
+
+  const receive = (signal: ProcessSignal): void => {
+    const current = [...handlersOf(signal)];
+    if (current.length > 0) {
+      for (const handler of current) handler();
+      return;
+    }
+    if (status !== undefined) proc.exit(status);
+    else if (!subscribed) proc.exit(statusFor(signal));
+    else if (waiting.push(signal) >= 2) proc.exit(statusFor(signal));
+  };
+  for (const signal of SIGNALS) proc.on(signal, () => receive(signal));
+
+  return {
+    onSignal(signal, handler) {
+      subscribed = true;
+      handlersOf(signal).add(handler);
+      const pending = waiting.indexOf(signal);
+      if (pending >= 0) {
+        // Delivered once the subscriber has finished setting up (the handler may use what it returns).
+        waiting.splice(pending, 1);
+        queueMicrotask(() => receive(signal));
+      }
+      return () => {
+        handlersOf(signal).delete(handler);
+      };
+    },
+    finish(code) {
+      status = code;
+      proc.exitCode = code;
+    },
+  };
+}
