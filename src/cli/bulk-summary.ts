@@ -29,6 +29,23 @@ export function causeOf(error: Error): string {
   return error.name;
 }
 
+/**
+ * The causes in a fixed order, whatever order the files finished in: HTTP statuses by code, then
+ * the other causes by name, then `cancelled`.
+ */
+export function causesInOrder(causes: ReadonlyMap<string, number>): [string, number][] {
+  const rank = (cause: string): [number, number, string] => {
+    if (cause === 'cancelled') return [2, 0, cause];
+    const http = /^HTTP (\d+)/.exec(cause);
+    return http ? [0, Number(http[1]), cause] : [1, 0, cause];
+  };
+  return [...causes].sort(([a], [b]) => {
+    const [ra, na, sa] = rank(a);
+    const [rb, nb, sb] = rank(b);
+    return ra - rb || na - nb || (sa < sb ? -1 : sa > sb ? 1 : 0);
+  });
+}
+
 /** The same run for the failed IDs: the flags that say what to delete, never a credential. */
 export function rerunCommand(flags: DeleteFlags, command: Command, path: string): string {
   const args = ['metaclear', 'oracle', 'delete-metadata', '--collection', flags.collection];

@@ -19,6 +19,7 @@ import { BulkProgress } from './bulk-progress.js';
 import {
   type ConcurrencyReport,
   causeOf,
+  causesInOrder,
   concurrencyText,
   remainingIds,
   rerunCommand,
@@ -167,7 +168,7 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
           summary: {
             ...counts,
             notFinished: notDone,
-            causes: Object.fromEntries(causes),
+            causes: Object.fromEntries(causesInOrder(causes)),
             interrupted: signal,
             failedFile: failedFile?.path ?? null,
             journal: journal?.file.path ?? null,
@@ -251,7 +252,9 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
   }
   const interrupted = interruption.signal.aborted ? (interruption.signal.reason as InterruptedError) : undefined;
 
-  const causeText = [...causes].map(([cause, n]) => `${n} ${cause}`).join(', ');
+  const causeText = causesInOrder(causes)
+    .map(([cause, n]) => `${n} ${cause}`)
+    .join(', ');
   const skippedText = counts.skipped > 0 ? `, ${counts.skipped} skipped (done in an earlier run, per the journal)` : '';
   const summaryLine = `${plural(counts.total, 'file')}: ${counts.succeeded} succeeded, ${counts.failed} failed${causeText ? ` (${causeText})` : ''}${skippedText}`;
   const adaptiveText = concurrencyText(concurrency);
@@ -286,7 +289,7 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
     ctx.out.json({
       summary: {
         ...counts,
-        causes: Object.fromEntries(causes),
+        causes: Object.fromEntries(causesInOrder(causes)),
         interrupted: interrupted?.signal ?? null,
         failedFile: failedPath ?? null,
         rerun: rerun ?? null,

@@ -3,6 +3,7 @@
  * bulk input: what the subprocess tests cannot see.
  */
 import { Readable } from 'node:stream';
+import { causesInOrder } from '../../src/cli/bulk-summary.js';
 import { fileIds } from '../../src/cli/file-ids.js';
 import { runCli } from '../../src/cli/program.js';
 
@@ -160,5 +161,24 @@ describe('reading file IDs', () => {
     };
     await expect(read()).rejects.toThrow(/^stdin: line 1 is longer than 1024 bytes/);
     expect(pushed).toBeLessThan(10);
+  });
+});
+
+describe("the bulk summary's causes", () => {
+  it('come in a fixed order, whatever order the files finished in', () => {
+    const expected: [string, number][] = [
+      ['HTTP 403 Forbidden', 1],
+      ['HTTP 404 Not Found', 2],
+      ['HTTP 503 Service Unavailable', 4],
+      ['errorCode -16', 3],
+      ['no answer (network)', 1],
+      ['cancelled', 5],
+    ];
+    for (const seen of [
+      [...expected].reverse(),
+      [expected[5], expected[2], expected[0], expected[4], expected[1], expected[3]],
+    ]) {
+      expect(causesInOrder(new Map(seen as [string, number][]))).toEqual(expected);
+    }
   });
 });
