@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { builtCli, cliOutputs, leakedSecrets, runCli, startCli } from '../helpers/cli.js';
-import { type ScriptedServer, type SeenRequest, startScriptedServer } from '../helpers/scripted-server.js';
+import { neverAnswer, type SeenRequest, startScriptedServer } from '../helpers/scripted-server.js';
 
 const PASSWORD = `ocm-planted-password-${randomUUID()}`;
 const API_KEY = `ei-planted-key-${randomUUID()}`;
@@ -82,27 +82,6 @@ const idsIn = (path: string) =>
     .filter((line) => line !== '' && !line.startsWith('#'));
 const failedFiles = () => readdirSync(dir).filter((name) => name.startsWith('metaclear-failed-'));
 
-/** A server that never answers, and resolves `arrived(n)` once n requests have reached it. */
-async function stalledServer(): Promise<ScriptedServer & { arrived(n: number): Promise<void> }> {
-  const waiting: { n: number; resolve(): void }[] = [];
-  let seen = 0;
-  const server = await startScriptedServer(() => {
-    seen++;
-    for (const w of waiting.filter((x) => seen >= x.n)) {
-      waiting.splice(waiting.indexOf(w), 1);
-      w.resolve();
-    }
-    // never answers
-  });
-  return Object.assign(server, {
-    arrived: (n: number) =>
-      new Promise<void>((resolve) => {
-        if (seen >= n) resolve();
-        else waiting.push({ n, resolve });
-      }),
-  });
-}
-
 describe('work done, record kept: output paths are checked before the first request', () => {
   const ids = ['G1', 'G2', 'G3'];
   beforeEach(() => {
@@ -169,14 +148,14 @@ describe('work done, record kept: output paths are checked before the first requ
   });
 
   it("a second Ctrl-C writes what was not done from the CLI's own state, and exits 130 (stalled server, stdin still open)", async () => {
-    const server = await stalledServer();
+    const server = await startScriptedServer(neverAnswer);
     try {
       const cli = startCli(
         [...BULK, '--files-from', '-', '--concurrency', '2', '--failed-out', 'failed.txt', '--journal', 'run.journal'],
         { env: ocmEnv(`${server.url}/documents/api/1.1`), cwd: dir },
       );
       cli.child.stdin.write('S1\nS2\n'); // stdin stays open: the input never ends
-      await server.arrived(2);
+      await server.received(2);
       cli.child.kill('SIGINT');
       await cli.waitForStderr(/^SIGINT: cancelling/m);
       cli.child.kill('SIGINT');
@@ -197,7 +176,7 @@ describe('work done, record kept: output paths are checked before the first requ
   });
 
   it('a second Ctrl-C on a file input: every ID not done is in the failed-IDs file, once', async () => {
-    const server = await stalledServer();
+    const server = await startScriptedServer(neverAnswer);
     try {
       const all = Array.from({ length: 50 }, (_, i) => `S${i}`);
       write('ids.txt', all.join('\n'));
@@ -205,7 +184,7 @@ describe('work done, record kept: output paths are checked before the first requ
         env: ocmEnv(`${server.url}/documents/api/1.1`),
         cwd: dir,
       });
-      await server.arrived(2);
+      await server.received(2);
       cli.child.kill('SIGINT');
       await cli.waitForStderr(/^SIGINT: cancelling/m);
       // The first Ctrl-C may already have let the run finish: the second then reaches a process
@@ -533,13 +512,13 @@ describe('--json: one document for every outcome, matching docs/cli-json.schema.
   });
 
   it('an interrupt of a call to a server that never answers: Ctrl-C twice still prints the document', async () => {
-    const server = await stalledServer();
+    const server = await startScriptedServer(neverAnswer);
     try {
       const cli = startCli([...BULK, '--file', 'F1', '--json'], {
         env: ocmEnv(`${server.url}/documents/api/1.1`),
         cwd: dir,
       });
-      await server.arrived(1);
+      await server.received(1);
       cli.child.kill('SIGINT');
       // However the transport takes the abort, a second Ctrl-C (if still needed) ends it with the document.
       await new Promise((r) => setImmediate(r));
@@ -611,7 +590,7 @@ describe('visible retries and waits: --verbose, --retries, --attempt-timeout', (
 
   it('--retries 0: one attempt; --attempt-timeout: a stalled attempt ends', async () => {
     const busy = await startScriptedServer({ status: 503, body: { success: false, error: 'busy' } });
-    const stalled = await stalledServer();
+    const stalled = await startScriptedServer(neverAnswer);
     try {
       const once = await clear(
         ['--project', '1', '--category', 'all', '--key', 'k', '--retries', '0'],
@@ -626,7 +605,7 @@ describe('visible retries and waits: --verbose, --retries, --attempt-timeout', (
       expect(timed.code).toBe(1);
       expect(timed.stderr).toMatch(/^error: .*\(after 1 attempt\)/m);
       // The CLI may end before this process has read the request it sent.
-      await stalled.arrived(1);
+      await stalled.received(1);
       expect(stalled.requests).toHaveLength(1);
     } finally {
       await busy.close();
