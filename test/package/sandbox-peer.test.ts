@@ -84,7 +84,13 @@ beforeAll(async () => {
     throw new Error('dist/ is missing: run `npm run build` first');
   dir = mkdtempSync(join(tmpdir(), 'metaclear-peer-'));
   const packed = JSON.parse(
-    execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: REPO, env: ENV, encoding: 'utf8' }),
+    // stderr captured, not passed through: npm's notices (say, about the machine's npmrc) stay out of the suite's output.
+    execFileSync('npm', ['pack', '--json', '--pack-destination', dir], {
+      cwd: REPO,
+      env: ENV,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
   ) as { filename: string }[];
   tarball = join(dir, packed[0]?.filename as string);
 }, 120_000);
