@@ -10,21 +10,44 @@
  *   outcome): the signal is for the run. It goes to the next handler subscribed, if any; else the
  *   run ends as it was ending, with its status. A second such signal exits at once (130/143);
  * - once the status is decided (`finish`): the process exits with that status.
+ * `finish` also ends the process itself, once stdout and stderr are flushed: an event loop left
+ * to run dry ends in Node's teardown, which closes its signal handles before the process is
+ * gone, and a signal arriving in that moment would kill it.
  */
 import type { ProcessSignal } from './context.js';
 import { EXIT } from './exit-codes.js';
+
+/** An output stream: `flushed` is called once the chunk (and all before it) is written out. */
+interface FlushableStream {
+  write(text: string, flushed: (error?: Error | null) => void): unknown;
+  /** false once the stream has ended or failed (Node streams). */
+  writable?: boolean;
+}
 
 /** What of `process` the signal handling uses (a test passes a stand-in). */
 export interface SignalProcess {
   on(signal: ProcessSignal, listener: () => void): unknown;
   exit(code: number): void;
   exitCode?: number | string | null | undefined;
+  stdout: FlushableStream;
+  stderr: FlushableStream;
 }
+
+/** Resolves once what was written to `stream` is out (or the stream failed: nothing more can be). */
+const flushed = (stream: FlushableStream): Promise<void> =>
+  new Promise((resolve) => {
+    if (stream.writable === false) return resolve();
+    try {
+      stream.write('', () => resolve());
+    } catch {
+      resolve();
+    }
+  });
 
 export interface ProcessSignals {
   /** CliDependencies.onSignal: subscribes a handler; returns the unsubscribe. */
   onSignal(signal: ProcessSignal, handler: () => void): () => void;
-  /** The run is over and its status decided: the process ends with it. */
+  /** The run is over and its status decided: the process ends with it, once its output is flushed. */
   finish(code: number): void;
 }
 
@@ -70,6 +93,7 @@ export function processSignals(proc: SignalProcess): ProcessSignals {
     finish(code) {
       status = code;
       proc.exitCode = code;
+      void Promise.all([flushed(proc.stdout), flushed(proc.stderr)]).then(() => proc.exit(code));
     },
   };
 }

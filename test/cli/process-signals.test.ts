@@ -11,8 +11,22 @@ import { processSignals } from '../../src/cli/process-signals.js';
 import { runCli } from '../../src/cli/program.js';
 import { neverAnswer, type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
 
+/** A stdout/stderr whose writes are flushed when the test says so. */
+class SlowStream {
+  readonly waiting: (() => void)[] = [];
+  write(_text: string, flushed: () => void): boolean {
+    this.waiting.push(flushed);
+    return false;
+  }
+  flush(): void {
+    for (const done of this.waiting.splice(0)) done();
+  }
+}
+
 class FakeProcess extends EventEmitter {
   exitCode: number | string | null | undefined;
+  readonly stdout = new SlowStream();
+  readonly stderr = new SlowStream();
   /** What ended the process: an exit status, or the signal that killed it (Node's default). */
   ended: { exit: number } | { killedBy: ProcessSignal } | undefined;
 
@@ -64,7 +78,7 @@ describe('before, between and after the run’s own handlers', () => {
     expect(proc.ended).toBeUndefined();
     signals.finish(1);
     expect(proc.exitCode).toBe(1);
-    expect(proc.ended).toBeUndefined(); // the process ends by itself, with status 1
+    expect(proc.ended).toBeUndefined(); // it ends with status 1 once its output is flushed (below)
   });
 
   it('a second such signal exits at once (Ctrl-C twice always ends the process)', () => {
@@ -91,6 +105,22 @@ describe('before, between and after the run’s own handlers', () => {
     signals.finish(0);
     proc.signal('SIGINT');
     expect(proc.ended).toEqual({ exit: 0 });
+  });
+
+  // Left to run dry, Node's event loop ends in a teardown that first closes its signal handles:
+  // a signal arriving then would kill the process. So the process is ended explicitly.
+  it('once the status is decided, the process exits with it as soon as stdout and stderr are flushed', async () => {
+    const { proc, signals } = setUp();
+    signals.finish(1);
+    expect(proc.exitCode).toBe(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(proc.ended).toBeUndefined(); // output still being written
+    proc.stdout.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(proc.ended).toBeUndefined();
+    proc.stderr.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(proc.ended).toEqual({ exit: 1 });
   });
 });
 
@@ -135,6 +165,10 @@ describe('a second Ctrl-C just as the interrupted command finishes', () => {
     expect(proc.ended).toBeUndefined();
     expect(code).toBe(130);
     expect(proc.exitCode).toBe(130);
+    proc.stdout.flush();
+    proc.stderr.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(proc.ended).toEqual({ exit: 130 });
     expect(JSON.parse(stdout)).toMatchObject({
       command: 'oracle delete-metadata',
       ok: false,
