@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findPackageRoot } from '../sandbox/spec-files.js';
+import { type GuardedOutput, guardOutput } from './output-streams.js';
 import { processSignals } from './process-signals.js';
 import { runCli } from './program.js';
 
@@ -17,6 +18,10 @@ function packageVersion(): string | undefined {
 // Installed before anything else runs: no moment of the run leaves SIGINT/SIGTERM to Node's default.
 const signals = processSignals(process);
 
+// A reader that goes away (`| head`) neither crashes nor stops the run: see output-streams.ts.
+const stdout: GuardedOutput = guardOutput(process.stdout, 'stdout', () => stderr);
+const stderr: GuardedOutput = guardOutput(process.stderr, 'stderr', () => stdout);
+
 runCli({
   argv: process.argv.slice(2),
   env: process.env,
@@ -24,8 +29,8 @@ runCli({
   get stdin() {
     return process.stdin;
   },
-  stdout: process.stdout,
-  stderr: process.stderr,
+  stdout: stdout.sink,
+  stderr: stderr.sink,
   isTTY: process.stderr.isTTY === true,
   columns: process.stderr.columns,
   cwd: process.cwd(),
@@ -37,7 +42,7 @@ runCli({
   // ends the process with the status already decided rather than as killed by the signal.
   (code) => signals.finish(code),
   () => {
-    process.stderr.write('metaclear: internal error\n');
+    stderr.sink.write('metaclear: internal error\n');
     signals.finish(1);
   },
 );

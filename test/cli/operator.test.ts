@@ -3,8 +3,10 @@
  * outcome machine-readable. The built CLI as a subprocess against the sandbox (or, for stalls and
  * retries, a scripted server), each test synchronised on what the processes print or receive.
  */
+
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -668,4 +670,46 @@ describe('rate and politeness', () => {
 it('no planted credential appears in the stdout or stderr of any run', () => {
   expect(cliOutputs.length).toBeGreaterThan(40);
   expect(leakedSecrets([PASSWORD, API_KEY, JWT, BEARER])).toEqual([]);
+});
+
+describe('a reader that goes away (EPIPE on stdout, as with `| head`)', () => {
+  it('--help: no crash, exit 0', async () => {
+    const cli = startCli(['--help'], { cwd: dir });
+    cli.child.stdout.destroy(); // closed before the CLI has started, so its first write fails
+    const run = await cli.result;
+    expect(run.stderr).toBe('');
+    expect({ code: run.code, signal: run.signal }).toEqual({ code: 0, signal: null });
+  });
+
+  it('another failure of stdout (a full disk) is said once on stderr', async () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      const child = spawn(process.execPath, [builtCli(), '--help'], { stdio: ['ignore', full, 'pipe'] });
+      let stderr = '';
+      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const code = await new Promise((resolve) => child.on('close', resolve));
+      expect(code).toBe(0);
+      expect(stderr).toBe('metaclear: stdout: ENOSPC; its further output is lost\n');
+    } finally {
+      closeSync(full);
+    }
+  });
+
+  it('a bulk run goes on to its end: every file done, the failed IDs whole, the status as decided', async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `E${i}`);
+    for (const id of ids.slice(0, 30)) mine(id); // the last 10 do not exist
+    write('ids.txt', ids.join('\n'));
+    const cli = startCli([...BULK, '--files-from', 'ids.txt', '--json', '--failed-out', 'failed.txt'], {
+      env: ocmEnv(),
+      cwd: dir,
+    });
+    cli.child.stdout.destroy();
+    const run = await cli.result;
+    expect({ code: run.code, signal: run.signal }).toEqual({ code: 1, signal: null });
+    expect(run.stderr).not.toMatch(/EPIPE|Error/);
+    expect(sandbox.requests).toHaveLength(40);
+    for (const id of ids.slice(0, 30)) expect(cleared(id)).toBe(true);
+    expect(idsIn(join(dir, 'failed.txt')).sort()).toEqual(ids.slice(30).sort());
+    expect(readFileSync(join(dir, 'failed.txt'), 'utf8')).toMatch(/^# 40 files: 30 succeeded, 10 failed/m);
+  });
 });
