@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findPackageRoot } from '../sandbox/spec-files.js';
-import { type GuardedOutput, guardOutput } from './output-streams.js';
+import { guardOutput } from './output-streams.js';
 import { processSignals } from './process-signals.js';
 import { runCli } from './program.js';
 
@@ -19,8 +19,10 @@ function packageVersion(): string | undefined {
 const signals = processSignals(process);
 
 // A reader that goes away (`| head`) neither crashes nor stops the run: see output-streams.ts.
-const stdout: GuardedOutput = guardOutput(process.stdout, 'stdout', () => stderr);
-const stderr: GuardedOutput = guardOutput(process.stderr, 'stderr', () => stdout);
+const stderr = guardOutput(process.stderr);
+const stdout = guardOutput(process.stdout, (failure) =>
+  stderr.sink.write(`metaclear: stdout: ${failure.code ?? failure.message}; its further output is lost\n`),
+);
 
 runCli({
   argv: process.argv.slice(2),
@@ -35,7 +37,7 @@ runCli({
   columns: process.stderr.columns,
   cwd: process.cwd(),
   onSignal: signals.onSignal,
-  exit: (code) => process.exit(code),
+  exit: signals.exit,
   version: packageVersion(),
 }).then(
   // The work is done and recorded: a late Ctrl-C (one meant for the run, arriving as it ends)

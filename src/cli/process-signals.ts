@@ -6,13 +6,14 @@
  * is subscribed, it alone gets the signal. With none subscribed:
  * - before any was (arguments, checks; nothing sent yet): the process exits at once, 130 for
  *   SIGINT and 143 for SIGTERM;
- * - after one was, until the status is decided (a command between two calls, or writing its
- *   outcome): the signal is for the run. It goes to the next handler subscribed, if any; else the
- *   run ends as it was ending, with its status. A second such signal exits at once (130/143);
- * - once the status is decided (`finish`): the process exits with that status.
- * `finish` also ends the process itself, once stdout and stderr are flushed: an event loop left
- * to run dry ends in Node's teardown, which closes its signal handles before the process is
- * gone, and a signal arriving in that moment would kill it.
+ * - after one was (a command between two calls, writing its outcome, or already ending): the
+ *   signal is for the run. It goes to the next handler subscribed, if any; else the run ends as
+ *   it was ending, with its status, its output written. A second such signal exits at once.
+ *
+ * The process ends by `finish` (the run's status decided) or `exit` (a second Ctrl-C), each
+ * once stdout and stderr are flushed (`exit` waits a second at most), not by letting the event
+ * loop run dry: Node's own teardown closes its signal handles before the process is gone, and a
+ * signal arriving in that moment would kill it.
  */
 import type { ProcessSignal } from './context.js';
 import { EXIT } from './exit-codes.js';
@@ -47,9 +48,14 @@ const flushed = (stream: FlushableStream): Promise<void> =>
 export interface ProcessSignals {
   /** CliDependencies.onSignal: subscribes a handler; returns the unsubscribe. */
   onSignal(signal: ProcessSignal, handler: () => void): () => void;
+  /** CliDependencies.exit: ends the process soon (output flushed, a second at most). */
+  exit(code: number): void;
   /** The run is over and its status decided: the process ends with it, once its output is flushed. */
   finish(code: number): void;
 }
+
+/** How long `exit` waits for stdout and stderr before ending the process anyway. */
+export const EXIT_FLUSH_MS = 1000;
 
 const SIGNALS: readonly ProcessSignal[] = ['SIGINT', 'SIGTERM'];
 
@@ -70,10 +76,10 @@ export function processSignals(proc: SignalProcess): ProcessSignals {
       for (const handler of current) handler();
       return;
     }
-    if (status !== undefined) proc.exit(status);
-    else if (!subscribed) proc.exit(statusFor(signal));
-    else if (waiting.push(signal) >= 2) proc.exit(statusFor(signal));
+    if (!subscribed && status === undefined) proc.exit(statusFor(signal));
+    else if (waiting.push(signal) >= 2) proc.exit(status ?? statusFor(signal));
   };
+  const output = (): Promise<unknown> => Promise.all([flushed(proc.stdout), flushed(proc.stderr)]);
   for (const signal of SIGNALS) proc.on(signal, () => receive(signal));
 
   return {
@@ -90,10 +96,14 @@ export function processSignals(proc: SignalProcess): ProcessSignals {
         handlersOf(signal).delete(handler);
       };
     },
+    exit(code) {
+      const late = new Promise((resolve) => setTimeout(resolve, EXIT_FLUSH_MS).unref());
+      void Promise.race([output(), late]).then(() => proc.exit(code));
+    },
     finish(code) {
       status = code;
       proc.exitCode = code;
-      void Promise.all([flushed(proc.stdout), flushed(proc.stderr)]).then(() => proc.exit(code));
+      void output().then(() => proc.exit(code));
     },
   };
 }

@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
 import type { ProcessSignal } from '../../src/cli/context.js';
-import { processSignals } from '../../src/cli/process-signals.js';
+import { EXIT_FLUSH_MS, processSignals } from '../../src/cli/process-signals.js';
 import { runCli } from '../../src/cli/program.js';
 import { neverAnswer, type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
 
@@ -100,9 +100,11 @@ describe('before, between and after the run’s own handlers', () => {
     expect(proc.ended).toBeUndefined();
   });
 
-  it('once the status is decided, a signal ends the process with that status', () => {
+  it('once the status is decided, a signal lets the output be written; a second ends the process with the status', () => {
     const { proc, signals } = setUp();
     signals.finish(0);
+    proc.signal('SIGINT');
+    expect(proc.ended).toBeUndefined();
     proc.signal('SIGINT');
     expect(proc.ended).toEqual({ exit: 0 });
   });
@@ -121,6 +123,33 @@ describe('before, between and after the run’s own handlers', () => {
     proc.stderr.flush();
     await new Promise((resolve) => setImmediate(resolve));
     expect(proc.ended).toEqual({ exit: 1 });
+  });
+});
+
+describe('exit (a second Ctrl-C): the process ends soon, its output written if it can be', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('as soon as stdout and stderr are flushed', async () => {
+    jest.useFakeTimers();
+    const { proc, signals } = setUp();
+    signals.exit(130);
+    await jest.advanceTimersByTimeAsync(EXIT_FLUSH_MS - 1);
+    expect(proc.ended).toBeUndefined();
+    proc.stdout.flush();
+    proc.stderr.flush();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(proc.ended).toEqual({ exit: 130 });
+  });
+
+  it('or after a second at most, when a reader does not read', async () => {
+    jest.useFakeTimers();
+    const { proc, signals } = setUp();
+    signals.exit(130);
+    proc.stderr.flush();
+    await jest.advanceTimersByTimeAsync(EXIT_FLUSH_MS - 1);
+    expect(proc.ended).toBeUndefined();
+    await jest.advanceTimersByTimeAsync(1);
+    expect(proc.ended).toEqual({ exit: 130 });
   });
 });
 
