@@ -10,8 +10,9 @@ import { findPackageRoot } from '../sandbox/spec-files.js';
 import { action } from './action.js';
 import type { CliContext, ProcessSignal } from './context.js';
 import { EDGE_IMPULSE_ENV, ORACLE_ENV } from './credentials.js';
-import { UsageError } from './errors.js';
+import { type InterruptedError, UsageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
+import { watchInterrupts } from './interrupt.js';
 import { shellQuote } from './output.js';
 import { parseCount, parsePort, parseRate } from './parsers.js';
 
@@ -74,21 +75,40 @@ function missingPeerMessage(install: string): string {
   return `the sandbox needs ${PEER}, an optional peer dependency of metaclear, which is not installed; install it with: ${install}`;
 }
 
-function waitForStop(ctx: CliContext): Promise<ProcessSignal> {
-  return new Promise((resolve) => {
-    const off: (() => void)[] = [];
-    const stop = (signal: ProcessSignal) => (): void => {
-      for (const unsubscribe of off) unsubscribe();
-      resolve(signal);
-    };
-    off.push(ctx.deps.onSignal('SIGINT', stop('SIGINT')), ctx.deps.onSignal('SIGTERM', stop('SIGTERM')));
+/**
+ * The first SIGINT/SIGTERM stops the sandbox (exit status 0); a second while it is stopping
+ * exits at once (interrupt.ts), as for every command.
+ */
+function watchStop(ctx: CliContext): { stopped: Promise<ProcessSignal>; dispose(): void } {
+  const interruption = watchInterrupts(ctx, () => undefined);
+  const stopped = new Promise<ProcessSignal>((resolve) => {
+    interruption.signal.addEventListener(
+      'abort',
+      () => resolve((interruption.signal.reason as InterruptedError).signal),
+      {
+        once: true,
+      },
+    );
   });
+  return { stopped, dispose: interruption.dispose };
 }
 
 async function runSandbox(ctx: CliContext, flags: SandboxFlags): Promise<number> {
   const install = missingPeerInstall();
   if (install !== undefined) throw new UsageError(missingPeerMessage(install));
-  const stopped = waitForStop(ctx);
+  const { stopped, dispose } = watchStop(ctx);
+  try {
+    return await serveUntilStopped(ctx, flags, stopped);
+  } finally {
+    dispose();
+  }
+}
+
+async function serveUntilStopped(
+  ctx: CliContext,
+  flags: SandboxFlags,
+  stopped: Promise<ProcessSignal>,
+): Promise<number> {
   const { startSandbox } = await import('../sandbox/index.js');
   const { DEMO, seedDemoState } = await import('../sandbox/demo-state.js');
   const sandbox = await startSandbox({
@@ -178,7 +198,7 @@ Examples:
   metaclear sandbox --port 0 --job-threshold 2 --job-polls 3
   metaclear sandbox --log --rate-limit 20/s   # see each request; refuse those beyond 20 per second
 
-Stops on Ctrl-C (SIGINT) or SIGTERM, with exit status 0.`,
+Stops on Ctrl-C (SIGINT) or SIGTERM, with exit status 0; a second one while it stops exits at once.`,
     )
     .action(action<SandboxFlags>(ctx, {}, (flags) => runSandbox(ctx, flags)));
 }
