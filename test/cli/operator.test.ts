@@ -6,7 +6,16 @@
 
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -633,10 +642,11 @@ describe('rate and politeness', () => {
       });
       expect(run.code).toBe(0);
       expect(arrivals).toHaveLength(4);
-      // 4 starts at most 5 per second: the CLI starts the last at least 3 × 200 ms after the first
-      // (a slow machine only spreads them more). Unpaced, all 4 start at once (concurrency 8). The
-      // margin covers the first request's longer way in (a new connection) on a loaded machine.
-      expect((arrivals.at(-1) as number) - (arrivals[0] as number)).toBeGreaterThanOrEqual(300);
+      // 4 starts at most 5 per second: the CLI starts the fourth at least 2 × 200 ms after the
+      // second (a slow machine only spreads them more); unpaced, all 4 start at once (concurrency
+      // 8). The first is left out (its new connection makes its way in longer); the margin covers
+      // the second's on a loaded machine.
+      expect((arrivals[3] as number) - (arrivals[1] as number)).toBeGreaterThanOrEqual(200);
     } finally {
       await paced.close();
     }
@@ -681,19 +691,23 @@ describe('a reader that goes away (EPIPE on stdout, as with `| head`)', () => {
     expect({ code: run.code, signal: run.signal }).toEqual({ code: 0, signal: null });
   });
 
-  it('another failure of stdout (a full disk) is said once on stderr', async () => {
-    const full = openSync('/dev/full', 'w');
-    try {
-      const child = spawn(process.execPath, [builtCli(), '--help'], { stdio: ['ignore', full, 'pipe'] });
-      let stderr = '';
-      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-      const code = await new Promise((resolve) => child.on('close', resolve));
-      expect(code).toBe(0);
-      expect(stderr).toBe('metaclear: stdout: ENOSPC; its further output is lost\n');
-    } finally {
-      closeSync(full);
-    }
-  });
+  // /dev/full (every write fails with ENOSPC) is Linux's.
+  (existsSync('/dev/full') ? it : it.skip)(
+    'another failure of stdout (a full disk) is said once on stderr',
+    async () => {
+      const full = openSync('/dev/full', 'w');
+      try {
+        const child = spawn(process.execPath, [builtCli(), '--help'], { stdio: ['ignore', full, 'pipe'] });
+        let stderr = '';
+        child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+        const code = await new Promise((resolve) => child.on('close', resolve));
+        expect(code).toBe(0);
+        expect(stderr).toBe('metaclear: stdout: ENOSPC; its further output is lost\n');
+      } finally {
+        closeSync(full);
+      }
+    },
+  );
 
   it('a bulk run goes on to its end: every file done, the failed IDs whole, the status as decided', async () => {
     const ids = Array.from({ length: 40 }, (_, i) => `E${i}`);

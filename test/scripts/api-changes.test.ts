@@ -343,6 +343,10 @@ describe('--base <git-ref>: the CI gate for a pull request that commits regenera
     await run('git', ['checkout', '-q', 'HEAD~1', '--', 'generated'], { cwd: ws.root });
     const added = await generate(ws, '--check', '--base', 'HEAD', '--fail-on', 'breaking');
     expect(added.stdout).toContain('oracle-documents: new API (no bundle at HEAD to compare with)');
+    const annotated = await generate(ws, '--check', '--base', 'HEAD', '--format', 'github-actions');
+    expect(annotated.stdout).toContain(
+      '::notice file=generated/oracle-documents/openapi.json,title=API oracle-documents::new API (no bundle at HEAD to compare with)',
+    );
     expect(added.code).toBe(0);
 
     const missing = await generate(ws, '--check', '--base', 'no-such-branch');
