@@ -5,7 +5,7 @@
  */
 import { inspect } from 'node:util';
 import { createEdgeImpulseClient, createOracleDocumentsClient } from '../../src/index.js';
-import { type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
+import { type ScriptedServer, type SeenRequest, startScriptedServer } from '../helpers/scripted-server.js';
 
 const SECRETS = {
   apiKey: 'ei_secret_apikey_7f3a91',
@@ -167,20 +167,28 @@ describe('a server that echoes a credential where the answer is copied', () => {
     expectNoSecret([error]);
   });
 
-  it('Oracle applink token in the request-id header of a failure the body reports', async () => {
+  /**
+   * An applink call whose failure the body reports (errorCode -1), the server echoing in its
+   * x-request-id header what `echo` takes from the request; resolves to the error.
+   */
+  async function refusedApplinkCall(echo: (request: SeenRequest) => string, appLinkId = 'L') {
     server.reply((req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': String(req.headers.accesstoken) });
+      res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': echo(req) });
       res.end(JSON.stringify({ errorCode: '-1', errorMessage: 'locked' }));
     });
     const client = createOracleDocumentsClient({ baseUrl: `${server.url}/documents/api/1.1`, retry: false });
-    const error = await client
+    return client
       .deleteFileMetadataValues({
         fileId: 'F',
         collection: 'C',
         fields: ['A'],
-        appLink: { id: 'L', accessToken: SECRETS.appLinkToken },
+        appLink: { id: appLinkId, accessToken: SECRETS.appLinkToken },
       })
       .catch((e) => e);
+  }
+
+  it('Oracle applink token in the request-id header of a failure the body reports', async () => {
+    const error = await refusedApplinkCall((req) => String(req.headers.accesstoken));
     expect(error).toMatchObject({ name: 'ApiError', requestId: '[redacted]' });
     expectNoSecret([error]);
   });
@@ -206,19 +214,7 @@ describe('a server that echoes a credential where the answer is copied', () => {
   });
 
   it('the Oracle applink ID in the request-id header is redacted like its token', async () => {
-    server.reply((req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': `id-${req.headers.applinkid}` });
-      res.end(JSON.stringify({ errorCode: '-1', errorMessage: 'locked' }));
-    });
-    const client = createOracleDocumentsClient({ baseUrl: `${server.url}/documents/api/1.1`, retry: false });
-    const error = await client
-      .deleteFileMetadataValues({
-        fileId: 'F',
-        collection: 'C',
-        fields: ['A'],
-        appLink: { id: 'secret_applink_id_9d1e', accessToken: SECRETS.appLinkToken },
-      })
-      .catch((e) => e);
+    const error = await refusedApplinkCall((req) => `id-${req.headers.applinkid}`, 'secret_applink_id_9d1e');
     expect(error).toMatchObject({ name: 'ApiError', requestId: 'id-[redacted]' });
     expect(renderings(error).join('\n')).not.toContain('secret_applink_id_9d1e');
   });
