@@ -31,13 +31,18 @@ import createClient from 'openapi-fetch';
 import { Bench } from 'tinybench';
 import type { paths as EdgeImpulsePaths, operations } from '../generated/edge-impulse/schema.js';
 import type { paths as OraclePaths } from '../generated/oracle-documents/schema.js';
+import { createConnections, DEFAULT_IDLE_TIMEOUT_MS } from '../src/core/connections.js';
 import { createFetchExchange } from '../src/core/fetch-exchange.js';
 import { type FetchOutcome, send } from '../src/core/http.js';
-import { createAgents, createNodeExchange } from '../src/core/node-exchange.js';
-import { DEFAULT_MAX_REDIRECTS } from '../src/core/redirects.js';
+import { createNodeExchange } from '../src/core/node-exchange.js';
 import { RETRY_DEFAULTS } from '../src/core/retry.js';
 import { SignalFanout } from '../src/core/signal-fanout.js';
-import { createTransport, DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_MAX_ANSWER_BYTES } from '../src/core/transport.js';
+import {
+  createTransport,
+  DEFAULT_ATTEMPT_TIMEOUT_MS,
+  DEFAULT_MAX_ANSWER_BYTES,
+  DEFAULT_MAX_REDIRECTS,
+} from '../src/core/transport.js';
 import { createEdgeImpulseClient, createOracleDocumentsClient } from '../src/index.js';
 import type { BenchOptions, Row, Section } from './report.js';
 import { median, type Summary, summarize } from './stats.js';
@@ -57,7 +62,17 @@ type Fetch = typeof fetch;
  * `fetch` option) or, when it is undefined, over Node's HTTP stack as the facade uses by default.
  */
 function transportFetch(fetchImpl: Fetch | undefined): Fetch {
-  const exchange = fetchImpl ? createFetchExchange(fetchImpl) : createNodeExchange(createAgents());
+  const exchange = fetchImpl
+    ? createFetchExchange(fetchImpl)
+    : createNodeExchange(
+        createConnections({
+          idleTimeoutMs: DEFAULT_IDLE_TIMEOUT_MS,
+          ca: undefined,
+          proxy: undefined,
+          noProxy: '',
+          agent: undefined,
+        }),
+      );
   const transport = createTransport(
     { exchange, fanout: new SignalFanout() },
     {

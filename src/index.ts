@@ -14,7 +14,24 @@ export type {
   operations as OracleDocumentsOperations,
   paths as OracleDocumentsPaths,
 } from '../generated/oracle-documents/schema.js';
-export { ApiError, MetaclearError, NetworkError, ValidationError } from './core/errors.js';
+export type { CallOptions, CommonClientOptions } from './core/client.js';
+export {
+  AnswerTooLargeError,
+  ApiError,
+  AttemptTimeoutError,
+  ConnectionError,
+  isApiError,
+  isMetaclearError,
+  isNetworkError,
+  isValidationError,
+  MetaclearError,
+  NetworkError,
+  RedirectRefusedError,
+  UndecodableAnswerError,
+  ValidationError,
+} from './core/errors.js';
+export type { RetryOptions } from './core/retry.js';
+export type { RetryListener } from './core/transport.js';
 export {
   type ClearMetadataByKeyInput,
   type ClearMetadataResult,

@@ -1,11 +1,13 @@
 /**
  * Flags every API command has for the wire: the attempt timeout, the number of retries, and
  * --verbose, which logs each request, its status and duration, and each retry with its wait on
- * stderr, through the client's public options (openapi-fetch middleware and onRetry). What is
- * logged goes through the CLI's redactor, and no header is ever logged.
+ * stderr, through the client's public options (openapi-fetch middleware and onRetry); and the
+ * proxy the environment names. What is logged goes through the CLI's redactor, and no header is
+ * ever logged.
  */
 import { type Command, Option } from 'commander';
 import type { Middleware } from 'openapi-fetch';
+import { requireProxy } from '../core/connections.js';
 import type { EdgeImpulseClientOptions, OracleDocumentsClientOptions } from '../index.js';
 import type { CliContext } from './context.js';
 import { parseCount, parseSeconds } from './parsers.js';
@@ -43,7 +45,7 @@ const ms = (value: number): string => (value < 1000 ? `${Math.round(value)} ms` 
 /** The client options both clients share (the public ones this module sets). */
 type WireOptions = Pick<
   EdgeImpulseClientOptions & OracleDocumentsClientOptions,
-  'middleware' | 'onRetry' | 'retry' | 'timeoutMs'
+  'middleware' | 'onRetry' | 'retry' | 'timeoutMs' | 'proxy' | 'noProxy'
 >;
 
 const target = (request: Request): string => request.url;
@@ -80,9 +82,24 @@ function verboseOptions(ctx: CliContext): Pick<WireOptions, 'middleware' | 'onRe
   };
 }
 
-/** The client options the flags ask for. */
+/**
+ * The proxy of the CLI's environment (HTTPS_PROXY or https_proxy, NO_PROXY or no_proxy), checked
+ * and named by its variable; its credentials are kept out of the output like any other.
+ */
+function proxyOptions(ctx: CliContext): Pick<WireOptions, 'proxy' | 'noProxy'> {
+  const env = ctx.deps.env;
+  const name = env.HTTPS_PROXY ? 'HTTPS_PROXY' : env.https_proxy ? 'https_proxy' : undefined;
+  const noProxy = env.NO_PROXY || env.no_proxy || '';
+  if (name === undefined) return { proxy: false, noProxy };
+  const url = env[name] as string;
+  ctx.redactor.add(...requireProxy(name, url).secrets);
+  return { proxy: url, noProxy };
+}
+
+/** The client options the flags and the environment ask for. */
 export function connectionOptions(ctx: CliContext, flags: ConnectionFlags): WireOptions {
   return {
+    ...proxyOptions(ctx),
     ...(flags.attemptTimeout !== undefined ? { timeoutMs: Math.max(1, Math.round(flags.attemptTimeout * 1000)) } : {}),
     ...(flags.retries !== undefined ? { retry: { retries: flags.retries } } : {}),
     ...(flags.verbose ? verboseOptions(ctx) : {}),

@@ -4,7 +4,7 @@
  * every command gets: writers that keep credentials out of everything written.
  */
 import type { Readable } from 'node:stream';
-import type { Redactor } from './redactor.js';
+import type { Redactor } from '../core/redact.js';
 
 /** A stream the CLI writes text to: process.stdout / process.stderr, or a test's buffer. */
 export interface TextSink {

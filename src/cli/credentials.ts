@@ -4,10 +4,10 @@
  * every value is handed to the redactor as soon as it is known.
  */
 import { type Command, Option } from 'commander';
+import type { Redactor } from '../core/redact.js';
 import { type AppLink, EDGE_IMPULSE_BASE_URL, type EdgeImpulseAuth, type OracleDocumentsAuth } from '../index.js';
 import type { Environment } from './context.js';
 import { UsageError } from './errors.js';
-import type { Redactor } from './redactor.js';
 
 export const EDGE_IMPULSE_ENV = {
   apiKey: 'EDGE_IMPULSE_API_KEY',

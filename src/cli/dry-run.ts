@@ -3,8 +3,9 @@
  * synthetic success without touching the network, and prints the request with every credential
  * header replaced by "[redacted]". What is printed is exactly what would have been sent.
  */
+
+import { REDACTED } from '../core/redact.js';
 import type { CliContext } from './context.js';
-import { REDACTED } from './redactor.js';
 
 /** Headers that carry credentials in either API. */
 const SECRET_HEADERS = new Set([

@@ -3,6 +3,7 @@
  * test as it runs from the shell; and `runCli`, which parses the arguments and returns the exit status.
  */
 import { type Command, CommanderError } from 'commander';
+import { Redactor } from '../core/redact.js';
 import { type CliContext, type CliDependencies, createContext } from './context.js';
 import { registerVisibleSecrets } from './credentials.js';
 import { registerEdgeImpulse } from './edge-impulse.js';
@@ -11,7 +12,6 @@ import { reportError, USAGE_HINT, UsageError } from './errors.js';
 import { EXIT, exitCodesHelp } from './exit-codes.js';
 import { failureDocument } from './json-output.js';
 import { registerOracle } from './oracle.js';
-import { Redactor } from './redactor.js';
 import { registerSandbox } from './sandbox.js';
 
 export function createProgram(ctx: CliContext): Command {

@@ -1,30 +1,45 @@
-/** What both clients share: the generated client over the retrying transport, and per-call settings. */
+/**
+ * What both clients share: the generated client over the retrying transport, per-call settings,
+ * the connections (connections.ts), and close(). A request reads top to bottom from here:
+ * client.ts (options, the call's context) → transport.ts (attempts, retries, redirects) →
+ * node-exchange.ts or fetch-exchange.ts (one exchange) → http.ts (the answer, or a typed error).
+ */
+import type { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import type { Client, Middleware } from 'openapi-fetch';
 import { secretsOf } from './auth.js';
+import {
+  type ConnectionSettings,
+  createConnections,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  MAX_IDLE_TIMEOUT_MS,
+  requireProxy,
+} from './connections.js';
 import { ValidationError } from './errors.js';
 import { createFetchExchange } from './fetch-exchange.js';
 import { requireHeaders } from './headers.js';
-import { createAgents, createNodeExchange } from './node-exchange.js';
+import { createNodeExchange } from './node-exchange.js';
 import { createClient } from './openapi-fetch.js';
 import { PlainRequest } from './plain-messages.js';
-import { DEFAULT_MAX_REDIRECTS } from './redirects.js';
 import { RETRY_DEFAULTS, type RetryOptions, resolveRetry } from './retry.js';
 import { SignalFanout } from './signal-fanout.js';
 import {
+  type CallContext,
   createTransport,
   DEFAULT_ATTEMPT_TIMEOUT_MS,
   DEFAULT_MAX_ANSWER_BYTES,
+  DEFAULT_MAX_REDIRECTS,
   type RetryListener,
   type TransportPolicy,
 } from './transport.js';
-import { requireInteger } from './validate.js';
+import { describe, rejectUnknownKeys, requireInteger, requireObject } from './validate.js';
 
 export interface CommonClientOptions {
   /**
    * A fetch to send requests with instead of Node's HTTP stack. It is called once per attempt
    * with a new Request (`redirect: 'manual'`); retries, timeouts, cancellation, the redirect
-   * policy and the answer limit still apply around it. The Node stack's User-Agent and
-   * connection handling do not: the request carries the client's headers only.
+   * policy and the answer limit still apply around it. The Node stack's User-Agent, connections,
+   * proxy and TLS settings do not: the request carries the client's headers only.
    */
   fetch?: typeof fetch;
   /** Extra headers for every request (a `User-Agent` here replaces metaclear's). */
@@ -41,6 +56,19 @@ export interface CommonClientOptions {
   maxAnswerBytes?: number;
   /** Most same-origin 307/308 redirects followed per attempt (default 5; 0 follows none). */
   maxRedirects?: number;
+  /** How long a kept-alive connection may stay idle before the client closes it (default 4 s; at most 10 min). */
+  idleTimeoutMs?: number;
+  /**
+   * The HTTP proxy HTTPS requests go through, as a CONNECT tunnel: `http://[user:password@]host:port`.
+   * Default: the environment's HTTPS_PROXY (or https_proxy); `false`: none.
+   */
+  proxy?: string | false;
+  /** Hosts reached without the proxy: `host`, `.domain`, `host:port`, `*`, comma-separated. Default: NO_PROXY (or no_proxy). */
+  noProxy?: string;
+  /** The certificate authorities trusted for HTTPS, in PEM, instead of Node's (as Node's own `ca` option). */
+  ca?: string | Buffer | (string | Buffer)[];
+  /** Agents of your own for the requests (their keep-alive, proxy and TLS settings replace the four options above). */
+  agent?: { http?: HttpAgent; https?: HttpsAgent };
 }
 
 /** Settings any single call may override. */
@@ -60,17 +88,39 @@ export const COMMON_KEYS = [
   'onRetry',
   'maxAnswerBytes',
   'maxRedirects',
+  'idleTimeoutMs',
+  'proxy',
+  'noProxy',
+  'ca',
+  'agent',
 ] as const;
 export const CALL_KEYS = ['signal', 'retry', 'timeoutMs'] as const;
 
+/**
+ * The operations of an API that may be retried whatever their HTTP method, each with the reason
+ * its effect is the same however often it runs (one line per operation, keyed by operationId).
+ * Every other operation follows its method: GET, HEAD, OPTIONS, PUT and DELETE are retried (and
+ * sent again on a new connection when a kept-alive one turns out closed); POST and PATCH go out
+ * once. `client.raw` calls always follow their method.
+ */
+export type RetrySafety<Operations> = { readonly [K in keyof Operations]?: string };
+
 type CallFetch = (request: Request) => Promise<Response>;
 
-export interface ClientCore<P extends {}> {
+export interface ClientCore<P extends {}, O> {
   raw: Client<P>;
   /** The client's credentials, to keep out of errors. */
   secrets: readonly string[];
-  /** The openapi-fetch options of one call: text parsing (see core/http.ts), and a fetch bound to its signal and policy. */
-  init(call: CallOptions): { parseAs: 'text'; fetch: CallFetch; Request?: typeof Request };
+  /**
+   * The openapi-fetch options of one call of `operationId`: text parsing (see core/http.ts), and
+   * a fetch bound to its signal, its policy and the operation's retry safety.
+   */
+  init(
+    call: CallOptions,
+    operationId: keyof O & string,
+  ): { parseAs: 'text'; fetch: CallFetch; Request?: typeof Request };
+  /** Refuses new requests, waits for those in flight, then closes the client's connections. */
+  close(): Promise<void>;
 }
 
 function requirePolicy(
@@ -95,11 +145,71 @@ function requireAtMost(field: string, value: unknown, min: number, max: number, 
   return n;
 }
 
-export function createClientCore<P extends {}>(
+const isPem = (value: unknown): value is string | Buffer =>
+  (typeof value === 'string' && value.trim() !== '') || Buffer.isBuffer(value);
+
+/** The connection settings the options ask for; the proxy and its exceptions from the environment unless given. */
+function requireConnections(options: CommonClientOptions): ConnectionSettings {
+  const given = (['idleTimeoutMs', 'proxy', 'noProxy', 'ca'] as const).filter((key) => options[key] !== undefined);
+  const env = process.env;
+  const envProxy = env.HTTPS_PROXY ? 'HTTPS_PROXY' : env.https_proxy ? 'https_proxy' : undefined;
+  let proxy: ConnectionSettings['proxy'];
+  if (typeof options.proxy === 'string') proxy = requireProxy('options.proxy', options.proxy);
+  else if (options.proxy !== undefined && options.proxy !== false) {
+    throw new ValidationError('options.proxy', 'a proxy URL or false', `got ${describe(options.proxy)}`);
+  } else if (options.proxy === undefined && envProxy && options.agent === undefined) {
+    proxy = requireProxy(envProxy, env[envProxy]);
+  }
+  if (options.noProxy !== undefined && typeof options.noProxy !== 'string') {
+    throw new ValidationError('options.noProxy', 'a comma-separated list of hosts', `got ${describe(options.noProxy)}`);
+  }
+  const ca = options.ca;
+  if (ca !== undefined && !isPem(ca) && !(Array.isArray(ca) && ca.length > 0 && ca.every(isPem))) {
+    throw new ValidationError(
+      'options.ca',
+      'PEM certificates: a string, a Buffer or an array of them',
+      `got ${describe(ca)}`,
+    );
+  }
+  let agent: ConnectionSettings['agent'];
+  if (options.agent !== undefined) {
+    const expected = '{ http?: http.Agent, https?: https.Agent }';
+    if (options.agent instanceof HttpsAgent) {
+      throw new ValidationError('options.agent', expected, 'got an Agent; pass it as { https: agent }');
+    }
+    const agents = requireObject('options.agent', options.agent);
+    rejectUnknownKeys('options.agent', agents, ['http', 'https']);
+    for (const key of ['http', 'https'] as const) {
+      const value = agents[key];
+      if (value !== undefined && !(typeof value === 'object' && value !== null && 'addRequest' in value)) {
+        throw new ValidationError(`options.agent.${key}`, `an ${key}.Agent`, `got ${describe(value)}`);
+      }
+    }
+    const first = given[0];
+    if (first) throw new ValidationError('options.agent', expected, `cannot be combined with options.${first}`);
+    agent = agents as ConnectionSettings['agent'];
+  }
+  return {
+    idleTimeoutMs: requireAtMost(
+      'options.idleTimeoutMs',
+      options.idleTimeoutMs,
+      1,
+      MAX_IDLE_TIMEOUT_MS,
+      DEFAULT_IDLE_TIMEOUT_MS,
+    ),
+    ca,
+    proxy,
+    noProxy: options.noProxy ?? env.NO_PROXY ?? env.no_proxy ?? '',
+    agent,
+  };
+}
+
+export function createClientCore<P extends {}, O = Record<string, unknown>>(
   baseUrl: string,
   authHeaders: Record<string, string>,
   options: CommonClientOptions,
-): ClientCore<P> {
+  safeToRetry: RetrySafety<O> = {},
+): ClientCore<P, O> {
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     throw new ValidationError('options.fetch', 'a fetch function', `got ${typeof options.fetch}`);
   }
@@ -116,9 +226,37 @@ export function createClientCore<P extends {}>(
     maxRedirects: requireAtMost('options.maxRedirects', options.maxRedirects, 0, 20, DEFAULT_MAX_REDIRECTS),
   });
   const headers = { ...requireHeaders('options.headers', options.headers), ...authHeaders };
-  const exchange = options.fetch ? createFetchExchange(options.fetch) : createNodeExchange(createAgents());
+  if (options.fetch) {
+    const node = (['idleTimeoutMs', 'proxy', 'noProxy', 'ca', 'agent'] as const).find((k) => options[k] !== undefined);
+    if (node) {
+      throw new ValidationError(
+        `options.${node}`,
+        'a setting of Node’s HTTP stack',
+        'cannot be combined with options.fetch',
+      );
+    }
+  }
+  const settings = options.fetch ? undefined : requireConnections(options);
+  const connections = settings ? createConnections(settings) : undefined;
+  const exchange = options.fetch
+    ? createFetchExchange(options.fetch)
+    : createNodeExchange(connections as NonNullable<typeof connections>);
   const transport = createTransport({ exchange, fanout: new SignalFanout(), onRetry: options.onRetry }, policy);
-  const raw = createClient<P>({ baseUrl, headers, fetch: (request: Request) => transport(request) });
+
+  let closed = false;
+  let inFlight = 0;
+  let drained: (() => void)[] = [];
+  const send = async (request: Request | PlainRequest, context?: CallContext): Promise<Response> => {
+    if (closed) throw new ValidationError('client', 'a client not yet closed (create a new one)', 'close() was called');
+    inFlight++;
+    try {
+      return await transport(request, context);
+    } finally {
+      if (--inFlight === 0) for (const resolve of drained.splice(0)) resolve();
+    }
+  };
+
+  const raw = createClient<P>({ baseUrl, headers, fetch: (request: Request) => send(request) });
   // Middleware sees web Requests and Responses: once any is registered (here or later through
   // raw.use), facade calls build them too; until then they use the plain ones (plain-messages.ts).
   let withMiddleware = false;
@@ -130,14 +268,25 @@ export function createClientCore<P extends {}>(
   for (const middleware of options.middleware ?? []) raw.use(middleware);
   return {
     raw,
-    secrets: secretsOf(authHeaders),
-    init(call) {
+    secrets: [...secretsOf(authHeaders), ...(settings?.proxy?.secrets ?? [])],
+    init(call, operationId) {
       const own = call.retry !== undefined || call.timeoutMs !== undefined;
-      const context = { policy: own ? requirePolicy('', call, policy) : policy, signal: call.signal };
-      const fetch = (request: Request) => transport(request, context);
+      const context: CallContext = {
+        policy: own ? requirePolicy('', call, policy) : policy,
+        signal: call.signal,
+        operationId,
+        safeToRetry: safeToRetry[operationId] !== undefined,
+      };
+      const fetch = (request: Request) => send(request, context);
       return withMiddleware
         ? { parseAs: 'text', fetch }
         : { parseAs: 'text', fetch, Request: PlainRequest as unknown as typeof Request };
+    },
+    async close() {
+      closed = true;
+      if (inFlight > 0) await new Promise<void>((resolve) => drained.push(resolve));
+      drained = [];
+      connections?.close();
     },
   };
 }

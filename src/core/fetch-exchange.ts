@@ -3,8 +3,8 @@
  * attempt, redirects left to the transport (`redirect: 'manual'`), the answer read under the
  * same size limit. The attempt ends when `stop` aborts even if that fetch ignores its signal.
  */
-import { type Answer, type AttemptRequest, type Exchange, hasNoBody } from './attempt.js';
-import { AnswerTooLargeError, describeConnectionError } from './transport-errors.js';
+import { AnswerTooLargeError } from './errors.js';
+import { type Answer, type AttemptRequest, describeConnectionError, type Exchange, hasNoBody } from './transport.js';
 
 type Fetch = (request: Request) => Promise<Response>;
 
@@ -29,6 +29,12 @@ function unlessStopped<T>(promise: Promise<T>, stop: AbortSignal): Promise<T> {
 
 async function readBounded(response: Response, maxAnswerBytes: number): Promise<Uint8Array> {
   if (!response.body) return new Uint8Array(0);
+  const encoded = response.headers.has('content-encoding');
+  // Refused before a byte is read when the answer says how long it is (a fetch that decoded it says the encoded length).
+  if (!encoded && Number(response.headers.get('content-length')) > maxAnswerBytes) {
+    await response.body.cancel().catch(() => undefined);
+    throw new AnswerTooLargeError(response.status, maxAnswerBytes, false);
+  }
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -38,7 +44,7 @@ async function readBounded(response: Response, maxAnswerBytes: number): Promise<
     size += value.byteLength;
     if (size > maxAnswerBytes) {
       await reader.cancel().catch(() => undefined);
-      throw new AnswerTooLargeError(response.status, maxAnswerBytes, response.headers.has('content-encoding'));
+      throw new AnswerTooLargeError(response.status, maxAnswerBytes, encoded);
     }
     chunks.push(value);
   }

@@ -1,7 +1,17 @@
-/** Turns the answer of a generated-client call into its data, or a typed error. */
-import { ApiError, NetworkError } from './errors.js';
-import { redact } from './redact.js';
-import { AnswerTooLargeError, RedirectRefusedError, UndecodableAnswerError } from './transport-errors.js';
+/**
+ * Turns the answer of a generated-client call into its data, or a typed error. An error copies
+ * parts of the answer: the status, the vendor's code and key and the request id are read from the
+ * answer as it came, then every value copied is redacted (core/redact.ts), and the message is
+ * metaclear's own words (never redacted) around the redacted words of the server.
+ */
+import {
+  AnswerTooLargeError,
+  ApiError,
+  MetaclearError,
+  RedirectRefusedError,
+  UndecodableAnswerError,
+} from './errors.js';
+import { Redactor } from './redact.js';
 
 /** The shape every openapi-fetch call resolves to, with the success body read as text. */
 export interface FetchOutcome {
@@ -48,6 +58,38 @@ export function vendorErrorOf(body: unknown): { vendorCode?: number | string; ve
   };
 }
 
+/**
+ * The ApiError of an answer that is a failure. `message` gets what the body says (redacted) and
+ * the redaction, for any other word of the server it quotes (a status text, a content type).
+ */
+export function answerError(
+  operationId: string,
+  response: Response,
+  body: unknown,
+  secrets: readonly string[],
+  message: (what: string | undefined, redact: (text: string) => string) => string,
+  cause?: unknown,
+): ApiError {
+  const redactor = new Redactor(secrets);
+  const redact = (text: string): string => redactor.redact(text);
+  // Read from the answer as it came: redaction never changes a code the caller acts on.
+  const { vendorCode, vendorKey } = vendorErrorOf(body);
+  const requestId = requestIdOf(response);
+  const what = describeBody(body);
+  return new ApiError(
+    message(what === undefined ? undefined : redact(what), redact),
+    {
+      operationId,
+      status: response.status,
+      body: redactor.value(body),
+      requestId: requestId === undefined ? undefined : redact(requestId),
+      vendorCode: typeof vendorCode === 'string' ? redact(vendorCode) : vendorCode,
+      vendorKey: vendorKey === undefined ? undefined : redact(vendorKey),
+    },
+    cause === undefined ? undefined : { cause },
+  );
+}
+
 function isJson(contentType: string | null): boolean {
   return contentType !== null && /^application\/([\w.+-]*\+)?json\b/i.test(contentType.trim());
 }
@@ -60,10 +102,10 @@ export interface SendOptions {
 }
 
 /**
- * Awaits a generated-client call made with `parseAs: 'text'`. A failure to get any answer
- * becomes NetworkError (the caller's own abort is passed through as its reason); a non-2xx
- * answer, or a 2xx answer that is not a JSON document, becomes ApiError. Errors never hold a
- * secret, even one the server echoed back.
+ * Awaits a generated-client call made with `parseAs: 'text'`. No answer: the transport's
+ * NetworkError (the caller's own abort is passed through as its reason); an answer that is not
+ * used (a redirect not followed, too large, undecodable), a non-2xx answer, or a 2xx answer that
+ * is not a JSON document: ApiError. Errors never hold a secret, even one the server echoed back.
  */
 export async function send<T>(
   operationId: string,
@@ -86,37 +128,38 @@ export async function send<T>(
       // The server did answer, with something that is not used: not retried, no body kept.
       throw new ApiError(error.message, { operationId, status: error.status, body: undefined }, { cause: error });
     }
-    const message = redact(error instanceof Error ? error.message : String(error), secrets);
-    throw new NetworkError(operationId, `no answer: ${message}`, { cause: error });
+    if (error instanceof MetaclearError) throw error;
+    // Not the transport's: a middleware's, say. Its message may quote anything it saw.
+    const text = new Redactor(secrets).redact(error instanceof Error ? error.message : String(error));
+    throw new MetaclearError(`${operationId}: ${text}`, { cause: error });
   }
   const { response } = outcome;
-  const requestId = requestIdOf(response);
-  const details = { operationId, status: response.status, requestId: requestId && redact(requestId, secrets) };
-  const fail = (message: string, body: unknown, cause?: unknown): ApiError => {
-    const clean = redact(body, secrets);
-    return new ApiError(
-      redact(message, secrets),
-      { ...details, ...vendorErrorOf(clean), body: clean },
-      cause ? { cause } : undefined,
-    );
-  };
   if (!response.ok) {
-    const body = outcome.error;
-    const what = describeBody(body);
-    const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
-    throw fail(`the server answered ${status}${what ? `: ${what}` : ''}`, body);
+    throw answerError(operationId, response, outcome.error, secrets, (what, redact) => {
+      const status = `${response.status}${response.statusText ? ` ${redact(response.statusText)}` : ''}`;
+      return `the server answered ${status}${what ? `: ${what}` : ''}`;
+    });
   }
   const text = outcome.data ?? '';
   const type = response.headers.get('content-type');
-  if (text.trim() === '') throw fail('the answer is empty; expected a JSON body', text);
+  if (text.trim() === '') {
+    throw answerError(operationId, response, text, secrets, () => 'the answer is empty; expected a JSON body');
+  }
   if (!isJson(type)) {
-    throw fail(`the answer is ${type ? `"${type.split(';')[0]}"` : 'without a content type'}; expected JSON`, text);
+    throw answerError(
+      operationId,
+      response,
+      text,
+      secrets,
+      (_what, redact) =>
+        `the answer is ${type ? `"${redact(type.split(';')[0] ?? '')}"` : 'without a content type'}; expected JSON`,
+    );
   }
   try {
     return { data: JSON.parse(text) as T, response };
   } catch (error) {
     // JSON.parse's message quotes the text it choked on: keep only a redacted copy.
-    const why = error instanceof Error ? redact(error.message, secrets) : 'invalid JSON';
-    throw fail('the answer is not valid JSON', text, new SyntaxError(why));
+    const why = error instanceof Error ? new Redactor(secrets).redact(error.message) : 'invalid JSON';
+    throw answerError(operationId, response, text, secrets, () => 'the answer is not valid JSON', new SyntaxError(why));
   }
 }

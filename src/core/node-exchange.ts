@@ -1,28 +1,24 @@
 /**
- * One HTTP exchange over node:http / node:https with the client's keep-alive agents: the
- * connection is reused for every method (the body is sent with its Content-Length), and the
- * answer is read as it arrives, decoded if compressed, and cut off past `maxAnswerBytes`.
- * Everything the exchange holds is reachable from its socket and from `stop`: nothing depends
- * on garbage collection.
+ * One HTTP exchange over node:http / node:https, through the client's connections
+ * (connections.ts): the body is sent with its Content-Length, and the answer is read as it
+ * arrives, decoded if compressed, and cut off past `maxAnswerBytes`. Everything the exchange
+ * holds is reachable from its socket and from `stop`: nothing depends on garbage collection.
+ *
+ * Memory: Node's HTTP client makes two buffers of every byte it reads (the socket's read, and the
+ * parser's copy of the body), and both would wait for the garbage collector. On the client's own
+ * connections the exchange gives each read buffer back as soon as the parser has taken the body
+ * out of it, and the body it kept once it is copied out or refused; so refusing an answer of any
+ * size costs about maxAnswerBytes, however many are refused in a row.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { Socket } from 'node:net';
 import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { type Answer, type AttemptRequest, type Exchange, hasNoBody } from './attempt.js';
-import { AnswerTooLargeError, describeConnectionError, UndecodableAnswerError } from './transport-errors.js';
+import type { Connections } from './connections.js';
+import { AnswerTooLargeError, UndecodableAnswerError } from './errors.js';
+import { type Answer, type AttemptRequest, describeConnectionError, type Exchange, hasNoBody } from './transport.js';
 import { USER_AGENT } from './version.js';
-
-/** The keep-alive agents of one client: connections per origin grow only to the calls in flight. */
-export interface Agents {
-  http: HttpAgent;
-  https: HttpsAgent;
-}
-
-export function createAgents(): Agents {
-  const options = { keepAlive: true, scheduling: 'lifo' as const };
-  return { http: new HttpAgent(options), https: new HttpsAgent(options) };
-}
 
 function decoderFor(encoding: string | undefined): Transform | undefined {
   switch (encoding?.trim().toLowerCase()) {
@@ -50,111 +46,186 @@ function headerPairs(raw: string[], decoded: boolean): [string, string][] {
   return pairs;
 }
 
-export function createNodeExchange(agents: Agents): Exchange {
-  return (request: AttemptRequest, maxAnswerBytes: number, stop: AbortSignal): Promise<Answer> =>
-    new Promise<Answer>((resolve, reject) => {
-      const { url, method, body } = request;
-      const isHttps = url.protocol === 'https:';
-      let settled = false;
-      let decoder: Transform | undefined;
-      let req: ReturnType<typeof httpRequest> | undefined;
-      const onStop = (): void => fail(stop.reason);
-      function finish(): void {
-        settled = true;
-        stop.removeEventListener('abort', onStop);
-      }
-      function fail(error: unknown): void {
+const transfer = (ArrayBuffer.prototype as { transfer?: (this: ArrayBuffer, length: number) => ArrayBuffer }).transfer;
+let closedPort: MessagePort | undefined;
+
+/**
+ * Gives the memory of a buffer back now instead of at the next garbage collection, when the
+ * buffer is the whole of its ArrayBuffer (never a slice of a shared one): the ArrayBuffer is
+ * detached, with `transfer(0)` (Node 22 on) or by transferring it to a closed port (Node 20).
+ */
+function release(chunk: Uint8Array): void {
+  const buffer = chunk.buffer;
+  if (!(buffer instanceof ArrayBuffer) || chunk.byteOffset !== 0 || chunk.byteLength !== buffer.byteLength) return;
+  if (buffer.byteLength < 4096) return;
+  try {
+    if (transfer) {
+      transfer.call(buffer, 0);
+      return;
+    }
+    if (!closedPort) {
+      closedPort = new MessageChannel().port1;
+      closedPort.close();
+    }
+    closedPort.postMessage(null, [buffer]);
+  } catch {
+    // Not detachable (Node marks some buffers so): the garbage collector frees it.
+  }
+}
+
+const aborted = (): Error => Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+
+export function createNodeExchange(connections: Connections): Exchange {
+  return async (request, maxAnswerBytes, stop, fresh = false) => {
+    // A fresh connection: the idle ones are no longer trusted (one of them was found closed).
+    if (fresh) await connections.dropIdle(request.url);
+    return exchange(connections, request, maxAnswerBytes, stop);
+  };
+}
+
+function exchange(
+  connections: Connections,
+  request: AttemptRequest,
+  maxAnswerBytes: number,
+  stop: AbortSignal,
+): Promise<Answer> {
+  return new Promise<Answer>((resolve, reject) => {
+    const { url, method, body } = request;
+    const isHttps = url.protocol === 'https:';
+    const ownSockets = connections.ownAgent(url);
+    let settled = false;
+    let decoder: Transform | undefined;
+    let req: ReturnType<typeof httpRequest> | undefined;
+    let res: IncomingMessage | undefined;
+    let socket: Socket | undefined;
+    /** Bytes that came back on the socket during this exchange: none means the server sent no answer at all. */
+    let received = 0;
+    let chunks: Buffer[] = [];
+    const dropChunks = (): void => {
+      if (ownSockets && !decoder) for (const chunk of chunks) release(chunk);
+      chunks = [];
+    };
+    // Runs after the HTTP parser's own listener (added before the request's 'socket' event): by
+    // then the parser has copied what it needs out of `data`.
+    const onData = (data: Buffer): void => {
+      received += data.length;
+      if (ownSockets && !decoder && (res === undefined || res.readableLength === 0)) release(data);
+    };
+    const onStop = (): void => fail(stop.reason);
+    function finish(): void {
+      settled = true;
+      stop.removeEventListener('abort', onStop);
+      socket?.removeListener('data', onData);
+    }
+    function fail(error: unknown): void {
+      if (settled) return;
+      finish();
+      decoder?.destroy();
+      req?.destroy();
+      dropChunks();
+      reject(error);
+    }
+    if (stop.aborted) {
+      reject(stop.reason);
+      return;
+    }
+    stop.addEventListener('abort', onStop, { once: true });
+    const headers: Record<string, string> = { ...request.headers };
+    headers['user-agent'] ??= USER_AGENT;
+    if (body !== null) headers['content-length'] = String(body.byteLength);
+    try {
+      req = (isHttps ? httpsRequest : httpRequest)(url, {
+        method,
+        headers,
+        agent: connections.agentFor(url),
+        // For a tunnel being opened for this request (connections.ts): it ends with the attempt.
+        tunnelStop: stop,
+      } as RequestOptions);
+    } catch (error) {
+      fail(describeConnectionError(error, url));
+      return;
+    }
+    const current = req;
+    current.once('socket', (s: Socket) => {
+      socket = s;
+      if (!settled) s.on('data', onData);
+    });
+    current.on('error', (error) => {
+      // A kept-alive connection that broke before any byte of an answer: closed while it was idle.
+      fail(describeConnectionError(error, url, current.reusedSocket && received === 0 && res === undefined));
+    });
+    current.on('response', (response: IncomingMessage) => {
+      res = response;
+      const status = response.statusCode ?? 0;
+      let size = 0;
+      const answer = (bodyBytes: Uint8Array | null): void => {
         if (settled) return;
         finish();
-        decoder?.destroy();
-        req?.destroy();
-        reject(error);
-      }
-      if (stop.aborted) {
-        reject(stop.reason);
-        return;
-      }
-      stop.addEventListener('abort', onStop, { once: true });
-      const headers: Record<string, string> = { ...request.headers };
-      headers['user-agent'] ??= USER_AGENT;
-      if (body !== null) headers['content-length'] = String(body.byteLength);
-      try {
-        req = (isHttps ? httpsRequest : httpRequest)(url, {
-          method,
-          headers,
-          agent: isHttps ? agents.https : agents.http,
+        resolve({
+          status,
+          statusText: response.statusMessage ?? '',
+          headers: headerPairs(response.rawHeaders, decoder !== undefined),
+          body: bodyBytes,
         });
-      } catch (error) {
-        fail(describeConnectionError(error, url));
+      };
+      const whole = (): Buffer => {
+        const bytes = Buffer.concat(chunks, size);
+        dropChunks();
+        return bytes;
+      };
+      const collect = (chunk: Buffer): void => {
+        if (settled) return;
+        size += chunk.length;
+        if (size > maxAnswerBytes) fail(new AnswerTooLargeError(status, maxAnswerBytes, decoder !== undefined));
+        else chunks.push(chunk);
+      };
+      response.on('error', (error) => fail(describeConnectionError(error, url)));
+      response.on('aborted', () => fail(describeConnectionError(aborted(), url)));
+      if (hasNoBody(method, status)) {
+        response.resume();
+        response.on('end', () => answer(null));
         return;
       }
-      req.on('error', (error) => fail(describeConnectionError(error, url)));
-      req.on('response', (res: IncomingMessage) => {
-        const status = res.statusCode ?? 0;
-        const chunks: Buffer[] = [];
-        let size = 0;
-        const answer = (bodyBytes: Uint8Array | null): void => {
-          if (settled) return;
-          finish();
-          resolve({
-            status,
-            statusText: res.statusMessage ?? '',
-            headers: headerPairs(res.rawHeaders, decoder !== undefined),
-            body: bodyBytes,
-          });
-        };
-        const collect = (chunk: Buffer): void => {
-          size += chunk.length;
-          if (size > maxAnswerBytes) fail(new AnswerTooLargeError(status, maxAnswerBytes, decoder !== undefined));
-          else chunks.push(chunk);
-        };
-        res.on('error', (error) => fail(describeConnectionError(error, url)));
-        res.on('aborted', () =>
-          fail(describeConnectionError(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), url)),
+      const encoding = response.headers['content-encoding']?.trim().toLowerCase();
+      decoder = decoderFor(encoding);
+      if (encoding && encoding !== 'identity' && !decoder) {
+        fail(new UndecodableAnswerError(status, encoding, 'is not one this client decodes (gzip, deflate, br)'));
+        return;
+      }
+      if (Number(response.headers['content-length']) > maxAnswerBytes) {
+        fail(new AnswerTooLargeError(status, maxAnswerBytes, false));
+        return;
+      }
+      const ended = (then: () => void) => () => {
+        if (!response.complete) fail(describeConnectionError(aborted(), url));
+        else then();
+      };
+      if (decoder) {
+        const d = decoder;
+        let wire = 0;
+        d.on('data', collect);
+        // The bytes arrived but do not decode: another attempt would get the same.
+        d.on('error', (error) =>
+          fail(new UndecodableAnswerError(status, encoding ?? '', `does not decode: ${error.message}`, error)),
         );
-        if (hasNoBody(method, status)) {
-          res.resume();
-          res.on('end', () => answer(null));
-          return;
-        }
-        const encoding = res.headers['content-encoding']?.trim().toLowerCase();
-        decoder = decoderFor(encoding);
-        if (encoding && encoding !== 'identity' && !decoder) {
-          fail(new UndecodableAnswerError(status, encoding, 'is not one this client decodes (gzip, deflate, br)'));
-          return;
-        }
-        if (Number(res.headers['content-length']) > maxAnswerBytes) {
-          fail(new AnswerTooLargeError(status, maxAnswerBytes, false));
-          return;
-        }
-        if (decoder) {
-          const d = decoder;
-          let wire = 0;
-          d.on('data', collect);
-          // The bytes arrived but do not decode: another attempt would get the same.
-          d.on('error', (error) =>
-            fail(new UndecodableAnswerError(status, encoding ?? '', `does not decode: ${error.message}`, error)),
-          );
-          d.on('end', () => answer(Buffer.concat(chunks, size)));
-          res.on('data', (chunk: Buffer) => {
-            wire += chunk.length;
-            if (wire > maxAnswerBytes) fail(new AnswerTooLargeError(status, maxAnswerBytes, false));
-            else d.write(chunk);
-          });
-          res.on('end', () => {
-            if (!res.complete)
-              fail(describeConnectionError(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), url));
-            else d.end();
-          });
-        } else {
-          res.on('data', collect);
-          res.on('end', () => {
-            if (!res.complete)
-              fail(describeConnectionError(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), url));
-            else answer(Buffer.concat(chunks, size));
-          });
-        }
-      });
-      req.end(body ?? undefined);
+        d.on('end', () => answer(whole()));
+        response.on('data', (chunk: Buffer) => {
+          wire += chunk.length;
+          if (wire > maxAnswerBytes) fail(new AnswerTooLargeError(status, maxAnswerBytes, false));
+          else if (!settled) d.write(chunk);
+        });
+        response.on(
+          'end',
+          ended(() => d.end()),
+        );
+      } else {
+        response.on('data', collect);
+        response.on(
+          'end',
+          ended(() => answer(whole())),
+        );
+      }
     });
+    current.end(body ?? undefined);
+  });
 }

@@ -1,6 +1,6 @@
 /**
- * The retry policy: which failures are retried, and how long to wait before the next attempt.
- * Exponential backoff with full jitter, honouring Retry-After (capped).
+ * The retry policy: which requests may be sent again, which failures are retried, and how long to
+ * wait before the next attempt. Exponential backoff with full jitter, honouring Retry-After (capped).
  */
 import { ValidationError } from './errors.js';
 import { rejectUnknownKeys, requireInteger, requireObject } from './validate.js';
@@ -24,6 +24,20 @@ export const RETRY_DEFAULTS: RetryPolicy = {
   maxDelayMs: 10_000,
   maxRetryAfterMs: 60_000,
 };
+
+/**
+ * The methods HTTP defines as idempotent (RFC 9110, 9.2.2): sending such a request twice has the
+ * effect of sending it once, so a request whose answer was lost may be sent again.
+ */
+export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+
+/**
+ * Whether a request may be sent more than once: its method is idempotent, or its operation is
+ * declared safe to retry (see RetrySafety in core/client.ts). POST and PATCH otherwise go out once.
+ */
+export function mayRepeat(method: string, declaredSafe: boolean): boolean {
+  return declaredSafe || IDEMPOTENT_METHODS.has(method.toUpperCase());
+}
 
 /** The statuses worth another attempt: the server may answer differently next time. No other 4xx. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);

@@ -9,10 +9,9 @@ import {
   COMMON_KEYS,
   type CommonClientOptions,
   createClientCore,
+  type RetrySafety,
 } from '../core/client.js';
-import { ApiError } from '../core/errors.js';
-import { send } from '../core/http.js';
-import { redact } from '../core/redact.js';
+import { answerError, send } from '../core/http.js';
 import { rejectUnknownKeys, requireInteger, requireObject, requireOneOf, requireText } from '../core/validate.js';
 import { CATEGORIES, type RawDataCategory, type SampleFilter, serializeFilter } from './filters.js';
 import { type Job, type PollOptions, pollJob } from './jobs.js';
@@ -55,7 +54,20 @@ export interface EdgeImpulseClient {
   waitForJob(input: Omit<JobRef, 'timeoutMs'> & PollOptions): Promise<Job>;
   /** The generated openapi-fetch client, authenticated, for everything the facade does not cover. */
   readonly raw: Client<paths>;
+  /** Refuses new calls, waits for the requests in flight, then closes the client's connections. */
+  close(): Promise<void>;
+  /** `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
+
+/**
+ * The operations retried whatever their HTTP method, with the reason it is safe (core/client.ts;
+ * README, "What is retried"). An operation not listed follows its method: POST goes out once.
+ */
+const SAFE_TO_RETRY: RetrySafety<operations> = {
+  batchClearMetadataByKey:
+    'clearing a key leaves the matching samples without it however often it runs; a repeated request may start a second job, which clears nothing new',
+};
 
 const AUTH_SHAPES = [
   { keys: ['apiKey'], headers: (v: Record<string, string>) => ({ 'x-api-key': v.apiKey as string }) },
@@ -65,27 +77,26 @@ const AUTH_SHAPES = [
 
 /** The API reports failure as `success: false` with an `error`, whatever the HTTP status. */
 function requireSuccess(operationId: string, body: unknown, response: Response, secrets: readonly string[]): void {
-  const record = body as { success?: unknown; error?: unknown } | undefined;
-  if (record?.success === true) return;
-  const why = typeof record?.error === 'string' && record.error ? record.error : 'the answer does not report success';
-  throw new ApiError(redact(why, secrets), { operationId, status: response.status, body: redact(body, secrets) });
+  if ((body as { success?: unknown } | undefined)?.success === true) return;
+  throw answerError(operationId, response, body, secrets, (what) => what ?? 'the answer does not report success');
 }
 
 export function createEdgeImpulseClient(options: EdgeImpulseClientOptions): EdgeImpulseClient {
   const opts = requireObject('options', options);
   rejectUnknownKeys('options', opts, ['auth', 'baseUrl', ...COMMON_KEYS]);
   const baseUrl = opts.baseUrl === undefined ? EDGE_IMPULSE_BASE_URL : requireBaseUrl('options.baseUrl', opts.baseUrl);
-  const { raw, init, secrets } = createClientCore<paths>(
+  const { raw, init, secrets, close } = createClientCore<paths, operations>(
     baseUrl,
     authHeaders('options.auth', opts.auth, AUTH_SHAPES),
     options,
+    SAFE_TO_RETRY,
   );
 
   async function getJobStatus(input: JobRef): Promise<Job> {
     rejectUnknownKeys('input', requireObject('input', input), ['projectId', 'jobId', ...CALL_KEYS]);
     const projectId = requireInteger('projectId', input.projectId, 1);
     const jobId = requireInteger('jobId', input.jobId, 0);
-    const call = init(input);
+    const call = init(input, 'getJobStatus');
     const { data, response } = await send<JobAnswer>(
       'getJobStatus',
       (signal) =>
@@ -102,6 +113,8 @@ export function createEdgeImpulseClient(options: EdgeImpulseClientOptions): Edge
 
   return {
     raw,
+    close,
+    [Symbol.asyncDispose]: close,
 
     async clearMetadataByKey(input) {
       const given = requireObject('input', input);
@@ -110,7 +123,7 @@ export function createEdgeImpulseClient(options: EdgeImpulseClientOptions): Edge
       const category = requireOneOf('category', input.category, CATEGORIES);
       const metadataKey = requireText('metadataKey', input.metadataKey);
       const filter = serializeFilter('filter', input.filter);
-      const call = init(input);
+      const call = init(input, 'batchClearMetadataByKey');
       const { data, response } = await send<ClearAnswer>(
         'batchClearMetadataByKey',
         (signal) =>

@@ -1,6 +1,6 @@
 /** createOracleDocumentsClient: reset values of metadata fields on files, one or many. */
 import type { Client } from 'openapi-fetch';
-import type { components, paths } from '../../generated/oracle-documents/schema.js';
+import type { components, operations, paths } from '../../generated/oracle-documents/schema.js';
 import { authHeaders, type OneOf } from '../core/auth.js';
 import { requireBaseUrl } from '../core/base-url.js';
 import {
@@ -9,10 +9,10 @@ import {
   COMMON_KEYS,
   type CommonClientOptions,
   createClientCore,
+  type RetrySafety,
 } from '../core/client.js';
 import { ApiError, ValidationError } from '../core/errors.js';
-import { describeBody, requestIdOf, send, vendorErrorOf } from '../core/http.js';
-import { redact } from '../core/redact.js';
+import { answerError, send } from '../core/http.js';
 import { rejectUnknownKeys, requireArray, requireObject, requireText } from '../core/validate.js';
 import { type ManyOptions, type ManyResult, runMany } from './many.js';
 
@@ -79,7 +79,19 @@ export interface OracleDocumentsClient {
   ): Promise<ManyResult<FileCollectionResponse>[]>;
   /** The generated openapi-fetch client, authenticated, for everything the facade does not cover. */
   readonly raw: Client<paths>;
+  /** Refuses new calls, waits for the requests in flight, then closes the client's connections. */
+  close(): Promise<void>;
+  /** `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
+
+/**
+ * The operations retried whatever their HTTP method, with the reason it is safe (core/client.ts;
+ * README, "What is retried"). An operation not listed follows its method: POST goes out once.
+ */
+const SAFE_TO_RETRY: RetrySafety<operations> = {
+  deleteFileMetadataValues: 'resetting the values of fields leaves them empty however often it runs',
+};
 
 const AUTH_SHAPES = [
   { keys: ['bearerToken'], headers: (v: Record<string, string>) => ({ Authorization: `Bearer ${v.bearerToken}` }) },
@@ -149,7 +161,12 @@ export function createOracleDocumentsClient(options: OracleDocumentsClientOption
   rejectUnknownKeys('options', opts, ['baseUrl', 'auth', ...COMMON_KEYS]);
   const baseUrl = requireBaseUrl('options.baseUrl', opts.baseUrl);
   const auth = opts.auth === undefined ? {} : authHeaders('options.auth', opts.auth, AUTH_SHAPES);
-  const { raw, init, secrets: clientSecrets } = createClientCore<paths>(baseUrl, auth, options);
+  const {
+    raw,
+    init,
+    secrets: clientSecrets,
+    close,
+  } = createClientCore<paths, operations>(baseUrl, auth, options, SAFE_TO_RETRY);
   const hasAuth = opts.auth !== undefined;
   // Per expired applink (its id and access token): the one call that replaces it, shared by every
   // request that found that token expired, whichever function each request's item brought.
@@ -177,7 +194,7 @@ export function createOracleDocumentsClient(options: OracleDocumentsClientOption
     appLink: AppLink | undefined,
   ): Promise<FileCollectionResponse> {
     const { fileId, collection, fields } = body;
-    const call = init(input);
+    const call = init(input, OPERATION);
     const header = appLink ? { appLinkID: appLink.id, accessToken: appLink.accessToken } : {};
     const secrets = appLink ? [...clientSecrets, appLink.id, appLink.accessToken] : clientSecrets;
     const { data, response } = await send<FileCollectionResponse>(
@@ -193,18 +210,12 @@ export function createOracleDocumentsClient(options: OracleDocumentsClientOption
     );
     if (!isSuccessCode(data?.errorCode)) {
       const errorCode = data?.errorCode;
-      const code =
-        typeof errorCode === 'string' || typeof errorCode === 'number'
-          ? `errorCode ${JSON.stringify(errorCode)}`
-          : 'no errorCode';
-      const what = describeBody(data);
-      const clean = redact(data, secrets);
-      throw new ApiError(redact(`the answer reports ${code}${what ? `: ${what}` : ''}`, secrets), {
-        operationId: OPERATION,
-        status: response.status,
-        body: clean,
-        requestId: redact(requestIdOf(response), secrets),
-        ...vendorErrorOf(clean),
+      throw answerError(OPERATION, response, data, secrets, (what, redact) => {
+        const code =
+          typeof errorCode === 'string' || typeof errorCode === 'number'
+            ? `errorCode ${redact(JSON.stringify(errorCode))}`
+            : 'no errorCode';
+        return `the answer reports ${code}${what ? `: ${what}` : ''}`;
       });
     }
     return data;
@@ -237,6 +248,8 @@ export function createOracleDocumentsClient(options: OracleDocumentsClientOption
 
   return {
     raw,
+    close,
+    [Symbol.asyncDispose]: close,
     deleteFileMetadataValues,
     deleteFileMetadataValuesMany: (items, manyOptions) =>
       runMany(items, (item, signal) => deleteFileMetadataValues({ ...item, signal }), manyOptions),

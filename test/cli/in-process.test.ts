@@ -87,6 +87,26 @@ describe('runCli in-process', () => {
     expect(run.stderr.text()).toMatch(/argument '\[redacted\]' is invalid/);
     expect(run.stderr.text()).not.toContain(secret);
   });
+
+  it('so is a credential shorter than four characters, as a whole word, while other words stay as they are', async () => {
+    const run = deps(['edge-impulse', 'clear-metadata', '--api-key=Q7z', '--project', 'Q7z'], {});
+    expect(await runCli(run.deps)).toBe(2);
+    expect(run.stderr.text()).toMatch(/^error: option '--project <id>' argument '\[redacted\]' is invalid/);
+    expect(run.stderr.text()).not.toContain('Q7z');
+  });
+
+  it('takes the proxy from the environment it is given, and names the variable when it cannot be used', async () => {
+    const run = deps(['oracle', 'delete-metadata', '--file', 'F1', '--collection', 'C', '--field', 'A'], {
+      OCM_BASE_URL: 'https://tenant.example.com/documents/api/1.1',
+      OCM_BEARER_TOKEN: 'in-process-token-5678',
+      https_proxy: 'socks5://ops:proxy-pw-in-process@proxy.corp:1080',
+    });
+    expect(await runCli(run.deps)).toBe(2);
+    expect(run.stderr.text()).toMatch(
+      /^error: https_proxy: the scheme socks5: is not supported; expected an http:\/\//,
+    );
+    expect(run.stderr.text()).not.toContain('proxy-pw-in-process');
+  });
 });
 
 describe('reading file IDs', () => {

@@ -234,3 +234,98 @@ describe('a server that echoes a credential where the answer is copied', () => {
     expect(renderings(error).join('\n')).not.toContain(shortKey);
   });
 });
+
+describe('short credentials do not corrupt what the answer says', () => {
+  const ORACLE_404 = { errorCode: '-16', errorKey: '!csFldDoesNotExist', errorMessage: 'Item FX9 not found zq7' };
+  const oracleWith = (auth: { bearerToken: string } | { username: string; password: string }) =>
+    createOracleDocumentsClient({ baseUrl: `${server.url}/documents/api/1.1`, auth, retry: false });
+  const deleteOne = (client: ReturnType<typeof oracleWith>, extra: object = {}) =>
+    client.deleteFileMetadataValues({ fileId: 'F', collection: 'C', fields: ['A'], ...extra }).catch((e) => e);
+
+  it.each(['t', 'o', '1', 'Fo'])(
+    'bearer token %j: the message, vendor code, key and body are the server’s own',
+    async (bearerToken) => {
+      server.reply({ status: 404, body: ORACLE_404 });
+      const error = await deleteOne(oracleWith({ bearerToken }));
+      expect(error).toMatchObject({
+        name: 'ApiError',
+        status: 404,
+        vendorCode: '-16',
+        vendorKey: '!csFldDoesNotExist',
+        body: ORACLE_404,
+      });
+      expect(error.message).toBe(
+        'deleteFileMetadataValues: the server answered 404 Not Found: Item FX9 not found zq7 (HTTP 404)',
+      );
+    },
+  );
+
+  it('a credential that is part of "-26" still lets the applink be renewed', async () => {
+    server.reply(
+      { status: 400, body: { errorCode: '-26', errorKey: '!csAppLinkInvalidToken', errorMessage: 'expired' } },
+      { status: 200, body: { errorCode: '0' } },
+    );
+    const asked: unknown[] = [];
+    const result = await deleteOne(oracleWith({ bearerToken: '2' }), {
+      appLink: (request: { expired?: unknown }) => {
+        asked.push(request.expired);
+        return { id: 'LINK', accessToken: request.expired ? 'renewed-token-77' : 'first-token-66' };
+      },
+    });
+    expect(result).toEqual({ errorCode: '0' });
+    expect(asked).toEqual([undefined, { id: 'LINK', accessToken: 'first-token-66' }]);
+    expect(server.requests.map((r) => r.headers.accesstoken)).toEqual(['first-token-66', 'renewed-token-77']);
+  });
+
+  it('a short credential echoed as a whole word or a whole value is still replaced', async () => {
+    server.reply({ status: 401, body: { errorCode: '-1', errorMessage: 'bad password Q7z.', echo: 'Q7z', Q7z: 1 } });
+    const error = await deleteOne(oracleWith({ username: 'operator', password: 'Q7z' }));
+    expect(error.message).toBe(
+      'deleteFileMetadataValues: the server answered 401 Unauthorized: bad password [redacted]. (HTTP 401)',
+    );
+    expect(error.body).toEqual({
+      errorCode: '-1',
+      errorMessage: 'bad password [redacted].',
+      echo: '[redacted]',
+      '[redacted]': 1,
+    });
+    expect(error.vendorCode).toBe('-1');
+  });
+
+  it('a long credential is replaced in its percent-encoded and JSON-escaped forms too', async () => {
+    const apiKey = 'ei_secret/"quoted" & spaced 7f3a91';
+    const forms = [apiKey, encodeURIComponent(apiKey), JSON.stringify(apiKey).slice(1, -1)];
+    server.reply((req, res) => {
+      const key = String(req.headers['x-api-key']);
+      res.writeHead(502, { 'content-type': 'text/html', 'x-request-id': `r-${encodeURIComponent(key)}` });
+      res.end(`<a href="/login?key=${encodeURIComponent(key)}">${JSON.stringify({ key })}</a> plain: ${key}`);
+    });
+    const client = createEdgeImpulseClient({ auth: { apiKey }, baseUrl: `${server.url}/v1`, retry: false });
+    const error = await client.clearMetadataByKey({ projectId: 1, category: 'all', metadataKey: 'k' }).catch((e) => e);
+    expect(error).toMatchObject({ name: 'ApiError', status: 502, requestId: 'r-[redacted]' });
+    expect(error.body).toBe('<a href="/login?key=[redacted]">{"key":"[redacted]"}</a> plain: [redacted]');
+    const text = renderings(error).join('\n');
+    expect(forms.filter((form) => text.includes(form))).toEqual([]);
+  });
+
+  it('a body nested 100,000 levels deep becomes an ApiError, not a stack overflow', async () => {
+    const depth = 100_000;
+    server.reply((_req, res) => {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(`${'{"a":['.repeat(depth)}"secret_bearer_19de55"${']}'.repeat(depth)}`);
+    });
+    const client = oracleWith({ bearerToken: SECRETS.bearerToken });
+    const error = await deleteOne(client);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('ApiError');
+    expect(error.status).toBe(500);
+    let node: unknown = error.body;
+    let levels = 0;
+    while (typeof node === 'object' && node !== null) {
+      node = (node as { a: unknown[] }).a[0];
+      levels++;
+    }
+    expect(levels).toBe(depth);
+    expect(node).toBe('[redacted]');
+  });
+});

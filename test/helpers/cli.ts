@@ -24,7 +24,7 @@ export interface CliResult {
 }
 
 export interface CliOptions {
-  /** Added to a clean environment (no EDGE_IMPULSE_* or OCM_* variable of the host). */
+  /** Added to a clean environment (no EDGE_IMPULSE_*, OCM_* or proxy variable of the host). */
   env?: Record<string, string>;
   cwd?: string;
   /** Written to stdin, which is then closed. */
@@ -39,7 +39,7 @@ export const cliOutputs: string[] = [];
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (!/^(EDGE_IMPULSE_|OCM_)/.test(name)) env[name] = value;
+    if (!/^(EDGE_IMPULSE_|OCM_|https?_proxy$|no_proxy$)/i.test(name)) env[name] = value;
   }
   return { ...env, NO_COLOR: '1', ...extra };
 }

@@ -1,6 +1,7 @@
 /**
- * A self-signed certificate for 127.0.0.1 and localhost, made at run time with the openssl CLI
- * (nothing secret is kept in the repository). The directory is removed when the process exits.
+ * A self-signed certificate for 127.0.0.1, localhost and any extra names, made at run time with
+ * the openssl CLI (nothing secret is kept in the repository). The directory is removed when the
+ * process exits.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,11 +15,12 @@ export interface TlsCert {
   certPath: string;
 }
 
-export function makeTlsCert(): TlsCert {
+export function makeTlsCert(extraNames: readonly string[] = []): TlsCert {
   const dir = mkdtempSync(join(tmpdir(), 'metaclear-tls-'));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const keyPath = join(dir, 'key.pem');
   const certPath = join(dir, 'cert.pem');
+  const names = ['IP:127.0.0.1', 'DNS:localhost', ...extraNames.map((name) => `DNS:${name}`)].join(',');
   execFileSync(
     'openssl',
     [
@@ -34,7 +36,7 @@ export function makeTlsCert(): TlsCert {
       '-subj',
       '/CN=localhost',
       '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      `subjectAltName=${names}`,
       '-keyout',
       keyPath,
       '-out',
