@@ -194,12 +194,13 @@ start().catch((error) => parentPort.postMessage({ failed: String((error && error
 `;
 
 /**
- * The openapi-backend versions the sandbox runs with, as package.json's peer range says (~5.20.0):
- * 5.21 takes @apidevtools/json-schema-ref-parser 16, which declares Node >= 22.19, while metaclear
- * supports Node >= 20.19.
+ * The openapi-backend versions the sandbox runs with, as package.json's peer range says (^5.20.0):
+ * the 5.20 line, and 5.21 on, whose reference parser (@apidevtools/json-schema-ref-parser 16,
+ * ESM-only) the worker loads on every supported Node (it declares Node >= 22.19, and runs on 20.19
+ * through require(esm); npm only warns there).
  */
-export const OPENAPI_BACKEND_RANGE = '~5.20.0';
-const SUPPORTED = /^5\.20\.\d+$/;
+export const OPENAPI_BACKEND_RANGE = '^5.20.0';
+const SUPPORTED = /^5\.([2-9]\d|\d{3,})\.\d+/;
 const INSTALL = `npm install -D openapi-backend@${OPENAPI_BACKEND_RANGE}`;
 
 /** Throws, saying what to install, unless the openapi-backend that `packageRoot` resolves is one the sandbox runs with. */
@@ -216,7 +217,7 @@ export function checkOpenApiBackend(packageRoot: string): string {
   }
   if (typeof version !== 'string' || !SUPPORTED.test(version)) {
     throw new Error(
-      `metaclear sandbox: openapi-backend ${String(version)} is installed; expected ${OPENAPI_BACKEND_RANGE} (5.21 needs Node >= 22.19 through its reference parser): ${INSTALL}`,
+      `metaclear sandbox: openapi-backend ${String(version)} is installed; expected ${OPENAPI_BACKEND_RANGE}: ${INSTALL}`,
     );
   }
   return version;

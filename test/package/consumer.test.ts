@@ -96,7 +96,7 @@ describe('a fresh project that installs the tarball', () => {
     expect(existsSync(join(project, 'out', 'cjs.cjs'))).toBe(true);
   });
 
-  it('runs the ESM consumer against the sandbox', () => {
+  it('runs the ESM consumer against the sandbox; its CommonJS build in the same process knows its errors', () => {
     const out = JSON.parse(execFileSync(process.execPath, ['out/esm.mjs'], { cwd: project, encoding: 'utf8' }));
     expect(out).toEqual({
       format: 'esm',
@@ -105,6 +105,7 @@ describe('a fresh project that installs the tarball', () => {
       status: 404,
       left: [0, 1],
       specTitle: 'REST API for Content Management 1.1 (Oracle Content Management, Documents)',
+      crossBuild: { distinctClasses: true, esmKnowsCjsError: true, cjsKnowsEsmError: true, notConfused: true },
     });
   });
 
