@@ -227,7 +227,10 @@ export function createClientCore<P extends {}, O = Record<string, unknown>>(
   });
   const headers = { ...requireHeaders('options.headers', options.headers), ...authHeaders };
   if (options.fetch) {
-    const node = (['idleTimeoutMs', 'proxy', 'noProxy', 'ca', 'agent'] as const).find((k) => options[k] !== undefined);
+    // `proxy: false` and `noProxy` ask for nothing a fetch would have to do.
+    const node = (['idleTimeoutMs', 'proxy', 'ca', 'agent'] as const).find(
+      (k) => options[k] !== undefined && options[k] !== false,
+    );
     if (node) {
       throw new ValidationError(
         `options.${node}`,
