@@ -26,7 +26,13 @@ afterAll(async () => {
 });
 beforeEach(() => sandbox.reset());
 
-const env = { EI_API_KEY: 'ei_readme', OCM_PASSWORD: 'pw', OCM_APPLINK_ID: 'LINK-1', OCM_APPLINK_TOKEN: 'TOKEN-1' };
+const env = {
+  EI_API_KEY: 'ei_readme',
+  OCM_PASSWORD: 'pw',
+  OCM_APPLINK_ID: 'LINK-1',
+  OCM_APPLINK_TOKEN: 'TOKEN-1',
+  OCM_BEARER_TOKEN: 'operator',
+};
 
 async function runExample(index: number): Promise<RunResult> {
   const source = (blocks[index] as string)
@@ -48,8 +54,8 @@ async function runExample(index: number): Promise<RunResult> {
   });
 }
 
-it('has the three examples this test knows', () => {
-  expect(blocks).toHaveLength(3);
+it('has the four examples this test knows', () => {
+  expect(blocks).toHaveLength(4);
 });
 
 it('Edge Impulse: clears the key on the matching samples, following the job', async () => {
@@ -108,4 +114,11 @@ it('Oracle: through an applink, without other credentials', async () => {
     {},
   );
   expect(sandbox.requests[0]?.headers.authorization).toBeUndefined();
+});
+
+it('Errors: the guards tell an answer from no answer', async () => {
+  const result = await runExample(3);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  expect(result.stdout).toBe('HTTP 404, errorCode -16\n');
 });
