@@ -199,7 +199,8 @@ export class OracleState {
     for (let at = file.folder; at !== undefined && !seen.has(at); at = this.#folders.get(at)?.parent) {
       seen.add(at);
       for (const [collection, fields] of Object.entries(this.#folders.get(at)?.collections ?? {})) {
-        const merged = (values[collection] ??= {});
+        const merged = values[collection] ?? {};
+        values[collection] = merged;
         for (const [field, value] of Object.entries(fields)) {
           if (!Object.hasOwn(merged, field)) merged[field] = value;
         }
