@@ -58,6 +58,14 @@ export type {
 } from './edge-impulse/filters.js';
 export { type Job, JobFailedError, JobTimeoutError, type PollOptions } from './edge-impulse/jobs.js';
 export {
+  type ClearPreview,
+  type KeyedSample,
+  type KeySelection,
+  previewClearMetadata,
+  type SelectionPage,
+  selectedPages,
+} from './edge-impulse/preview.js';
+export {
   type AppLink,
   type AppLinkRequest,
   type AppLinkSource,
