@@ -11,7 +11,7 @@
 import { unlinkSync } from 'node:fs';
 import type { Command } from 'commander';
 import { EDGE_IMPULSE_BASE_URL } from '../edge-impulse/client.js';
-import { SAMPLE_CATEGORIES, type SampleFilter } from '../edge-impulse/filters.js';
+import type { SampleFilter } from '../edge-impulse/filters.js';
 import { type ClearPreview, previewClearMetadata, readableCategory, selectedPages } from '../edge-impulse/preview.js';
 import { type ClearMetadataResult, type RawDataCategory, ValidationError } from '../index.js';
 import { BackupWriter, edgeImpulseEntry, openBackup, recordedBaseUrl } from './backup-file.js';
@@ -130,10 +130,10 @@ async function dryRun(
 ): Promise<number> {
   const dry = session.dryRun;
   if (!dry) throw new Error('dryRun: no dry-run session');
-  // validation samples cannot be listed: with --no-backup, their dry run is the request alone.
-  const preview = SAMPLE_CATEGORIES.some((c) => c === flags.category)
-    ? await previewClearMetadata(session.reader, selection)
-    : undefined;
+  // A dry run makes the reads the run would make, and prints the changes it would send: with
+  // --no-backup (and no --max-affected) the run reads nothing, so neither does its dry run.
+  const preview =
+    backingUp || flags.maxAffected !== undefined ? await previewClearMetadata(session.reader, selection) : undefined;
   if (preview) {
     if (flags.json) ctx.out.json({ dryRun: true, preview });
     else previewLines(ctx, flags, preview);
@@ -159,7 +159,7 @@ async function dryRun(
     }
     if (chunk.length > 0) await send();
   }
-  dry.notice({ reads: true });
+  dry.notice({ reads: preview !== undefined });
   return EXIT.ok;
 }
 
