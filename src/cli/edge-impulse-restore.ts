@@ -22,7 +22,7 @@ import { watchInterrupts } from './interrupt.js';
 import { successDocument } from './json-output.js';
 import { plural } from './output.js';
 
-export const RESTORE = 'restore';
+export const RESTORE = 'edge-impulse restore';
 
 export type RestoreFlags = SessionFlags & { force?: true };
 
