@@ -12,6 +12,7 @@
  * durable before the clear is sent). Lines of any length are read back.
  */
 import { createReadStream } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe } from '../core/validate.js';
 import { UsageError } from './errors.js';
@@ -156,15 +157,19 @@ function parseHeader(path: string, text: string | undefined): BackupHeader {
   throw notBackup(path, `its header's api ${describe(header.api)} or target is not one this metaclear knows`);
 }
 
-/** Reads a backup's header, and gives its entries to be pulled. Throws UsageError when it is not one. */
-export async function openBackup(path: string): Promise<OpenedBackup> {
-  const first = await firstLine(path);
+/**
+ * Reads a backup's header, and gives its entries to be pulled. Throws UsageError when it is not one.
+ * `path` is resolved against `cwd`, and named in messages as it was given.
+ */
+export async function openBackup(path: string, cwd = process.cwd()): Promise<OpenedBackup> {
+  const file = resolvePath(cwd, path);
+  const first = await firstLine(file, path);
   const header = parseHeader(path, first);
   return {
     path,
     header,
     async *entries() {
-      const input = createReadStream(path, 'utf8');
+      const input = createReadStream(file, 'utf8');
       const reader = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
       let line = 0;
       let pending: { text: string; line: number } | undefined;
@@ -200,10 +205,10 @@ function parseEntry(path: string, text: string, line: number): unknown {
   }
 }
 
-async function firstLine(path: string): Promise<string | undefined> {
+async function firstLine(file: string, path: string): Promise<string | undefined> {
   let input: ReturnType<typeof createReadStream>;
   try {
-    input = createReadStream(path, 'utf8');
+    input = createReadStream(file, 'utf8');
     await new Promise<void>((resolve, reject) => {
       input.once('open', () => resolve());
       input.once('error', reject);

@@ -189,7 +189,7 @@ ${exitCodesHelp({ wait: true })}`,
     )
     .action(
       action<RestoreFlags>(ctx, COMMON_FLAGS, async (flags, command) => {
-        const backup = await openBackup(String(command.args[0]));
+        const backup = await openBackup(String(command.args[0]), ctx.deps.cwd);
         if (backup.header.api !== 'edge-impulse') {
           throw new UsageError(
             `${backup.path} is a backup of ${backup.header.api}, not edge-impulse; run: metaclear restore ${backup.path}`,

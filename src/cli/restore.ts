@@ -51,8 +51,8 @@ export function registerRestore(program: Command, ctx: CliContext): void {
     .allowExcessArguments()
     .action(
       action<{ json?: true }>(ctx, {}, async (_flags, command) => {
-        const path = resolve(ctx.deps.cwd, String(command.args[0]));
-        const backup = await openBackup(path);
+        const path = String(command.args[0]);
+        const backup = await openBackup(path, ctx.deps.cwd);
         throw new UsageError(
           `${path}: a backup of ${backup.header.api}, which this metaclear cannot restore; put the backup first: metaclear restore <backup> [flags]`,
         );
