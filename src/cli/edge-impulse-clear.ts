@@ -277,7 +277,7 @@ async function backedUp(
   }
   const pending = jobIds.length > 0 && !flags.wait;
   ctx.out.line(
-    `${pending ? 'Clearing' : 'Cleared'} metadata key ${key} on ${withKey} of ${selected} selected ${samplesOf(flags)} (the others do not hold it), in ${plural(calls, 'call')}${pending ? `; the server continues as ${jobIds.length === 1 ? 'job' : 'jobs'} ${jobIds.join(', ')}` : ''}.`,
+    `${pending ? 'Clearing' : 'Cleared'} metadata key ${key} on ${withKey} of ${selected} selected ${samplesOf(flags)}${withKey < selected ? ' (the others do not hold it)' : ''}, in ${plural(calls, 'call')}${pending ? `; the server continues as ${jobIds.length === 1 ? 'job' : 'jobs'} ${jobIds.join(', ')}` : ''}.`,
   );
   ctx.out.line(`Backup: ${path} (${plural(withKey, 'value')}). Undo with: ${restoreCommand(path)}`);
   return EXIT.ok;
