@@ -110,7 +110,9 @@ describe('"Preview, backup and restore"', () => {
     }
     expect(outputs[0]).toContain('60 selected, 60 hold the key');
     expect(outputs[1]).toContain('the clear would change 60 samples, more than --max-affected 10');
-    expect(outputs[2]).toMatch(/^Backup: \S*\/site\.jsonl \(60 values\)\. Undo with: metaclear restore \S*site\.jsonl$/m);
+    expect(outputs[2]).toMatch(
+      /^Backup: \S*\/site\.jsonl \(60 values\)\. Undo with: metaclear restore \S*site\.jsonl$/m,
+    );
     expect(outputs[4]).toMatch(/^Restored 60 samples of 60 entries in site\.jsonl/);
     expect(JSON.parse(outputs[5]?.split('\n')[0] ?? '')).toMatchObject({ ok: true, restored: 0, unchanged: 60 });
     expect(sandbox.edgeImpulse.samples(project).map((s) => ({ id: s.id, ...s.metadata }))).toEqual(before);
