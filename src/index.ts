@@ -33,28 +33,54 @@ export {
 export type { RetryOptions } from './core/retry.js';
 export type { RetryListener } from './core/transport.js';
 export {
+  type AddMetadataInput,
+  type AddMetadataResult,
   type ClearMetadataByKeyInput,
   type ClearMetadataResult,
+  type CountSamplesInput,
   createEdgeImpulseClient,
   EDGE_IMPULSE_BASE_URL,
   type EdgeImpulseAuth,
   type EdgeImpulseClient,
   type EdgeImpulseClientOptions,
   type JobRef,
+  type ListSamplesInput,
+  type Sample,
+  type SamplePage,
 } from './edge-impulse/client.js';
-export type { MetadataFilter, MetadataRule, RawDataCategory, SampleFilter } from './edge-impulse/filters.js';
+export type {
+  MetadataFilter,
+  MetadataRule,
+  RawDataCategory,
+  ReadFilter,
+  SampleCategory,
+  SampleFilter,
+} from './edge-impulse/filters.js';
 export { type Job, JobFailedError, JobTimeoutError, type PollOptions } from './edge-impulse/jobs.js';
+export {
+  type ClearPreview,
+  type KeyedSample,
+  type KeySelection,
+  previewClearMetadata,
+  type SelectionPage,
+  selectedPages,
+} from './edge-impulse/preview.js';
 export {
   type AppLink,
   type AppLinkRequest,
   type AppLinkSource,
+  type AssignFileMetadataValuesInput,
   createOracleDocumentsClient,
   type DeleteFileMetadataValuesInput,
   type DeleteManyItem,
+  type FieldValue,
   type FileCollectionResponse,
+  type FileGetCollectionResponse,
+  type GetFileMetadataCollectionInput,
   type OracleDocumentsAuth,
   type OracleDocumentsClient,
   type OracleDocumentsClientOptions,
+  type RefreshAppLinkTokenInput,
 } from './oracle-documents/client.js';
 export {
   type AdaptiveOptions,

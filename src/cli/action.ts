@@ -12,8 +12,11 @@ export function action<O extends { json?: true }>(
   ctx: CliContext,
   flags: FieldFlags,
   run: (options: O, command: Command) => Promise<number>,
-): (options: O, command: Command) => Promise<void> {
-  return async (options, command) => {
+): (...args: unknown[]) => Promise<void> {
+  // commander passes the command's arguments first (restore <backup>), then its options and itself.
+  return async (...args) => {
+    const command = args[args.length - 1] as Command;
+    const options = args[args.length - 2] as O;
     ctx.onForce = (signal) => {
       const error = new InterruptedError(signal);
       if (options.json) failureDocument(ctx, commandName(command), error, exitCodeFor(error));

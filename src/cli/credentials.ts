@@ -23,10 +23,18 @@ export const ORACLE_ENV = {
   bearerToken: 'OCM_BEARER_TOKEN',
   appLinkId: 'OCM_APPLINK_ID',
   appLinkToken: 'OCM_APPLINK_TOKEN',
+  appLinkRefreshToken: 'OCM_APPLINK_REFRESH_TOKEN',
 } as const;
 
 /** Flags whose value is a secret, and the variables that hold one. */
-export const SECRET_FLAGS = ['--api-key', '--jwt-token', '--bearer-token', '--password', '--applink-token'];
+export const SECRET_FLAGS = [
+  '--api-key',
+  '--jwt-token',
+  '--bearer-token',
+  '--password',
+  '--applink-token',
+  '--applink-refresh-token',
+];
 const SECRET_ENV = [
   EDGE_IMPULSE_ENV.apiKey,
   EDGE_IMPULSE_ENV.jwtToken,
@@ -34,6 +42,7 @@ const SECRET_ENV = [
   ORACLE_ENV.password,
   ORACLE_ENV.bearerToken,
   ORACLE_ENV.appLinkToken,
+  ORACLE_ENV.appLinkRefreshToken,
 ];
 
 /**
@@ -129,6 +138,7 @@ export interface OracleCredentialOptions {
   bearerToken?: string;
   applinkId?: string;
   applinkToken?: string;
+  applinkRefreshToken?: string;
 }
 
 export function addOracleCredentialOptions(command: Command): Command {
@@ -159,12 +169,22 @@ export function addOracleCredentialOptions(command: Command): Command {
       new Option('--applink-token <token>', "the applink's access token (with --applink-id)")
         .env(ORACLE_ENV.appLinkToken)
         .helpGroup(GROUP),
+    )
+    .addOption(
+      new Option(
+        '--applink-refresh-token <token>',
+        "the applink's refresh token: when the access token expires (15 minutes), a new one is fetched with it, once per expiry",
+      )
+        .env(ORACLE_ENV.appLinkRefreshToken)
+        .helpGroup(GROUP),
     );
 }
 
 export interface OracleCredentials {
   auth: OracleDocumentsAuth | undefined;
   appLink: AppLink | undefined;
+  /** The applink's refresh token (--applink-refresh-token), if given. */
+  refreshToken: string | undefined;
 }
 
 /**
@@ -177,7 +197,7 @@ export function oracleCredentials(
   redactor: Redactor,
   source: ValueSource,
 ): OracleCredentials {
-  redactor.add(options.password, options.bearerToken, options.applinkToken);
+  redactor.add(options.password, options.bearerToken, options.applinkToken, options.applinkRefreshToken);
   redactor.addBasic(options.username, options.password);
   const fromCli = (key: keyof OracleCredentialOptions) => options[key] !== undefined && source(key) === 'cli';
   const bearerFlag = fromCli('bearerToken');
@@ -209,10 +229,15 @@ export function oracleCredentials(
       `an applink needs both its ID and its access token: --applink-id (${ORACLE_ENV.appLinkId}) and --applink-token (${ORACLE_ENV.appLinkToken})`,
     );
   }
+  if (options.applinkRefreshToken !== undefined && appLink === undefined) {
+    throw new UsageError(
+      `--applink-refresh-token (${ORACLE_ENV.appLinkRefreshToken}) refreshes an applink's access token: add --applink-id (${ORACLE_ENV.appLinkId}) and --applink-token (${ORACLE_ENV.appLinkToken})`,
+    );
+  }
   if (auth === undefined && appLink === undefined) {
     throw new UsageError(
       `no Oracle credential: set ${ORACLE_ENV.username} and ${ORACLE_ENV.password}, or ${ORACLE_ENV.bearerToken}, or use an applink (--applink-id with ${ORACLE_ENV.appLinkToken})`,
     );
   }
-  return { auth, appLink };
+  return { auth, appLink, refreshToken: options.applinkRefreshToken };
 }

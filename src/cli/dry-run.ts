@@ -86,9 +86,12 @@ export class DryRun {
     });
   }
 
-  /** On stderr, after the run. */
-  notice(): void {
+  /** On stderr, after the run. `reads`: the run sent its reads (a preview), and nothing else. */
+  notice(options: { reads?: boolean } = {}): void {
     const n = this.#printed;
-    this.#ctx.err.line(`dry run: ${n} request${n === 1 ? '' : 's'} printed; nothing was sent`);
+    const printed = `dry run: ${n} request${n === 1 ? '' : 's'} printed`;
+    this.#ctx.err.line(
+      options.reads ? `${printed}; only reads were sent, nothing was changed` : `${printed}; nothing was sent`,
+    );
   }
 }

@@ -1,32 +1,29 @@
 /** `metaclear edge-impulse clear-metadata` and `metaclear edge-impulse job-status`. */
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { CATEGORIES } from '../edge-impulse/filters.js';
-import {
-  type ClearMetadataResult,
-  createEdgeImpulseClient,
-  type EdgeImpulseClient,
-  type Job,
-  JobTimeoutError,
-  type RawDataCategory,
-} from '../index.js';
+import type { Job } from '../index.js';
 import { action } from './action.js';
-import { addConnectionOptions, type ConnectionFlags, connectionOptions } from './connection.js';
+import { openBackup } from './backup-file.js';
+import { addConnectionOptions, type ConnectionFlags } from './connection.js';
 import type { CliContext } from './context.js';
-import {
-  addEdgeImpulseCredentialOptions,
-  EDGE_IMPULSE_ENV,
-  type EdgeImpulseCredentialOptions,
-  edgeImpulseAuth,
-} from './credentials.js';
-import { DryRun } from './dry-run.js';
-import { addFilterOptions, FILTER_FIELD_FLAGS, type FilterFlags, filterFrom } from './edge-impulse-filters.js';
-import { type FieldFlags, InterruptedError, UsageError } from './errors.js';
+import { addEdgeImpulseCredentialOptions, EDGE_IMPULSE_ENV, type EdgeImpulseCredentialOptions } from './credentials.js';
+import { type ClearFlags, clearMetadata } from './edge-impulse-clear.js';
+import { addFilterOptions, FILTER_FIELD_FLAGS } from './edge-impulse-filters.js';
+import { type RestoreFlags, restoreEdgeImpulse } from './edge-impulse-restore.js';
+import { addWaitOptions, connect, follow, type WaitFlags } from './edge-impulse-session.js';
+import { type FieldFlags, UsageError } from './errors.js';
 import { EXIT, exitCodesHelp } from './exit-codes.js';
 import { watchInterrupts } from './interrupt.js';
-import { JobProgress } from './job-progress.js';
 import { successDocument } from './json-output.js';
-import { addOutputOptions, type OutputFlags, plural } from './output.js';
+import { addOutputOptions, type OutputFlags } from './output.js';
 import { boundedText, parseInteger, parseSeconds } from './parsers.js';
+
+/** A count: an integer, 0 or more. */
+function parseCount(value: string): number {
+  const n = parseInteger(value);
+  if (n < 0) throw new InvalidArgumentError('Expected an integer, 0 or more.');
+  return n;
+}
 
 const ENVIRONMENT_HELP = `Environment:
   ${EDGE_IMPULSE_ENV.apiKey} | ${EDGE_IMPULSE_ENV.jwtToken} | ${EDGE_IMPULSE_ENV.bearerToken}   the credential (exactly one)
@@ -49,74 +46,10 @@ const CLEAR_FLAGS: FieldFlags = {
   ...FILTER_FIELD_FLAGS,
 };
 
-interface WaitFlags {
-  wait?: true;
-  timeout?: number;
-}
-
-type ClearFlags = FilterFlags &
-  OutputFlags &
-  ConnectionFlags &
-  WaitFlags &
-  EdgeImpulseCredentialOptions & { project: number; category: RawDataCategory; key: string };
-
 type JobStatusFlags = OutputFlags &
   ConnectionFlags &
   WaitFlags &
   EdgeImpulseCredentialOptions & { project: number; job: number };
-
-function addWaitOptions(command: Command): Command {
-  return command
-    .addOption(new Option('--wait', 'follow the job until it ends, with its progress on stderr').helpGroup('Job:'))
-    .addOption(
-      new Option('--timeout <seconds>', 'with --wait: give up after this long (default 600)')
-        .argParser(parseSeconds)
-        .helpGroup('Job:'),
-    );
-}
-
-/** A synthetic success for --dry-run: a clear done at once, or a job that has finished. */
-function dryRunAnswer(url: URL): unknown {
-  const job = /\/jobs\/(\d+)\/status$/.exec(url.pathname);
-  if (!job) return { success: true };
-  const now = new Date().toISOString();
-  return {
-    success: true,
-    job: {
-      id: Number(job[1]),
-      category: 'dry run',
-      categoryKey: 'dryRun',
-      key: 'dry-run',
-      created: now,
-      finished: now,
-      finishedSuccessful: true,
-      jobNotificationUids: [],
-    },
-  };
-}
-
-interface Session {
-  client: EdgeImpulseClient;
-  /** Set with --dry-run: the client sends nothing. */
-  dryRun: DryRun | undefined;
-}
-
-function connect(
-  ctx: CliContext,
-  flags: EdgeImpulseCredentialOptions & OutputFlags & WaitFlags & ConnectionFlags,
-  command: Command,
-): Session {
-  if (flags.timeout !== undefined && !flags.wait) throw new UsageError('--timeout applies to --wait; add --wait');
-  const auth = edgeImpulseAuth(flags, ctx.redactor, (key) => command.getOptionValueSource(key));
-  const dryRun = flags.dryRun ? new DryRun(ctx, flags.json === true, dryRunAnswer) : undefined;
-  const client = createEdgeImpulseClient({
-    auth,
-    baseUrl: flags.baseUrl,
-    ...connectionOptions(ctx, flags),
-    ...(dryRun !== undefined ? { fetch: dryRun.fetch } : {}),
-  });
-  return { client, dryRun };
-}
 
 function describeJob(job: Job): string {
   if (job.finished === undefined)
@@ -126,93 +59,7 @@ function describeJob(job: Job): string {
   return `job ${job.id} (${job.category}): failed at ${job.finished}${job.additionalInfo ? `: ${job.additionalInfo}` : ''}`;
 }
 
-const followCommand = (projectId: number, jobId: number): string =>
-  `metaclear edge-impulse job-status --project ${projectId} --job ${jobId} --wait`;
-
-/**
- * Follows a job with a progress display. On a timeout or an interrupt, says how to pick it up
- * again (the job keeps running on the server) and throws.
- */
-async function follow(
-  ctx: CliContext,
-  session: Session,
-  projectId: number,
-  jobId: number,
-  flags: WaitFlags,
-): Promise<{ job: Job; polls: number; elapsed: string }> {
-  let progress: JobProgress | undefined;
-  const interruption = watchInterrupts(ctx, () => progress?.stop());
-  progress = new JobProgress(ctx, jobId);
-  try {
-    const job = await session.client.waitForJob({
-      projectId,
-      jobId,
-      signal: interruption.signal,
-      onProgress: (j) => progress?.update(j),
-      ...(flags.timeout !== undefined ? { timeoutMs: Math.max(1, Math.round(flags.timeout * 1000)) } : {}),
-    });
-    return { job, polls: progress.polls, elapsed: progress.elapsed() };
-  } catch (error) {
-    progress.stop();
-    if (error instanceof InterruptedError || error instanceof JobTimeoutError) {
-      ctx.facts.follow = followCommand(projectId, jobId);
-      ctx.err.line(`job ${jobId} keeps running on the server; follow it with: ${ctx.facts.follow}`);
-    }
-    throw error;
-  } finally {
-    progress.stop();
-    interruption.dispose();
-  }
-}
-
-const CLEAR = 'edge-impulse clear-metadata';
 const JOB_STATUS = 'edge-impulse job-status';
-
-async function clearMetadata(ctx: CliContext, flags: ClearFlags, command: Command): Promise<number> {
-  Object.assign(ctx.facts, { projectId: flags.project, category: flags.category, metadataKey: flags.key });
-  const session = connect(ctx, flags, command);
-  const filter = filterFrom(flags);
-  const interruption = watchInterrupts(ctx, () => undefined);
-  let result: ClearMetadataResult;
-  try {
-    result = await session.client.clearMetadataByKey({
-      projectId: flags.project,
-      category: flags.category,
-      metadataKey: flags.key,
-      signal: interruption.signal,
-      ...(filter === undefined ? {} : { filter }),
-    });
-  } finally {
-    interruption.dispose();
-  }
-  if (session.dryRun) {
-    session.dryRun.notice();
-    return EXIT.ok;
-  }
-  const what = `metadata key ${JSON.stringify(flags.key)} on the matching ${flags.category === 'all' ? '' : `${flags.category} `}samples of project ${flags.project}`;
-  if (result.status === 'done') {
-    if (flags.json) successDocument(ctx, CLEAR, { status: 'done' });
-    else ctx.out.line(`Cleared ${what}.`);
-    return EXIT.ok;
-  }
-  ctx.facts.jobId = result.jobId;
-  if (!flags.wait) {
-    if (flags.json) successDocument(ctx, CLEAR, { status: 'job' });
-    else {
-      ctx.out.line(`Clearing ${what}: the server continues as job ${result.jobId}.`);
-      ctx.out.line(`Follow it with: ${followCommand(flags.project, result.jobId)}`);
-    }
-    return EXIT.ok;
-  }
-  const followed = await follow(ctx, session, flags.project, result.jobId, flags);
-  if (flags.json) successDocument(ctx, CLEAR, { status: 'job', job: followed.job });
-  else {
-    ctx.out.line(
-      `Cleared ${what}: job ${result.jobId} finished successfully (${plural(followed.polls, 'poll')}, ${followed.elapsed}).`,
-    );
-  }
-  return EXIT.ok;
-}
 
 async function jobStatus(ctx: CliContext, flags: JobStatusFlags, command: Command): Promise<number> {
   Object.assign(ctx.facts, { projectId: flags.project, jobId: flags.job });
@@ -241,6 +88,15 @@ async function jobStatus(ctx: CliContext, flags: JobStatusFlags, command: Comman
   return EXIT.ok;
 }
 
+/** --timeout alone: restore always follows its jobs. */
+function addWaitTimeout(command: Command): Command {
+  return command.addOption(
+    new Option('--timeout <seconds>', 'give up on a job after this long (default 600)')
+      .argParser(parseSeconds)
+      .helpGroup('Job:'),
+  );
+}
+
 export function registerEdgeImpulse(program: Command, ctx: CliContext): void {
   const group = program
     .command('edge-impulse')
@@ -261,6 +117,21 @@ export function registerEdgeImpulse(program: Command, ctx: CliContext): void {
       new Option('--key <metadataKey>', 'the metadata key to clear').argParser(boundedText).makeOptionMandatory(),
     );
   addFilterOptions(clear);
+  clear
+    .addOption(
+      new Option(
+        '--backup <path>',
+        'write the values the run clears to this file first (default: metaclear-backup-edge-impulse-<project>-<time>.jsonl)',
+      ).helpGroup('Safety:'),
+    )
+    .addOption(
+      new Option('--no-backup', 'clear with one filter call, keeping no backup (no undo)').helpGroup('Safety:'),
+    )
+    .addOption(
+      new Option('--max-affected <n>', 'refuse the run if it would change more samples than this')
+        .argParser(parseCount)
+        .helpGroup('Safety:'),
+    );
   addWaitOptions(clear);
   addConnectionOptions(clear);
   addOutputOptions(clear);
@@ -278,14 +149,55 @@ Examples:
   # every sample except IDs 4 and 5; wait for the job, at most 2 minutes
   metaclear edge-impulse clear-metadata --project 1 --category all --key site --exclude-ids 4,5 --wait --timeout 120
 
-  # show the request without sending it
+  # see what it would clear (the server's counts, a few values) and the requests, changing nothing
   metaclear edge-impulse clear-metadata --project 1 --category testing --key site --metadata-not site=lab --dry-run
+
+  # refuse if more than 500 samples would change; undo with the command the summary prints
+  metaclear edge-impulse clear-metadata --project 1 --category training --key site --max-affected 500
+  metaclear restore metaclear-backup-edge-impulse-1-2026-12-03T10-00-00-000Z.jsonl
 
 ${ENVIRONMENT_HELP}
 
 ${exitCodesHelp({ wait: true })}`,
     )
     .action(action<ClearFlags>(ctx, CLEAR_FLAGS, (flags, command) => clearMetadata(ctx, flags, command)));
+
+  const restore = group
+    .command('restore <backup>')
+    .summary('put back the values a clear-metadata run backed up')
+    .description(
+      'Put back the values of a backup written by clear-metadata (batchAddMetadata, by ids). Idempotent:\n' +
+        'a sample that holds its value already is left alone, so running it again resumes it. A sample\n' +
+        'whose key holds another value now is left alone unless --force. Jobs are followed to their end.',
+    )
+    .addOption(new Option('--force', 'also overwrite values changed since the backup'));
+  addWaitTimeout(restore);
+  addConnectionOptions(restore);
+  addOutputOptions(restore);
+  addEdgeImpulseCredentialOptions(restore);
+  restore
+    .addHelpText(
+      'after',
+      `
+Examples:
+  metaclear restore metaclear-backup-edge-impulse-1-2026-12-03T10-00-00-000Z.jsonl --dry-run
+  metaclear edge-impulse restore backup.jsonl --force --json
+
+${ENVIRONMENT_HELP}
+
+${exitCodesHelp({ wait: true })}`,
+    )
+    .action(
+      action<RestoreFlags>(ctx, COMMON_FLAGS, async (flags, command) => {
+        const backup = await openBackup(String(command.args[0]), ctx.deps.cwd);
+        if (backup.header.api !== 'edge-impulse') {
+          throw new UsageError(
+            `${backup.path} is a backup of ${backup.header.api}, not edge-impulse; run: metaclear restore ${backup.path}`,
+          );
+        }
+        return restoreEdgeImpulse(ctx, backup, flags, command);
+      }),
+    );
 
   const status = group
     .command('job-status')

@@ -61,7 +61,7 @@ function item(flags: DeleteFlags, session: OracleSession, fileId: string): Delet
     fileId,
     collection: flags.collection,
     fields: flags.field,
-    ...(session.credentials.appLink !== undefined ? { appLink: session.credentials.appLink } : {}),
+    ...(session.appLink !== undefined ? { appLink: session.appLink } : {}),
   };
 }
 

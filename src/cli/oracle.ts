@@ -47,7 +47,7 @@ async function deleteOne(ctx: CliContext, flags: DeleteFlags, fileId: string, co
       collection: flags.collection,
       fields: flags.field,
       signal: interruption.signal,
-      ...(session.credentials.appLink !== undefined ? { appLink: session.credentials.appLink } : {}),
+      ...(session.appLink !== undefined ? { appLink: session.appLink } : {}),
     });
   } finally {
     interruption.dispose();

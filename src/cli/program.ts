@@ -12,6 +12,7 @@ import { reportError, USAGE_HINT, UsageError } from './errors.js';
 import { EXIT, exitCodesHelp } from './exit-codes.js';
 import { failureDocument } from './json-output.js';
 import { registerOracle } from './oracle.js';
+import { registerRestore, routeRestore } from './restore.js';
 import { registerSandbox } from './sandbox.js';
 
 export function createProgram(ctx: CliContext): Command {
@@ -43,6 +44,7 @@ ${exitCodesHelp()}`,
   );
   registerEdgeImpulse(program, ctx);
   registerOracle(program, ctx);
+  registerRestore(program, ctx);
   registerSandbox(program, ctx);
   return program;
 }
@@ -59,7 +61,7 @@ export async function runCli(deps: CliDependencies): Promise<number> {
   registerVisibleSecrets(deps.argv, deps.env, redactor);
   const ctx = createContext(deps, redactor);
   try {
-    await createProgram(ctx).parseAsync([...deps.argv], { from: 'user' });
+    await createProgram(ctx).parseAsync([...routeRestore(deps.argv, deps.cwd)], { from: 'user' });
     return ctx.exitCode;
   } catch (error) {
     // commander has written its message (usage errors) or the help/version (exit code 0).

@@ -3,7 +3,7 @@
  * operating system at once (a synchronous write), so a crash or a kill leaves every line written
  * so far, and a second Ctrl-C can add the last lines without waiting for anything.
  */
-import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, unlinkSync, writeSync } from 'node:fs';
 
 export class RecordFile {
   #fd: number | undefined;
@@ -30,6 +30,11 @@ export class RecordFile {
   /** Raw text, as it is. */
   write(text: string): void {
     if (this.#fd !== undefined) writeSync(this.#fd, text);
+  }
+
+  /** Makes what was written durable: on disk, not only handed to the operating system. */
+  sync(): void {
+    if (this.#fd !== undefined) fsyncSync(this.#fd);
   }
 
   close(): void {

@@ -1,6 +1,8 @@
 /**
- * The 21 filter query parameters of clear-metadata-by-key, in the form a user means, and their
- * serialization to the wire form the spec describes (JSON strings, ISO date-times).
+ * The 21 filter query parameters of clear-metadata-by-key (and of add-metadata, which has the
+ * same), in the form a user means, and their serialization to the wire form the spec describes
+ * (JSON strings, ISO date-times). countSamples and listSamples take the same filters but `ids`
+ * and `excludeIds`.
  */
 import type { operations } from '../../generated/edge-impulse/schema.js';
 import { allOf } from '../core/enum.js';
@@ -21,6 +23,15 @@ import {
 export type ClearMetadataQuery = operations['batchClearMetadataByKey']['parameters']['query'];
 export type RawDataCategory = ClearMetadataQuery['category'];
 type WireFilter = Omit<ClearMetadataQuery, 'category'>;
+/** The queries of countSamples and batchAddMetadata, as generated. */
+export type CountSamplesQuery = operations['countSamples']['parameters']['query'];
+export type AddMetadataQuery = operations['batchAddMetadata']['parameters']['query'];
+/**
+ * The categories of countSamples, listSamples and batchAddMetadata. The vendor's document they
+ * come from has no `validation`, which the clear operation's docs page lists.
+ */
+export type SampleCategory = CountSamplesQuery['category'];
+type ReadWireFilter = Omit<CountSamplesQuery, 'category'>;
 
 /** Parameters whose wire form is a JSON string or a date-time string, given here as what they mean. */
 type Rewritten = 'labels' | 'ids' | 'excludeIds' | 'minDate' | 'maxDate' | 'metadata';
@@ -58,6 +69,16 @@ export type SampleFilter = Omit<WireFilter, Rewritten> & {
 };
 
 export const CATEGORIES = allOf<RawDataCategory>()(['training', 'testing', 'validation', 'post-processing', 'all']);
+export const SAMPLE_CATEGORIES = allOf<SampleCategory>()(['training', 'testing', 'post-processing', 'all']);
+
+/** The filters countSamples and listSamples take: every filter but `ids` and `excludeIds`. */
+export type ReadFilter = Omit<SampleFilter, 'ids' | 'excludeIds'>;
+
+/** The filters the read operations lack: a spec change that adds or drops one fails `tsc` here. */
+type ReadOnlyLacks = Exclude<keyof WireFilter, keyof ReadWireFilter>;
+type ReadExtra = Exclude<keyof ReadWireFilter, keyof WireFilter>;
+export const READ_FILTERS_LACK: readonly ReadOnlyLacks[] = allOf<ReadOnlyLacks>()(['ids', 'excludeIds']);
+export const READ_FILTERS_ARE_THE_OTHERS: [ReadExtra] extends [never] ? true : { extra: ReadExtra } = true;
 
 type ScalarKey = Exclude<keyof WireFilter, Rewritten>;
 type Check = (field: string, value: unknown) => string | number;
@@ -130,6 +151,26 @@ export function serializeMetadataFilter(field: string, value: unknown): string {
     items.push(item);
   });
   return JSON.stringify(items);
+}
+
+/**
+ * A filter for countSamples or listSamples: `ids` and `excludeIds` are refused (the operations
+ * have no such parameter), the rest as `serializeFilter`.
+ */
+export function serializeReadFilter(field: string, value: unknown, operationId: string): ReadWireFilter {
+  if (value !== undefined) {
+    const filter = requireObject(field, value);
+    for (const key of READ_FILTERS_LACK) {
+      if (filter[key] !== undefined) {
+        throw new ValidationError(
+          `${field}.${key}`,
+          `a filter ${operationId} has (every filter but ids and excludeIds)`,
+          `${operationId} has no ${key} parameter`,
+        );
+      }
+    }
+  }
+  return serializeFilter(field, value);
 }
 
 /** Checks a filter and returns its wire form: every value a string or number, as the spec says. */

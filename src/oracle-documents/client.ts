@@ -1,4 +1,8 @@
-/** createOracleDocumentsClient: reset values of metadata fields on files, one or many. */
+/**
+ * createOracleDocumentsClient: reset values of metadata fields on files, one or many; read the
+ * values of a file (its own, or with those it inherits) and assign values again; refresh an
+ * applink's access token.
+ */
 import type { Client } from 'openapi-fetch';
 import type { components, operations, paths } from '../../generated/oracle-documents/schema.js';
 import { authHeaders, type OneOf } from '../core/auth.js';
@@ -12,11 +16,21 @@ import {
   type RetrySafety,
 } from '../core/client.js';
 import { ApiError, ValidationError } from '../core/errors.js';
-import { answerError, send } from '../core/http.js';
-import { rejectUnknownKeys, requireArray, requireObject, requireText } from '../core/validate.js';
+import { answerError, type FetchOutcome, send } from '../core/http.js';
+import {
+  describe,
+  rejectUnknownKeys,
+  requireArray,
+  requireBoolean,
+  requireObject,
+  requireText,
+} from '../core/validate.js';
 import { type ManyOptions, type ManyResult, runMany } from './many.js';
 
 export type FileCollectionResponse = components['schemas']['FileCollectionResponse'];
+/** The answer of Get File Metadata Collection: `metadata` holds collection → field → value. */
+export type FileGetCollectionResponse = components['schemas']['FileGetCollectionResponse'];
+type ApplinkTokenResponse = components['schemas']['ApplinkTokenResponse'];
 type Body = components['schemas']['FileDeleteValuesBody'];
 
 /** HTTP Basic (user name and password) or an OAuth bearer token. */
@@ -70,8 +84,47 @@ export interface DeleteFileMetadataValuesInput extends CallOptions {
 
 export type DeleteManyItem = Omit<DeleteFileMetadataValuesInput, keyof CallOptions>;
 
+export interface GetFileMetadataCollectionInput extends CallOptions {
+  /** The file's GUID. */
+  fileId: string;
+  /**
+   * true (the default): only the values assigned to the file itself (`directAssigned=1`); false:
+   * also those it inherits from its folders (`directAssigned=0`). Always sent.
+   */
+  directAssigned?: boolean;
+  /** As for deleteFileMetadataValues. */
+  appLink?: AppLink | AppLinkSource;
+}
+
+/** A value Oracle's examples show (strings); numbers and booleans are passed on as they are. */
+export type FieldValue = string | number | boolean;
+
+export interface AssignFileMetadataValuesInput extends CallOptions {
+  /** The file's GUID. */
+  fileId: string;
+  /** The collection, already assigned to the file, e.g. CollectionA or Personal.CollectionA. */
+  collection: string;
+  /** Field name → value, at least one; sent as `{ "collection": …, "<field>": <value>, … }`. */
+  values: Record<string, FieldValue>;
+  /** As for deleteFileMetadataValues. */
+  appLink?: AppLink | AppLinkSource;
+}
+
+export interface RefreshAppLinkTokenInput extends CallOptions {
+  /** The applink and its access token (the expired one or the current one). */
+  appLink: AppLink;
+  /** The refresh token issued with the applink (valid for 24 hours, usable any number of times). */
+  refreshToken: string;
+}
+
 export interface OracleDocumentsClient {
   deleteFileMetadataValues(input: DeleteFileMetadataValuesInput): Promise<FileCollectionResponse>;
+  /** The values of a file's metadata fields, by collection (GET …/files/{fileId}/metadata). */
+  getFileMetadataCollection(input: GetFileMetadataCollectionInput): Promise<FileGetCollectionResponse>;
+  /** Sets values of fields of a collection assigned to the file (POST …/files/{fileId}/metadata). */
+  assignFileMetadataValues(input: AssignFileMetadataValuesInput): Promise<FileCollectionResponse>;
+  /** The applink with a new access token, for its refresh token (PUT …/applinks/token). */
+  refreshAppLinkToken(input: RefreshAppLinkTokenInput): Promise<AppLink>;
   /** The same call for many files, `concurrency` at a time; never rejects for one item's failure. */
   deleteFileMetadataValuesMany(
     items: Iterable<DeleteManyItem> | AsyncIterable<DeleteManyItem>,
@@ -91,6 +144,7 @@ export interface OracleDocumentsClient {
  */
 const SAFE_TO_RETRY: RetrySafety<operations> = {
   deleteFileMetadataValues: 'resetting the values of fields leaves them empty however often it runs',
+  assignFileMetadataValues: 'assigning the same values to the same fields leaves the same values however often it runs',
 };
 
 const AUTH_SHAPES = [
@@ -103,8 +157,6 @@ const AUTH_SHAPES = [
   },
 ] as const;
 
-const OPERATION = 'deleteFileMetadataValues';
-
 function requireFileId(value: unknown): string {
   const fileId = requireText('fileId', value, 'a non-empty file GUID');
   // Sent as one encoded path segment; "." and ".." would still be resolved away by URL parsing.
@@ -112,6 +164,43 @@ function requireFileId(value: unknown): string {
     throw new ValidationError('fileId', 'a non-empty file GUID', `got ${JSON.stringify(fileId)}`);
   }
   return fileId;
+}
+
+function requireFieldName(field: string, value: unknown): string {
+  const name = requireText(field, value, 'a field name');
+  if (name.trim() !== name) {
+    throw new ValidationError(
+      field,
+      'a field name without leading or trailing whitespace',
+      `got ${JSON.stringify(name)}`,
+    );
+  }
+  return name;
+}
+
+function requireValues(value: unknown): Record<string, FieldValue> {
+  const values = requireObject('values', value);
+  const names = Object.keys(values);
+  if (names.length === 0) throw new ValidationError('values', 'at least one field and its value', 'got none');
+  for (const name of names) {
+    requireFieldName(`values[${JSON.stringify(name)}]`, name);
+    if (name === 'collection') {
+      throw new ValidationError(
+        'values["collection"]',
+        'field names other than "collection"',
+        'the body names the collection under that key',
+      );
+    }
+    const v = values[name];
+    if (typeof v !== 'string' && typeof v !== 'boolean' && !(typeof v === 'number' && Number.isFinite(v))) {
+      throw new ValidationError(
+        `values[${JSON.stringify(name)}]`,
+        'a string, a finite number or a boolean',
+        `got ${describe(v)}`,
+      );
+    }
+  }
+  return values as Record<string, FieldValue>;
 }
 
 function requireFields(value: unknown): string {
@@ -188,37 +277,72 @@ export function createOracleDocumentsClient(options: OracleDocumentsClientOption
     return refresh;
   }
 
-  async function deleteOnce(
-    input: DeleteFileMetadataValuesInput,
-    body: { fileId: string; collection: string; fields: string },
-    appLink: AppLink | undefined,
-  ): Promise<FileCollectionResponse> {
-    const { fileId, collection, fields } = body;
-    const call = init(input, OPERATION);
-    const header = appLink ? { appLinkID: appLink.id, accessToken: appLink.accessToken } : {};
-    const secrets = appLink ? [...clientSecrets, appLink.id, appLink.accessToken] : clientSecrets;
-    const { data, response } = await send<FileCollectionResponse>(
-      OPERATION,
-      (signal) =>
-        raw.DELETE('/files/{fileId}/metadata', {
-          params: { path: { fileId }, header },
-          body: { collection, fields },
-          ...call,
-          ...(signal ? { signal } : {}),
-        }),
+  /**
+   * One request with the call's settings; its answer checked for errorCode success and, when given,
+   * that `problem` finds nothing wrong with it.
+   */
+  async function request<T extends { errorCode?: unknown }>(
+    operationId: keyof operations & string,
+    input: CallOptions,
+    secrets: readonly string[],
+    go: (settings: ReturnType<typeof init> & { signal?: AbortSignal }) => Promise<FetchOutcome>,
+    problem?: (data: T) => string | undefined,
+  ): Promise<T> {
+    const settings = init(input, operationId);
+    const { data, response } = await send<T>(
+      operationId,
+      (signal) => go({ ...settings, ...(signal ? { signal } : {}) }),
       { signal: input.signal, secrets },
     );
     if (!isSuccessCode(data?.errorCode)) {
       const errorCode = data?.errorCode;
-      throw answerError(OPERATION, response, data, secrets, (what, redact) => {
+      throw answerError(operationId, response, data, secrets, (what, clean) => {
         const code =
           typeof errorCode === 'string' || typeof errorCode === 'number'
-            ? `errorCode ${redact(JSON.stringify(errorCode))}`
+            ? `errorCode ${clean(JSON.stringify(errorCode))}`
             : 'no errorCode';
         return `the answer reports ${code}${what ? `: ${what}` : ''}`;
       });
     }
+    const wrong = problem?.(data);
+    if (wrong !== undefined) throw answerError(operationId, response, data, secrets, (_what, clean) => clean(wrong));
     return data;
+  }
+
+  type FileRequest<T> = (
+    header: { appLinkID?: string; accessToken?: string },
+    secrets: readonly string[],
+  ) => Promise<T>;
+
+  /**
+   * A request on one file, with the caller's applink: as given, or from its function, which is
+   * asked once more (shared per expired token) when the server refuses the token with -26.
+   */
+  async function onFile<T>(
+    fileId: string,
+    source: AppLink | AppLinkSource | undefined,
+    go: FileRequest<T>,
+  ): Promise<T> {
+    const once = (appLink: AppLink | undefined): Promise<T> =>
+      go(
+        appLink ? { appLinkID: appLink.id, accessToken: appLink.accessToken } : {},
+        appLink ? [...clientSecrets, appLink.id, appLink.accessToken] : clientSecrets,
+      );
+    if (typeof source !== 'function') {
+      const appLink = source === undefined ? undefined : requireAppLink(source);
+      if (!hasAuth && !appLink) {
+        throw new ValidationError('appLink', 'an applink when the client was created without auth', 'got none');
+      }
+      return once(appLink);
+    }
+    const appLink = await askSource(source, { fileId });
+    try {
+      return await once(appLink);
+    } catch (error) {
+      if (!isExpiredLink(error)) throw error;
+      // Once more with a new token; a second refusal is the caller's to see.
+      return once(await refreshed(source, appLink, fileId));
+    }
   }
 
   async function deleteFileMetadataValues(input: DeleteFileMetadataValuesInput): Promise<FileCollectionResponse> {
@@ -227,23 +351,80 @@ export function createOracleDocumentsClient(options: OracleDocumentsClientOption
     const fileId = requireFileId(input.fileId);
     const collection = requireText('collection', input.collection);
     const fields = requireFields(input.fields);
-    const body = { fileId, collection, fields };
-    const source = input.appLink;
-    if (typeof source !== 'function') {
-      const appLink = source === undefined ? undefined : requireAppLink(source);
-      if (!hasAuth && !appLink) {
-        throw new ValidationError('appLink', 'an applink when the client was created without auth', 'got none');
-      }
-      return deleteOnce(input, body, appLink);
-    }
-    const appLink = await askSource(source, { fileId });
-    try {
-      return await deleteOnce(input, body, appLink);
-    } catch (error) {
-      if (!isExpiredLink(error)) throw error;
-      // Once more with a new token; a second refusal is the caller's to see.
-      return deleteOnce(input, body, await refreshed(source, appLink, fileId));
-    }
+    return onFile(fileId, input.appLink, (header, secrets) =>
+      request<FileCollectionResponse>('deleteFileMetadataValues', input, secrets, (settings) =>
+        raw.DELETE('/files/{fileId}/metadata', {
+          params: { path: { fileId }, header },
+          body: { collection, fields },
+          ...settings,
+        }),
+      ),
+    );
+  }
+
+  async function getFileMetadataCollection(input: GetFileMetadataCollectionInput): Promise<FileGetCollectionResponse> {
+    rejectUnknownKeys('input', requireObject('input', input), ['fileId', 'directAssigned', 'appLink', ...CALL_KEYS]);
+    const fileId = requireFileId(input.fileId);
+    const direct = input.directAssigned === undefined ? true : requireBoolean('directAssigned', input.directAssigned);
+    const answer = await onFile(fileId, input.appLink, (header, secrets) =>
+      request<FileGetCollectionResponse>(
+        'getFileMetadataCollection',
+        input,
+        secrets,
+        (settings) =>
+          raw.GET('/files/{fileId}/metadata', {
+            params: { path: { fileId }, query: { directAssigned: direct ? '1' : '0' }, header },
+            ...settings,
+          }),
+        ({ metadata }) =>
+          metadata === undefined || (typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata))
+            ? undefined
+            : `the answer's metadata is ${describe(metadata)}; expected an object of collections`,
+      ),
+    );
+    return answer;
+  }
+
+  async function assignFileMetadataValues(input: AssignFileMetadataValuesInput): Promise<FileCollectionResponse> {
+    rejectUnknownKeys('input', requireObject('input', input), [
+      'fileId',
+      'collection',
+      'values',
+      'appLink',
+      ...CALL_KEYS,
+    ]);
+    const fileId = requireFileId(input.fileId);
+    const collection = requireText('collection', input.collection);
+    const values = requireValues(input.values);
+    return onFile(fileId, input.appLink, (header, secrets) =>
+      request<FileCollectionResponse>('assignFileMetadataValues', input, secrets, (settings) =>
+        raw.POST('/files/{fileId}/metadata', {
+          params: { path: { fileId }, header },
+          body: { collection, ...values },
+          ...settings,
+        }),
+      ),
+    );
+  }
+
+  async function refreshAppLinkToken(input: RefreshAppLinkTokenInput): Promise<AppLink> {
+    rejectUnknownKeys('input', requireObject('input', input), ['appLink', 'refreshToken', ...CALL_KEYS]);
+    const appLink = requireAppLink(input.appLink);
+    const refreshToken = requireText('refreshToken', input.refreshToken);
+    const secrets = [...clientSecrets, appLink.id, appLink.accessToken, refreshToken];
+    const answer = await request<ApplinkTokenResponse>(
+      'refreshAppLinkToken',
+      input,
+      secrets,
+      (settings) =>
+        raw.PUT('/applinks/token', {
+          params: { header: { appLinkID: appLink.id, accessToken: appLink.accessToken, refreshToken } },
+          ...settings,
+        }),
+      ({ accessToken }) =>
+        typeof accessToken === 'string' && accessToken.trim() !== '' ? undefined : 'the answer carries no accessToken',
+    );
+    return { id: appLink.id, accessToken: answer.accessToken as string };
   }
 
   return {
@@ -251,6 +432,9 @@ export function createOracleDocumentsClient(options: OracleDocumentsClientOption
     close,
     [Symbol.asyncDispose]: close,
     deleteFileMetadataValues,
+    getFileMetadataCollection,
+    assignFileMetadataValues,
+    refreshAppLinkToken,
     deleteFileMetadataValuesMany: (items, manyOptions) =>
       runMany(items, (item, signal) => deleteFileMetadataValues({ ...item, signal }), manyOptions),
   };

@@ -1,6 +1,7 @@
 /**
  * The Edge Impulse side of the sandbox: projects, their samples, and the jobs that batch
- * requests start. Tests seed and inspect it; the HTTP handlers in edge-impulse.ts act on it.
+ * requests (clear a key, add a key) start. Tests seed and inspect it; the HTTP handlers in
+ * edge-impulse.ts act on it.
  * Everything handed out is a copy, so a test cannot change the state behind the server's back.
  */
 import type { components } from '../../generated/edge-impulse/schema.js';
@@ -45,11 +46,16 @@ export const SAMPLE_DEFAULTS = {
   added: '2024-01-01T00:00:00.000Z',
 } as const;
 
+/** What a batch request does to the metadata of the samples it selects. */
+export type MetadataChange =
+  | { kind: 'clear'; metadataKey: string }
+  | { kind: 'add'; metadataKey: string; value: string };
+
 interface JobRecord {
   projectId: number;
   job: Job;
   sampleIds: number[];
-  metadataKey: string;
+  change: MetadataChange;
   polls: number;
   failure: string | undefined;
 }
@@ -63,10 +69,21 @@ export interface ClearOperation {
   jobId?: number;
 }
 
+/** One add-metadata request that reached a project: what its filters selected, and the value set. */
+export interface AddOperation {
+  metadataKey: string;
+  metadataValue: string;
+  /** The samples the filters selected, whether or not the key already had that value. */
+  matchedSampleIds: number[];
+  /** Set when the request started a job instead of setting the value at once. */
+  jobId?: number;
+}
+
 interface Project {
   samples: Map<number, Sample>;
   failNextJob: string | undefined;
   clearOperations: ClearOperation[];
+  addOperations: AddOperation[];
 }
 
 export interface JobSettings {
@@ -86,7 +103,12 @@ export class EdgeImpulseState {
   /** Creates an empty project (addSamples creates one too). */
   addProject(projectId: number): void {
     if (!this.#projects.has(projectId)) {
-      this.#projects.set(projectId, { samples: new Map(), failNextJob: undefined, clearOperations: [] });
+      this.#projects.set(projectId, {
+        samples: new Map(),
+        failNextJob: undefined,
+        clearOperations: [],
+        addOperations: [],
+      });
     }
   }
 
@@ -150,6 +172,24 @@ export class EdgeImpulseState {
     return structuredClone(this.#project(projectId).clearOperations);
   }
 
+  /** The add-metadata requests that reached this project, oldest first, with the samples they selected. */
+  addOperations(projectId: number): AddOperation[] {
+    return structuredClone(this.#project(projectId).addOperations);
+  }
+
+  /** Removes a sample (as deleting it in the studio would); false when there was none. */
+  removeSample(projectId: number, sampleId: number): boolean {
+    return this.#project(projectId).samples.delete(sampleId);
+  }
+
+  /** Sets (a string) or removes (undefined) one metadata key of a sample, as an edit in the studio would. */
+  setSampleMetadata(projectId: number, sampleId: number, key: string, value: string | undefined): void {
+    const sample = this.#project(projectId).samples.get(sampleId);
+    if (!sample) throw new Error(`project ${projectId} has no sample ${sampleId}`);
+    if (value === undefined) delete sample.metadata[key];
+    else sample.metadata[key] = value;
+  }
+
   job(projectId: number, jobId: number): Job | undefined {
     const record = this.#jobs.get(jobId);
     return record?.projectId === projectId ? structuredClone(record.job) : undefined;
@@ -181,38 +221,59 @@ export class EdgeImpulseState {
     this.#project(projectId).clearOperations.push(structuredClone(operation));
   }
 
+  /** @internal */
+  recordAddOperation(projectId: number, operation: AddOperation): void {
+    this.#project(projectId).addOperations.push(structuredClone(operation));
+  }
+
   /** @internal Removes `key` from the metadata of the given samples that still exist; returns how many changed. */
   clearMetadataKey(projectId: number, sampleIds: readonly number[], key: string): number {
+    return this.applyChange(projectId, sampleIds, { kind: 'clear', metadataKey: key });
+  }
+
+  /** @internal Applies a change to the given samples that still exist; returns how many changed. */
+  applyChange(projectId: number, sampleIds: readonly number[], change: MetadataChange): number {
     const samples = this.#project(projectId).samples;
     let changed = 0;
     for (const id of sampleIds) {
-      const sample = samples.get(id);
-      if (sample && Object.hasOwn(sample.metadata, key)) {
-        delete sample.metadata[key];
-        changed++;
+      const metadata = samples.get(id)?.metadata;
+      if (!metadata) continue;
+      if (change.kind === 'clear') {
+        if (!Object.hasOwn(metadata, change.metadataKey)) continue;
+        delete metadata[change.metadataKey];
+      } else {
+        if (metadata[change.metadataKey] === change.value) continue;
+        metadata[change.metadataKey] = change.value;
       }
+      changed++;
     }
     return changed;
   }
 
   /** @internal Starts a job that clears `key` on the given samples when it finishes. */
   startClearJob(projectId: number, sampleIds: readonly number[], metadataKey: string): Job {
+    return this.startJob(projectId, sampleIds, { kind: 'clear', metadataKey });
+  }
+
+  /** @internal Starts a job that applies the change to the given samples when it finishes. */
+  startJob(projectId: number, sampleIds: readonly number[], change: MetadataChange): Job {
     const project = this.#project(projectId);
     const id = this.#nextJobId++;
     const now = new Date().toISOString();
+    const clear = change.kind === 'clear';
     const record: JobRecord = {
       projectId,
       job: {
         id,
-        category: 'Clear metadata by key',
-        categoryKey: 'batchClearMetadataByKey',
-        key: `clear-metadata-${projectId}-${id}`,
+        category: clear ? 'Clear metadata by key' : 'Add metadata',
+        categoryKey: clear ? 'batchClearMetadataByKey' : 'batchAddMetadata',
+        key: `${clear ? 'clear' : 'add'}-metadata-${projectId}-${id}`,
         created: now,
         started: now,
         jobNotificationUids: [],
       },
       sampleIds: [...sampleIds],
-      metadataKey,
+      change: structuredClone(change),
       polls: 0,
       failure: project.failNextJob,
     };
@@ -240,9 +301,7 @@ export class EdgeImpulseState {
       record.job.additionalInfo = record.failure;
       return;
     }
-    if (this.#projects.has(record.projectId)) {
-      this.clearMetadataKey(record.projectId, record.sampleIds, record.metadataKey);
-    }
+    if (this.#projects.has(record.projectId)) this.applyChange(record.projectId, record.sampleIds, record.change);
     record.job.finishedSuccessful = true;
   }
 

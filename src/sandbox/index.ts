@@ -26,10 +26,26 @@ import { findPackageRoot, specPath } from './spec-files.js';
 import { SpecValidator } from './validation.js';
 import { ValidationWorker } from './validation-worker.js';
 
-export type { ClearOperation, Job, Sample, SampleCategory, SampleDataType, SampleInput } from './edge-impulse-state.js';
+export type {
+  AddOperation,
+  ClearOperation,
+  Job,
+  Sample,
+  SampleCategory,
+  SampleDataType,
+  SampleInput,
+} from './edge-impulse-state.js';
 export { EdgeImpulseState, SAMPLE_DEFAULTS } from './edge-impulse-state.js';
 export { UNKNOWN_COLLECTION_ERROR_CODE } from './oracle.js';
-export type { AppLinkRole, ErrorCodeForm, OracleAppLink, OracleFile, OracleFileInput } from './oracle-state.js';
+export type {
+  AppLinkRole,
+  ErrorCodeForm,
+  OracleAppLink,
+  OracleFile,
+  OracleFileInput,
+  OracleFolder,
+  OracleFolderInput,
+} from './oracle-state.js';
 export { APPLINK_ROLES, OracleState } from './oracle-state.js';
 export type { RateLimitOptions } from './rate-limit.js';
 export type { Credential, RecordedRequest, SandboxApi } from './recorded-request.js';

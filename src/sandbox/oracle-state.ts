@@ -1,9 +1,10 @@
 /**
  * The Oracle Content Management side of the sandbox: files, who owns and manages them, the
- * metadata collections assigned to them (field → value), and the applinks that grant access,
- * whose access tokens a test can expire and renew at will (Oracle's expire after 15 minutes).
- * Tests seed and inspect it; the HTTP handler in oracle.ts acts on it. Everything handed out
- * is a copy.
+ * metadata collections assigned to them (field → value), the folders they sit in (whose values
+ * the files inherit), and the applinks that grant access, whose access tokens a test can expire
+ * and renew at will (Oracle's expire after 15 minutes), or a client can refresh with the
+ * applink's refresh token. Tests seed and inspect it; the HTTP handler in oracle.ts acts on it.
+ * Everything handed out is a copy.
  */
 
 /** Applink roles, weakest first; the metadata operation needs contributor or above. */
@@ -17,6 +18,8 @@ export interface OracleAppLink {
   role: AppLinkRole;
   /** True once the current access token has expired (see `expireAppLinkToken`). */
   expired?: boolean;
+  /** The refresh token issued with the applink: PUT /applinks/token exchanges it for a new access token. */
+  refreshToken?: string;
 }
 
 /** How the sandbox writes Oracle's errorCode: as a JSON string ("-16", as Oracle's examples) or a number (-16, as its schema). */
@@ -37,14 +40,30 @@ export interface OracleFile {
    */
   collections: Record<string, Record<string, string>>;
   appLinks: OracleAppLink[];
+  /** The folder the file is in: its values (and its parents') are inherited where the file has none. */
+  folder?: string;
 }
 
 /** A file to seed: `id` and `owner` are required. */
 export type OracleFileInput = Pick<OracleFile, 'id' | 'owner'> &
-  Partial<Pick<OracleFile, 'managers' | 'collections' | 'appLinks'>>;
+  Partial<Pick<OracleFile, 'managers' | 'collections' | 'appLinks' | 'folder'>>;
+
+/** A folder: the values of its collections apply to the files (and folders) beneath it. */
+export interface OracleFolder {
+  id: string;
+  /** The folder it is in, if any. */
+  parent?: string;
+  collections: Record<string, Record<string, string>>;
+}
+
+export type OracleFolderInput = Pick<OracleFolder, 'id'> & Partial<Pick<OracleFolder, 'parent' | 'collections'>>;
+
+/** What a refresh request amounts to: the new access token, or why it is refused. */
+export type AppLinkRefresh = { accessToken: string } | { refused: 'unknown-applink' | 'invalid-token' };
 
 export class OracleState {
   readonly #files = new Map<string, OracleFile>();
+  readonly #folders = new Map<string, OracleFolder>();
   /** Access tokens issued by renewals so far (makes each new token unique). */
   #renewals = 0;
   #errorCodeForm: ErrorCodeForm = 'string';
@@ -91,11 +110,35 @@ export class OracleState {
     return links;
   }
 
+  /** Adds a folder; its parent, if given, must exist already. */
+  addFolder(input: OracleFolderInput): OracleFolder {
+    if (input.id === '') throw new Error('a folder id must not be empty');
+    if (this.#folders.has(input.id)) throw new Error(`the sandbox already has an Oracle folder ${input.id}`);
+    if (input.parent !== undefined && !this.#folders.has(input.parent)) {
+      throw new Error(`folder ${input.id}: no parent folder ${input.parent}; add it first`);
+    }
+    const folder: OracleFolder = structuredClone({
+      id: input.id,
+      ...(input.parent !== undefined ? { parent: input.parent } : {}),
+      collections: input.collections ?? {},
+    });
+    this.#folders.set(folder.id, folder);
+    return structuredClone(folder);
+  }
+
+  folder(id: string): OracleFolder | undefined {
+    const folder = this.#folders.get(id);
+    return folder && structuredClone(folder);
+  }
+
   addFile(input: OracleFileInput): OracleFile {
     if (input.id === '') throw new Error('a file id must not be empty');
     if (this.#files.has(input.id)) throw new Error(`the sandbox already has an Oracle file ${input.id}`);
     for (const link of input.appLinks ?? []) {
       if (!APPLINK_ROLES.includes(link.role)) throw new Error(`applink ${link.id}: unknown role ${link.role}`);
+    }
+    if (input.folder !== undefined && !this.#folders.has(input.folder)) {
+      throw new Error(`file ${input.id}: no folder ${input.folder}; add it first`);
     }
     const file: OracleFile = structuredClone({
       id: input.id,
@@ -103,6 +146,7 @@ export class OracleState {
       managers: input.managers ?? [],
       collections: input.collections ?? {},
       appLinks: input.appLinks ?? [],
+      ...(input.folder !== undefined ? { folder: input.folder } : {}),
     });
     this.#files.set(file.id, file);
     return structuredClone(file);
@@ -119,6 +163,7 @@ export class OracleState {
 
   reset(): void {
     this.#files.clear();
+    this.#folders.clear();
     this.#renewals = 0;
     this.#errorCodeForm = 'string';
   }
@@ -137,6 +182,58 @@ export class OracleState {
     if (!link) return 'unknown';
     if (link.accessToken !== presented.accessToken || link.expired === true) return 'invalid-or-expired';
     return { role: link.role };
+  }
+
+  /**
+   * @internal
+   * The file's values by collection: with `direct`, only the collections assigned to the file and
+   * the values set on it; without, also the values of its folders' collections (nearest folder
+   * first) wherever the file has none of its own.
+   */
+  valuesOf(fileId: string, direct: boolean): Record<string, Record<string, string>> | undefined {
+    const file = this.#files.get(fileId);
+    if (!file) return undefined;
+    const values = structuredClone(file.collections);
+    if (direct) return values;
+    const seen = new Set<string>();
+    for (let at = file.folder; at !== undefined && !seen.has(at); at = this.#folders.get(at)?.parent) {
+      seen.add(at);
+      for (const [collection, fields] of Object.entries(this.#folders.get(at)?.collections ?? {})) {
+        const merged = values[collection] ?? {};
+        values[collection] = merged;
+        for (const [field, value] of Object.entries(fields)) {
+          if (!Object.hasOwn(merged, field)) merged[field] = value;
+        }
+      }
+    }
+    return values;
+  }
+
+  /**
+   * @internal
+   * Sets values of fields of a collection assigned to the file; false when it is not assigned.
+   */
+  assignFieldValues(fileId: string, collection: string, values: Readonly<Record<string, string>>): boolean {
+    const file = this.#files.get(fileId);
+    const fields = file && Object.hasOwn(file.collections, collection) ? file.collections[collection] : undefined;
+    if (!fields) return false;
+    Object.assign(fields, values);
+    return true;
+  }
+
+  /**
+   * @internal
+   * Exchanges an applink's refresh token for a new access token: the access token presented must
+   * be the applink's current one (expired or not) and the refresh token the one issued with it.
+   */
+  refreshAppLink(appLinkId: string, accessToken: string, refreshToken: string): AppLinkRefresh {
+    const links = [...this.#files.values()].flatMap((file) => file.appLinks.filter((l) => l.id === appLinkId));
+    const link = links[0];
+    if (!link) return { refused: 'unknown-applink' };
+    if (link.accessToken !== accessToken || link.refreshToken === undefined || link.refreshToken !== refreshToken) {
+      return { refused: 'invalid-token' };
+    }
+    return { accessToken: this.renewAppLinkToken(appLinkId) };
   }
 
   /** @internal The live file (not a copy). */

@@ -1,7 +1,9 @@
 /**
  * The Oracle Content Management (REST API for Documents 1.1) API of the sandbox, mounted under
  * `/documents/api/1.1`: `DELETE /files/{fileId}/metadata` with a body `{ collection, fields }`
- * in JSON or XML.
+ * in JSON or XML; `GET /files/{fileId}/metadata?directAssigned=1|0` (the file's own values, or
+ * with those it inherits from its folders); `POST /files/{fileId}/metadata` (assign values);
+ * `PUT /applinks/token` (a new access token for the applink's refresh token).
  *
  * Errors are Oracle's error body, exactly `{ errorCode, errorKey, errorMessage }`, with the codes
  * of Oracle's "Error Messages" page: -16 (404, unknown file), -20 (403, insufficient privileges),
@@ -15,6 +17,15 @@
  *   which report operation failures in errorCode (0 is success).
  * - Field names in `fields` are trimmed; fields of the collection that hold no value are ignored.
  * - The answer is XML when the Accept header names application/xml before application/json.
+ * - Reading values takes read permission: the owner, a manager, or any valid applink of the file
+ *   (viewer and above); assigning takes what deleting takes. `directAssigned` absent reads as 0
+ *   (inherited values included); a value other than 0 or 1 is refused with -1.
+ * - An assign body names its fields in the collection form (`collection` plus field names, taken
+ *   as they are) or the qualified form (`<collection>.<field>`, split at the last dot, so a field
+ *   name has no dot there). Only string values are stored; any other value is refused with -1, as
+ *   is a body with no field. A collection not assigned to the file is answered as for the DELETE.
+ * - A refresh needs the applink's current access token (expired or not) and its refresh token;
+ *   anything else is refused with 400 and -26. The old access token stops working.
  */
 import type { components } from '../../generated/oracle-documents/schema.js';
 import { type ApiHandler, createApiHandler, type OperationHandler, type ValidRequest } from './api-handler.js';
@@ -90,42 +101,141 @@ function answer(
   };
 }
 
+/** A field's place in an assign body: `{ collection, <field> }` or `{ "<collection>.<field>" }`. */
+function assignedFields(body: Record<string, unknown>): { collection: string; field: string; value: unknown }[] {
+  const { collection, ...rest } = body;
+  if (typeof collection === 'string') {
+    return Object.entries(rest).map(([field, value]) => ({ collection, field, value }));
+  }
+  return Object.entries(body).map(([name, value]) => {
+    const dot = name.lastIndexOf('.');
+    return dot <= 0
+      ? { collection: '', field: name, value }
+      : { collection: name.slice(0, dot), field: name.slice(dot + 1), value };
+  });
+}
+
+const invalidLink = (state: OracleState, id: string): OutgoingResponse =>
+  json(400, oracleError(state, 'linkInvalidOrExpired', `The access token of applink ${id} is invalid or has expired`));
+
 export function createOracleApi(state: OracleState, validator: SpecValidator): ApiHandler {
-  const deleteFileMetadataValues: OperationHandler = (request, credential, incoming) => {
+  /**
+   * The file the request is for, when the caller may read it (`read`) or change its metadata
+   * (`write`): else the answer that refuses it (404, 400 -26, 403).
+   */
+  function access(
+    request: ValidRequest,
+    credential: Credential,
+    incoming: IncomingRequest,
+    need: 'read' | 'write',
+  ): Readonly<OracleFile> | OutgoingResponse {
     const fileId = request.params.fileId as string;
-    const { collection, fields } = request.body as Schemas['FileDeleteValuesBody'];
     const file = state.liveFile(fileId);
     if (!file) return json(404, oracleError(state, 'notFound', `File ${fileId} not found`));
     const link = state.checkAppLink(fileId, appLinkOf(incoming));
-    if (link === 'invalid-or-expired') {
-      const id = appLinkOf(incoming)?.id ?? '';
+    if (link === 'invalid-or-expired') return invalidLink(state, appLinkOf(incoming)?.id ?? '');
+    const weakest = need === 'read' ? 'viewer' : 'contributor';
+    const linkAllows = typeof link === 'object' && APPLINK_ROLES.indexOf(link.role) >= APPLINK_ROLES.indexOf(weakest);
+    if (isOwnerOrManager(file, credential) || linkAllows) return file;
+    const who = credential.scheme === 'applink' ? `applink ${credential.identity}` : `user ${credential.identity}`;
+    const what = need === 'read' ? 'read metadata of' : 'change metadata of';
+    return json(
+      403,
+      oracleError(
+        state,
+        'insufficientPrivileges',
+        `${who} may not ${what} file ${fileId}: it takes the owner, a manager, or an applink with the ${weakest} role or above`,
+      ),
+    );
+  }
+
+  const notAssigned = (request: ValidRequest, incoming: IncomingRequest, fileId: string, collection: string) =>
+    answer(request, incoming, {
+      idList: fileId,
+      type: 'file',
+      errorCode: codeOf(state, Number(UNKNOWN_COLLECTION_ERROR_CODE)),
+      errorMessage: `Collection ${collection} is not assigned to file ${fileId}`,
+    });
+
+  const getFileMetadataCollection: OperationHandler = (request, credential, incoming) => {
+    const file = access(request, credential, incoming, 'read');
+    if ('status' in file) return file;
+    const directAssigned = (request.query.directAssigned as string | undefined) ?? '0';
+    if (directAssigned !== '0' && directAssigned !== '1') {
       return json(
         400,
-        oracleError(state, 'linkInvalidOrExpired', `The access token of applink ${id} is invalid or has expired`),
+        oracleError(state, 'general', `directAssigned must be 0 or 1, got ${JSON.stringify(directAssigned)}`),
       );
     }
-    const linkAllows =
-      typeof link === 'object' && APPLINK_ROLES.indexOf(link.role) >= APPLINK_ROLES.indexOf('contributor');
-    if (!isOwnerOrManager(file, credential) && !linkAllows) {
-      const who = credential.scheme === 'applink' ? `applink ${credential.identity}` : `user ${credential.identity}`;
-      return json(
-        403,
-        oracleError(
-          state,
-          'insufficientPrivileges',
-          `${who} may not change metadata of file ${fileId}: it takes the owner, a manager, or an applink with the contributor role or above`,
-        ),
-      );
+    const body: Schemas['FileGetCollectionResponse'] = {
+      idList: file.id,
+      type: 'file',
+      errorCode: codeOf(state, 0),
+      metadata: state.valuesOf(file.id, directAssigned === '1') ?? {},
+    };
+    return json(200, body);
+  };
+
+  const assignFileMetadataValues: OperationHandler = (request, credential, incoming) => {
+    const file = access(request, credential, incoming, 'write');
+    if ('status' in file) return file;
+    const assigned = assignedFields(request.body as Record<string, unknown>);
+    if (assigned.length === 0) return json(400, oracleError(state, 'general', 'The body assigns no field'));
+    const byCollection = new Map<string, Record<string, string>>();
+    for (const { collection, field, value } of assigned) {
+      if (collection === '' || field === '') {
+        return json(
+          400,
+          oracleError(state, 'general', `${field}: expected <collection>.<field> without a collection property`),
+        );
+      }
+      if (typeof value !== 'string') {
+        return json(
+          400,
+          oracleError(state, 'general', `${collection}.${field}: the sandbox stores string values only`),
+        );
+      }
+      const fields = byCollection.get(collection) ?? {};
+      fields[field] = value;
+      byCollection.set(collection, fields);
     }
+    for (const collection of byCollection.keys()) {
+      if (!Object.hasOwn(file.collections, collection)) return notAssigned(request, incoming, file.id, collection);
+    }
+    for (const [collection, fields] of byCollection) state.assignFieldValues(file.id, collection, fields);
+    return answer(request, incoming, { idList: file.id, type: 'file', errorCode: codeOf(state, 0) });
+  };
+
+  const refreshAppLinkToken: OperationHandler = (_request, _credential, incoming) => {
+    const id = incoming.headers.applinkid ?? '';
+    const refresh = state.refreshAppLink(id, incoming.headers.accesstoken ?? '', incoming.headers.refreshtoken ?? '');
+    if ('refused' in refresh) {
+      return refresh.refused === 'unknown-applink'
+        ? json(400, oracleError(state, 'linkInvalidOrExpired', `No applink ${id}`))
+        : json(
+            400,
+            oracleError(
+              state,
+              'linkInvalidOrExpired',
+              `The access or refresh token of applink ${id} is invalid or has expired`,
+            ),
+          );
+    }
+    const body: Schemas['ApplinkTokenResponse'] = {
+      accessToken: refresh.accessToken,
+      type: 'applink',
+      errorCode: codeOf(state, 0),
+    };
+    return json(200, body);
+  };
+
+  const deleteFileMetadataValues: OperationHandler = (request, credential, incoming) => {
+    const fileId = request.params.fileId as string;
+    const { collection, fields } = request.body as Schemas['FileDeleteValuesBody'];
+    const file = access(request, credential, incoming, 'write');
+    if ('status' in file) return file;
     const names = fields.split(',').map((field) => field.trim());
-    if (!state.resetFieldValues(fileId, collection, names)) {
-      return answer(request, incoming, {
-        idList: fileId,
-        type: 'file',
-        errorCode: codeOf(state, Number(UNKNOWN_COLLECTION_ERROR_CODE)),
-        errorMessage: `Collection ${collection} is not assigned to file ${fileId}`,
-      });
-    }
+    if (!state.resetFieldValues(fileId, collection, names)) return notAssigned(request, incoming, fileId, collection);
     return answer(request, incoming, { idList: fileId, type: 'file', errorCode: codeOf(state, 0) });
   };
 
@@ -156,6 +266,6 @@ export function createOracleApi(state: OracleState, validator: SpecValidator): A
         { 'www-authenticate': 'Basic realm="metaclear sandbox"' },
       );
     },
-    operations: { deleteFileMetadataValues },
+    operations: { deleteFileMetadataValues, getFileMetadataCollection, assignFileMetadataValues, refreshAppLinkToken },
   });
 }

@@ -20,7 +20,7 @@ const env = (extra: Record<string, string> = {}) => ({
   ...extra,
 });
 const clear = (args: string[], extra?: Record<string, string>) =>
-  runCli(['edge-impulse', 'clear-metadata', ...args], { env: env(extra) });
+  runCli(['edge-impulse', 'clear-metadata', ...args, '--no-backup'], { env: env(extra) });
 
 function seedFilterCase(): void {
   sandbox.edgeImpulse.addSamples(1, [
@@ -60,7 +60,9 @@ describe('clear-metadata', () => {
     const run = await clear(FILTER_ARGS);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe('Cleared metadata key "reviewer" on the matching training samples of project 1.\n');
+    expect(run.stdout).toBe(
+      'Cleared metadata key "reviewer" on the matching training samples of project 1 (no backup: --no-backup).\n',
+    );
 
     expect(sandbox.requests).toHaveLength(1);
     const request = sandbox.requests[0];
@@ -135,6 +137,7 @@ describe('clear-metadata', () => {
       category: 'all',
       metadataKey: 'reviewer',
       status: 'done',
+      backup: null,
     });
     expect(sandbox.edgeImpulse.sample(1, 1)?.metadata).toEqual({});
   });
@@ -315,13 +318,13 @@ describe('--wait and job-status', () => {
   });
   const jobEnv = () => ({ EDGE_IMPULSE_API_KEY: API_KEY, EDGE_IMPULSE_BASE_URL: jobs.edgeImpulseBaseUrl });
   const ei = (args: string[]) => runCli(['edge-impulse', ...args], { env: jobEnv() });
-  const CLEAR = ['clear-metadata', '--project', '1', '--category', 'all', '--key', 'reviewer'];
+  const CLEAR = ['clear-metadata', '--project', '1', '--category', 'all', '--key', 'reviewer', '--no-backup'];
 
   it('without --wait: prints the job and how to follow it', async () => {
     const run = await ei(CLEAR);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
-      'Clearing metadata key "reviewer" on the matching samples of project 1: the server continues as job 1.\n' +
+      'Clearing metadata key "reviewer" on the matching samples of project 1: the server continues as job 1 (no backup: --no-backup).\n' +
         'Follow it with: metaclear edge-impulse job-status --project 1 --job 1 --wait\n',
     );
     expect(jobs.edgeImpulse.samples(1).map((s) => s.metadata.reviewer)).toEqual(['ann', 'bob', 'cy']);
@@ -331,7 +334,7 @@ describe('--wait and job-status', () => {
     const run = await ei([...CLEAR, '--wait']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
-      /^Cleared metadata key "reviewer" on the matching samples of project 1: job 1 finished successfully \(2 polls, \d+\.\d s\)\.\n$/,
+      /^Cleared metadata key "reviewer" on the matching samples of project 1: job 1 finished successfully \(2 polls, \d+\.\d s; no backup: --no-backup\)\.\n$/,
     );
     expect(run.stderr.split('\n')).toEqual([
       'job 1: waiting (Ctrl-C stops waiting; the job keeps running)',

@@ -41,7 +41,18 @@ describe('runCli in-process', () => {
     const key = 'in-process-planted-key-1234';
     expect(process.env.EDGE_IMPULSE_API_KEY).toBeUndefined();
     const run = deps(
-      ['edge-impulse', 'clear-metadata', '--project', '3', '--category', 'all', '--key', 'k', '--dry-run'],
+      [
+        'edge-impulse',
+        'clear-metadata',
+        '--project',
+        '3',
+        '--category',
+        'all',
+        '--key',
+        'k',
+        '--no-backup',
+        '--dry-run',
+      ],
       {
         EDGE_IMPULSE_API_KEY: key,
       },
@@ -70,7 +81,18 @@ describe('runCli in-process', () => {
 
   it('an empty variable counts as unset', async () => {
     const run = deps(
-      ['edge-impulse', 'clear-metadata', '--project', '1', '--category', 'all', '--key', 'k', '--dry-run'],
+      [
+        'edge-impulse',
+        'clear-metadata',
+        '--project',
+        '1',
+        '--category',
+        'all',
+        '--key',
+        'k',
+        '--no-backup',
+        '--dry-run',
+      ],
       {
         EDGE_IMPULSE_API_KEY: '',
         EDGE_IMPULSE_JWT_TOKEN: 'in-process-jwt-9012',

@@ -77,7 +77,7 @@ const BULK = ['oracle', 'delete-metadata', '--collection', 'CollectionA', '--fie
 const bulk = (args: string[], options: { env?: Record<string, string>; stdin?: string } = {}) =>
   runCli([...BULK, ...args], { env: ocmEnv(), cwd: dir, ...options });
 const clear = (args: string[], env: Record<string, string> = eiEnv()) =>
-  runCli(['edge-impulse', 'clear-metadata', ...args], { env, cwd: dir });
+  runCli(['edge-impulse', 'clear-metadata', ...args, '--no-backup'], { env, cwd: dir });
 
 const mine = (id: string) =>
   sandbox.oracle.addFile({ id, owner: USER, collections: { CollectionA: { A1: 'x', A2: 'y' } } });
@@ -500,7 +500,19 @@ describe('--json: one document for every outcome, matching docs/cli-json.schema.
     try {
       slow.edgeImpulse.addSamples(1, [{ id: 1, metadata: { k: 'v' } }]);
       const cli = startCli(
-        ['edge-impulse', 'clear-metadata', '--project', '1', '--category', 'all', '--key', 'k', '--wait', '--json'],
+        [
+          'edge-impulse',
+          'clear-metadata',
+          '--project',
+          '1',
+          '--category',
+          'all',
+          '--key',
+          'k',
+          '--no-backup',
+          '--wait',
+          '--json',
+        ],
         {
           env: eiEnv(slow.edgeImpulseBaseUrl),
           cwd: dir,

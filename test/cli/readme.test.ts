@@ -81,3 +81,40 @@ it('every example runs as written, in order, with the exit status it states', as
   expect(readFileSync(join(dir, 'failed.txt'), 'utf8')).toMatch(/^NO-SUCH-FILE$/m);
   expect(readFileSync(join(dir, 'run.journal'), 'utf8').trimEnd().split('\n')).toHaveLength(4);
 });
+
+describe('"Preview, backup and restore"', () => {
+  const part = README.slice(README.indexOf('## Preview, backup and restore'), README.indexOf('## The sandbox'));
+  const lines = (/<!-- backup-examples[^>]*-->\n```sh\n([\s\S]*?)```/.exec(part)?.[1] ?? '')
+    .replace(/\\\n\s*/g, '')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => ({ line, exit: Number(/# exit (\d+)/.exec(line)?.[1] ?? 0) }));
+
+  it('its first session runs as written, and leaves the project as it found it', async () => {
+    expect(lines.length).toBeGreaterThanOrEqual(6);
+    const project = DEMO.edgeImpulseJobProjectId;
+    const before = sandbox.edgeImpulse.samples(project).map((s) => ({ id: s.id, ...s.metadata }));
+    const exports: string[] = [];
+    const outputs: string[] = [];
+    for (const { line, exit } of lines) {
+      const command = line.replaceAll('http://127.0.0.1:4010', sandbox.url);
+      if (command.startsWith('export ')) {
+        exports.push(command);
+        continue;
+      }
+      const run = await bash([...exports, command].join('\n'));
+      if (run.code !== exit) {
+        throw new Error(`${line}\nexited ${run.code}, expected ${exit}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`);
+      }
+      outputs.push(run.stdout + run.stderr);
+    }
+    expect(outputs[0]).toContain('60 selected, 60 hold the key');
+    expect(outputs[1]).toContain('the clear would change 60 samples, more than --max-affected 10');
+    expect(outputs[2]).toMatch(
+      /^Backup: \S*\/site\.jsonl \(60 values\)\. Undo with: metaclear restore \S*site\.jsonl$/m,
+    );
+    expect(outputs[4]).toMatch(/^Restored 60 samples of 60 entries in site\.jsonl/);
+    expect(JSON.parse(outputs[5]?.split('\n')[0] ?? '')).toMatchObject({ ok: true, restored: 0, unchanged: 60 });
+    expect(sandbox.edgeImpulse.samples(project).map((s) => ({ id: s.id, ...s.metadata }))).toEqual(before);
+  });
+});

@@ -83,12 +83,14 @@ describe('metaclear sandbox', () => {
       await cli.waitForStdout(/^Stop it with Ctrl-C\.$/m);
       const tryLine = `metaclear edge-impulse clear-metadata --project ${DEMO.edgeImpulseJobProjectId} --category training --key batch --wait`;
       expect(cli.stdout()).toContain(tryLine);
-      const run = await runCli(tryLine.split(' ').slice(1), {
+      // With --no-backup: one clear request, so that the log below is that request and its polls
+      // (the backed-up run of the same line is tested in edge-impulse-backup.test.ts).
+      const run = await runCli([...tryLine.split(' ').slice(1), '--no-backup'], {
         env: { EDGE_IMPULSE_BASE_URL: `${url}/v1`, EDGE_IMPULSE_API_KEY: DEMO.edgeImpulseApiKey },
       });
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(
-        /^Cleared metadata key "batch" on the matching training samples of project 2: job \d+ finished successfully \(3 polls, /,
+        /^Cleared metadata key "batch" on the matching training samples of project 2: job \d+ finished successfully \(3 polls, .*; no backup: --no-backup\)\.$/m,
       );
       expect(run.stderr).toMatch(/^job \d+: running \(poll 1, /m);
       // One log line per request: the POST, then the three status polls.

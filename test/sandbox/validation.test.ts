@@ -241,7 +241,7 @@ describe('Oracle request validation', () => {
 
 describe('routing', () => {
   it.each([
-    ['an unknown Edge Impulse path', 'GET', '/v1/api/1/raw-data', { success: false }],
+    ['an unknown Edge Impulse path', 'GET', '/v1/api/1/raw-data/batch', { success: false }],
     ['an unknown Oracle path', 'DELETE', '/documents/api/1.1/folders/F1/metadata', { errorCode: '-16' }],
     ['a path under neither base', 'GET', '/api/1/jobs/1/status', {}],
     ['a base path prefix that is not a segment', 'GET', '/v10/api/1/jobs/1/status', {}],
@@ -253,12 +253,12 @@ describe('routing', () => {
 
   it('answers a known path with the wrong method with 405 and Allow', async () => {
     const answer = await send(`${sandbox.oracleBaseUrl}/files/${FILE}/metadata`, {
-      method: 'POST',
+      method: 'PATCH',
       headers: OWNER,
       body: '{}',
     });
     expect(answer.status).toBe(405);
-    expect(answer.headers.get('allow')).toBe('DELETE');
+    expect(answer.headers.get('allow')).toBe('GET, POST, DELETE');
     expect(answer.body).toMatchObject({ errorCode: '-1', errorKey: 'sandbox.general' });
   });
 });

@@ -19,6 +19,8 @@ const MANIFEST = `${VENDOR}/batch-clear-metadata-by-key.manifest.yaml`;
 const JOBS_SOURCE = `${VENDOR}/get-job-status.source.yaml`;
 const JOBS_YAML = `${VENDOR}/get-job-status.yaml`;
 const JOBS_MANIFEST = `${VENDOR}/get-job-status.manifest.yaml`;
+const SAMPLES_SOURCE = `${VENDOR}/samples.source.yaml`;
+const SAMPLES_MANIFEST = `${VENDOR}/samples.manifest.yaml`;
 const OPERATION = 'POST /api/{projectId}/raw-data/batch/clear-metadata-by-key';
 const DISABLED = '          - both\n          - enabled\n          - disabled\n';
 
@@ -56,7 +58,14 @@ beforeEach(async () => {
   document = { status: 200, body: ws.read(JOBS_SOURCE) };
   server = createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
-    const served = req.url === '/docs/page.md' ? answer : req.url === '/openapi.yml' ? document : undefined;
+    const served =
+      req.url === '/docs/page.md'
+        ? answer
+        : req.url === '/openapi.yml'
+          ? document
+          : req.url === '/samples.yml'
+            ? { status: 200, body: ws.read(SAMPLES_SOURCE) }
+            : undefined;
     if (req.url === '/moved') {
       res.writeHead(302, { location: redirectTo }).end();
       return;
@@ -77,6 +86,11 @@ beforeEach(async () => {
     'source: https://raw.githubusercontent.com/edgeimpulse/ei-agentic-claude/58dcf57ad37543843f89028c1f9cc73c890f2c48/src/openapi/openapi.yml',
     `source: http://127.0.0.1:${port}/openapi.yml`,
   );
+  ws.edit(
+    SAMPLES_MANIFEST,
+    'source: https://raw.githubusercontent.com/edgeimpulse/ei-agentic-claude/58dcf57ad37543843f89028c1f9cc73c890f2c48/src/openapi/openapi.yml',
+    `source: http://127.0.0.1:${port}/samples.yml`,
+  );
 });
 
 afterEach(async () => {
@@ -93,8 +107,8 @@ describe('npm run specs:update', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/\/docs\/page\.md: unchanged/);
     expect(result.stdout).toMatch(/\/openapi\.yml: unchanged/);
-    expect(result.stdout).toMatch(/every vendored file matches its source \(2 source\(s\)\); nothing written/);
-    expect(requests).toEqual(['GET /docs/page.md', 'GET /openapi.yml']);
+    expect(result.stdout).toMatch(/every vendored file matches its source \(3 source\(s\)\); nothing written/);
+    expect(requests).toEqual(['GET /docs/page.md', 'GET /openapi.yml', 'GET /samples.yml']);
     expect(ws.snapshot()).toEqual(before);
   });
 
@@ -239,7 +253,7 @@ describe('npm run specs:update', () => {
     expect(other.stderr).toContain(
       `/moved: redirects to another host, localhost:${port}: expected the source's host 127.0.0.1:${port}, or a host the manifest lists under redirectHosts`,
     );
-    expect(requests).toEqual(['GET /moved', 'GET /openapi.yml']);
+    expect(requests).toEqual(['GET /moved', 'GET /openapi.yml', 'GET /samples.yml']);
     expect(ws.snapshot()).toEqual(before);
 
     ws.edit(MANIFEST, "retrieved: '2026-11-23'", `retrieved: '2026-11-23'\nredirectHosts:\n  - localhost:${port}`);
@@ -277,7 +291,7 @@ describe('npm run specs:update', () => {
     const result = await specsUpdate(ws);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/every vendored file matches its source/);
-    expect(requests).toEqual(['GET /docs/page.md', 'GET /openapi.yml']);
+    expect(requests).toEqual(['GET /docs/page.md', 'GET /openapi.yml', 'GET /samples.yml']);
   });
 
   it('says which manifest field is wrong, before fetching anything', async () => {

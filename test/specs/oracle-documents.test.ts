@@ -32,7 +32,7 @@ const validate = (schema: Json, value: unknown): string[] => {
 const operation = deref((spec.paths as Json)['/files/{fileId}/metadata'] as Json).delete as Json;
 const requestJson = ((deref(operation.requestBody as Json).content as Json)['application/json'] as Json) ?? {};
 const jsonOf = (status: string): Json =>
-  (((operation.responses as Json)[status] as Json).content as Json)['application/json'] as Json;
+  (deref((operation.responses as Json)[status] as Json).content as Json)['application/json'] as Json;
 const responseJson = jsonOf('200');
 
 interface Case {
@@ -104,6 +104,91 @@ describe('every example in the Oracle spec', () => {
   });
 });
 
+describe('the read, assign and refresh operations', () => {
+  const paths = spec.paths as Json;
+  const metadata = deref(paths['/files/{fileId}/metadata'] as Json);
+  const operations: [string, Json][] = [
+    ['getFileMetadataCollection', metadata.get as Json],
+    ['assignFileMetadataValues', metadata.post as Json],
+    ['refreshAppLinkToken', deref(paths['/applinks/token'] as Json).put as Json],
+  ];
+  const examples: [string, Json, unknown][] = [];
+  for (const [id, op] of operations) {
+    const bodies = ((op.requestBody ? (deref(op.requestBody as Json).content as Json) : {}) as Json) ?? {};
+    for (const [type, media] of Object.entries(bodies)) {
+      for (const [name, ex] of Object.entries(((media as Json).examples as Json) ?? {})) {
+        examples.push([`${id} body ${type} ${name}`, (media as Json).schema as Json, deref(ex as Json).value]);
+      }
+    }
+    for (const [status, raw] of Object.entries(op.responses as Json)) {
+      const media = ((deref(raw as Json).content as Json | undefined)?.['application/json'] as Json) ?? {};
+      for (const [name, ex] of Object.entries((media.examples as Json) ?? {})) {
+        examples.push([`${id} ${status} ${name}`, media.schema as Json, deref(ex as Json).value]);
+      }
+    }
+    for (const parameter of ((op.parameters as Json[]) ?? []).map(deref)) {
+      for (const [name, ex] of Object.entries((parameter.examples as Json) ?? {})) {
+        examples.push([`${id} parameter ${parameter.name} ${name}`, parameter.schema as Json, deref(ex as Json).value]);
+      }
+    }
+  }
+
+  it('are the operations Oracle names, by operationId', () => {
+    expect(operations.map(([id, op]) => [id, op.operationId, op.summary])).toEqual([
+      ['getFileMetadataCollection', 'getFileMetadataCollection', 'Get File Metadata Collection'],
+      ['assignFileMetadataValues', 'assignFileMetadataValues', 'Assign Values to a File Metadata Collection'],
+      ['refreshAppLinkToken', 'refreshAppLinkToken', 'Refresh Applink Token'],
+    ]);
+  });
+
+  it.each(examples)('example %s validates against its schema', (_where, schema, value) => {
+    expect(validate(schema, value)).toEqual([]);
+  });
+
+  it("carries Oracle's example answer of Get File Metadata Collection and both forms of the assign body", () => {
+    const get = examples.find(([where]) => where === 'getFileMetadataCollection 200 getCollections')?.[2];
+    expect(get).toEqual({
+      idList: 'D3C1C1F319CFE6B102095C5DT0000000000100000001',
+      type: 'file',
+      errorCode: '0',
+      metadata: {
+        CollectionA: { FieldA1: 'Value1', FieldA2: 'Value2' },
+        CollectionB: { FieldB1: 'Value1', FieldB2: 'Value2' },
+      },
+    });
+    const bodies = examples.filter(([where]) => where.startsWith('assignFileMetadataValues body')).map((e) => e[2]);
+    expect(bodies).toEqual([
+      { collection: 'CollectionA', FieldA1: 'Value1', FieldA2: 'Value2' },
+      { 'CollectionA.FieldA1': 'Value1', 'CollectionA.FieldA2': 'Value2' },
+    ]);
+  });
+
+  it('refuses a read answer whose collections are not objects, and a refresh without its three headers', () => {
+    const answer = ((deref((metadata.get as Json).responses as Json)['200'] as Json).content as Json)[
+      'application/json'
+    ] as Json;
+    expect(validate(answer.schema as Json, { errorCode: '0', metadata: { CollectionA: 'x' } })).toEqual([
+      '/metadata/CollectionA must be object',
+    ]);
+    const refresh = operations[2]?.[1] as Json;
+    expect((refresh.parameters as Json[]).map(deref).map((p) => [p.name, p.in, p.required])).toEqual([
+      ['appLinkID', 'header', true],
+      ['accessToken', 'header', true],
+      ['refreshToken', 'header', true],
+    ]);
+  });
+
+  it('marks what no page states as inferred', () => {
+    expect((metadata.get as Json).description).toContain('Inferred');
+    const direct = ((metadata.get as Json).parameters as Json[]).map(deref).find((p) => p.name === 'directAssigned');
+    expect(direct?.description).toMatch(/Inferred: the page states no default/);
+    expect(operations[2]?.[1].description).toContain('Inferred');
+    for (const name of ['FileGetCollectionResponse', 'FileAssignValuesBody', 'ApplinkTokenResponse']) {
+      expect(pointer(spec, `#/components/schemas/${name}`).description).toContain('Inferred');
+    }
+  });
+});
+
 describe("errorCode and the error body, as Oracle's pages state them", () => {
   const errorSchema = jsonOf('404').schema as Json;
 
@@ -137,7 +222,7 @@ describe("errorCode and the error body, as Oracle's pages state them", () => {
     ['404', '-16'],
     ['default', '-1'],
   ])('documents the code of the %s answer (%s)', (status, code) => {
-    expect(((operation.responses as Json)[status] as Json).description).toContain(`errorCode ${code}`);
+    expect(deref((operation.responses as Json)[status] as Json).description).toContain(`errorCode ${code}`);
   });
 });
 
@@ -158,7 +243,7 @@ describe('no constraint that no Oracle page states', () => {
 
   it("says of each extension that it is metaclear's own", () => {
     const extensions = keys(spec).filter(([, k]) => k.startsWith('x-'));
-    expect(extensions.map(([, k]) => k)).toEqual(['x-metaclear-header-dependencies']);
+    expect([...new Set(extensions.map(([, k]) => k))]).toEqual(['x-metaclear-header-dependencies']);
     expect(operation.description).toContain("`x-metaclear-header-dependencies` is metaclear's own extension");
   });
 

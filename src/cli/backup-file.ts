@@ -1,0 +1,254 @@
+/**
+ * A backup: the values a destructive run is about to clear, written (and made durable) before the
+ * call that clears them, so that `metaclear restore <backup>` can put them back.
+ *
+ * JSON lines. The first is the header: what the backup is of, never a credential:
+ *   {"metaclear":"backup","version":1,"api":"edge-impulse","baseUrl":"https://…/v1",
+ *    "target":{"projectId":1,"category":"training","metadataKey":"site"},"created":"…"}
+ * then one line per sample or file:
+ *   Edge Impulse      {"id":12,"value":"lab"}
+ *   Oracle Documents  {"fileId":"F1","values":{"A1":"x","A2":"y"}}
+ * A last line cut short by a kill is ignored (its item was not cleared: the backup line is made
+ * durable before the clear is sent). Lines of any length are read back.
+ */
+import { createReadStream } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe } from '../core/validate.js';
+import { UsageError } from './errors.js';
+import { RecordFile } from './record-file.js';
+
+export const BACKUP_VERSION = 1;
+
+export interface EdgeImpulseTarget {
+  projectId: number;
+  category: string;
+  metadataKey: string;
+}
+
+export interface OracleTarget {
+  collection: string;
+  fields: string[];
+}
+
+export type BackupHeader =
+  | { api: 'edge-impulse'; baseUrl: string; target: EdgeImpulseTarget; created: string }
+  | { api: 'oracle-documents'; baseUrl: string; target: OracleTarget; created: string };
+
+export interface EdgeImpulseEntry {
+  id: number;
+  value: string;
+}
+
+export interface OracleEntry {
+  fileId: string;
+  values: Record<string, string>;
+}
+
+/** A base URL as a backup records it: no credentials, no query, no fragment. */
+export function recordedBaseUrl(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  url.username = '';
+  url.password = '';
+  url.search = '';
+  url.hash = '';
+  return url.href.replace(/\/$/, '');
+}
+
+/** A new backup file: refuses a path that exists (a backup is never overwritten). */
+export class BackupWriter<Entry> {
+  readonly #file: RecordFile;
+  #entries = 0;
+
+  private constructor(file: RecordFile) {
+    this.#file = file;
+  }
+
+  static create<E>(path: string, flag: string, header: BackupHeader): BackupWriter<E> {
+    let file: RecordFile;
+    try {
+      file = new RecordFile(path, 'wx');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new UsageError(
+        code === 'EEXIST'
+          ? `${flag} ${path} already exists; a backup is never overwritten: choose another path`
+          : `${flag} ${path} cannot be created: ${(error as Error).message}`,
+      );
+    }
+    const { api, baseUrl, target, created } = header;
+    file.line(JSON.stringify({ metaclear: 'backup', version: BACKUP_VERSION, api, baseUrl, target, created }));
+    file.sync();
+    return new BackupWriter<E>(file);
+  }
+
+  get path(): string {
+    return this.#file.path;
+  }
+
+  /** Entries written so far. */
+  get entries(): number {
+    return this.#entries;
+  }
+
+  add(entry: Entry): void {
+    this.#file.line(JSON.stringify(entry));
+    this.#entries++;
+  }
+
+  /** On disk before anything it holds is cleared. */
+  sync(): void {
+    this.#file.sync();
+  }
+
+  close(): void {
+    this.#file.sync();
+    this.#file.close();
+  }
+}
+
+export interface OpenedBackup {
+  path: string;
+  header: BackupHeader;
+  /** The entries, read as they are pulled; each with its line number. */
+  entries(): AsyncGenerator<{ entry: unknown; line: number }>;
+}
+
+function notBackup(path: string, why: string): UsageError {
+  return new UsageError(`${path} is not a metaclear backup: ${why}`);
+}
+
+function parseHeader(path: string, text: string | undefined): BackupHeader {
+  if (text === undefined) throw notBackup(path, 'it is empty');
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw notBackup(path, 'its first line is not JSON');
+  }
+  if (header === null || typeof header !== 'object' || header.metaclear !== 'backup') {
+    throw notBackup(path, 'its first line is not a backup header');
+  }
+  if (header.version !== BACKUP_VERSION) {
+    throw new UsageError(
+      `${path} is a backup of version ${describe(header.version)}; this metaclear reads version ${BACKUP_VERSION}`,
+    );
+  }
+  const target = header.target as Record<string, unknown> | undefined;
+  if (typeof header.baseUrl !== 'string' || typeof header.created !== 'string' || !target) {
+    throw notBackup(path, 'its header lacks baseUrl, created or target');
+  }
+  if (
+    header.api === 'edge-impulse' &&
+    Number.isInteger(target.projectId) &&
+    typeof target.category === 'string' &&
+    typeof target.metadataKey === 'string'
+  ) {
+    return header as unknown as BackupHeader;
+  }
+  if (
+    header.api === 'oracle-documents' &&
+    typeof target.collection === 'string' &&
+    Array.isArray(target.fields) &&
+    target.fields.every((f) => typeof f === 'string')
+  ) {
+    return header as unknown as BackupHeader;
+  }
+  throw notBackup(path, `its header's api ${describe(header.api)} or target is not one this metaclear knows`);
+}
+
+/**
+ * Reads a backup's header, and gives its entries to be pulled. Throws UsageError when it is not one.
+ * `path` is resolved against `cwd`, and named in messages as it was given.
+ */
+export async function openBackup(path: string, cwd = process.cwd()): Promise<OpenedBackup> {
+  const file = resolvePath(cwd, path);
+  const first = await firstLine(file, path);
+  const header = parseHeader(path, first);
+  return {
+    path,
+    header,
+    async *entries() {
+      const input = createReadStream(file, 'utf8');
+      const reader = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+      let line = 0;
+      let pending: { text: string; line: number } | undefined;
+      try {
+        for await (const text of reader) {
+          line++;
+          if (line === 1) continue;
+          if (pending !== undefined) yield { entry: parseEntry(path, pending.text, pending.line), line: pending.line };
+          pending = text === '' ? undefined : { text, line };
+        }
+      } finally {
+        reader.close();
+        input.destroy();
+      }
+      if (pending === undefined) return;
+      // The last line: cut short by a kill while it was written, its item was never cleared.
+      let entry: unknown;
+      try {
+        entry = JSON.parse(pending.text);
+      } catch {
+        return;
+      }
+      yield { entry, line: pending.line };
+    },
+  };
+}
+
+function parseEntry(path: string, text: string, line: number): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UsageError(`${path}: line ${line} is not JSON; expected one backup entry per line`);
+  }
+}
+
+async function firstLine(file: string, path: string): Promise<string | undefined> {
+  let input: ReturnType<typeof createReadStream>;
+  try {
+    input = createReadStream(file, 'utf8');
+    await new Promise<void>((resolve, reject) => {
+      input.once('open', () => resolve());
+      input.once('error', reject);
+    });
+  } catch (error) {
+    throw new UsageError(`${path} cannot be read: ${(error as Error).message}`);
+  }
+  const reader = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  try {
+    for await (const text of reader) return text;
+    return undefined;
+  } finally {
+    reader.close();
+    input.destroy();
+  }
+}
+
+/** An Edge Impulse entry, checked; names the line when it is not one. */
+export function edgeImpulseEntry(path: string, entry: unknown, line: number): EdgeImpulseEntry {
+  const e = entry as Partial<EdgeImpulseEntry> | null;
+  if (e === null || typeof e !== 'object' || !Number.isInteger(e.id) || typeof e.value !== 'string') {
+    throw new UsageError(`${path}: line ${line} is not an Edge Impulse backup entry; expected {"id":…,"value":"…"}`);
+  }
+  return { id: e.id as number, value: e.value };
+}
+
+/** An Oracle entry, checked; names the line when it is not one. */
+export function oracleEntry(path: string, entry: unknown, line: number): OracleEntry {
+  const e = entry as Partial<OracleEntry> | null;
+  const values = e?.values as Record<string, unknown> | undefined;
+  if (
+    e === null ||
+    typeof e !== 'object' ||
+    typeof e.fileId !== 'string' ||
+    values === null ||
+    typeof values !== 'object' ||
+    Array.isArray(values) ||
+    !Object.values(values).every((v) => typeof v === 'string')
+  ) {
+    throw new UsageError(`${path}: line ${line} is not an Oracle backup entry; expected {"fileId":"…","values":{…}}`);
+  }
+  return { fileId: e.fileId, values: values as Record<string, string> };
+}

@@ -1,0 +1,167 @@
+/**
+ * `metaclear restore <backup>` for an Edge Impulse backup (also `metaclear edge-impulse restore`):
+ * puts back the values a clear-metadata run backed up, with batchAddMetadata, one call per distinct
+ * value of each chunk of samples, selected by `ids`.
+ *
+ * Before it sets anything it reads the category's samples as they are now (listSamples), so that
+ * it is idempotent and resumable: a sample that holds its backed-up value already is left alone
+ * (running it again after an interrupt or a failure finishes the job); a sample whose key has
+ * another value now was changed since the backup and is left alone unless --force; a sample that
+ * no longer exists is counted. The summary counts each.
+ */
+import type { Command } from 'commander';
+import type { SampleCategory } from '../edge-impulse/filters.js';
+import { selectedPages } from '../edge-impulse/preview.js';
+import { edgeImpulseEntry, type OpenedBackup, recordedBaseUrl } from './backup-file.js';
+import type { CliContext } from './context.js';
+import { IDS_PER_CALL } from './edge-impulse-clear.js';
+import { connect, follow, type Session, type SessionFlags } from './edge-impulse-session.js';
+import { UsageError } from './errors.js';
+import { EXIT } from './exit-codes.js';
+import { watchInterrupts } from './interrupt.js';
+import { successDocument } from './json-output.js';
+import { plural } from './output.js';
+
+export const RESTORE = 'edge-impulse restore';
+
+export type RestoreFlags = SessionFlags & { force?: true };
+
+export interface RestoreCounts {
+  /** Entries in the backup. */
+  entries: number;
+  /** Set back to their backed-up value by this run. */
+  restored: number;
+  /** Held their backed-up value already (restored before, or never cleared). */
+  unchanged: number;
+  /** Hold another value now: left alone (without --force). */
+  changed: number;
+  /** No longer exist in the project. */
+  missing: number;
+  /** batchAddMetadata calls. */
+  calls: number;
+}
+
+/** The samples of the category as they are now: every ID, and the value of the key where it is held. */
+async function currentValues(
+  session: Session,
+  projectId: number,
+  category: SampleCategory,
+  metadataKey: string,
+  signal: AbortSignal,
+): Promise<{ ids: Set<number>; values: Map<number, string> }> {
+  const ids = new Set<number>();
+  const values = new Map<number, string>();
+  // Listed without the clear's filter: a restored sample may no longer match it.
+  for await (const page of selectedPages(session.reader, {
+    projectId,
+    category,
+    metadataKey,
+    signal,
+    pageSize: 1000,
+  })) {
+    for (const sample of page.keyed) values.set(sample.id, sample.value);
+    for (const id of page.ids) ids.add(id);
+  }
+  return { ids, values };
+}
+
+export async function restoreEdgeImpulse(
+  ctx: CliContext,
+  backup: OpenedBackup,
+  flags: RestoreFlags,
+  command: Command,
+): Promise<number> {
+  const header = backup.header;
+  if (header.api !== 'edge-impulse') throw new Error('restoreEdgeImpulse: not an Edge Impulse backup');
+  const { projectId, metadataKey } = header.target;
+  const category = header.target.category as SampleCategory;
+  Object.assign(ctx.facts, { backup: backup.path, projectId, category, metadataKey });
+  const given = flags.baseUrl;
+  if (given !== undefined && recordedBaseUrl(given) !== header.baseUrl) {
+    throw new UsageError(
+      `the backup ${backup.path} was taken from ${header.baseUrl}, not ${recordedBaseUrl(given)}; leave out --base-url (and EDGE_IMPULSE_BASE_URL) to restore where it was taken`,
+    );
+  }
+  // Jobs are always followed: a restore is done when its values are back.
+  const session = connect(ctx, { ...flags, wait: true }, command, header.baseUrl);
+  const interruption = watchInterrupts(ctx, () => undefined);
+  const counts: RestoreCounts = { entries: 0, restored: 0, unchanged: 0, changed: 0, missing: 0, calls: 0 };
+  try {
+    const now = await currentValues(session, projectId, category, metadataKey, interruption.signal);
+    let chunk = new Map<string, number[]>();
+    let inChunk = 0;
+    const send = async () => {
+      for (const [metadataValue, ids] of chunk) {
+        const result = await session.client.addMetadata({
+          projectId,
+          category,
+          metadataKey,
+          metadataValue,
+          filter: { ids },
+          signal: interruption.signal,
+        });
+        counts.calls++;
+        if (result.status === 'job')
+          await follow(ctx, session, projectId, result.jobId, { wait: true, ...timeout(flags) });
+        counts.restored += ids.length;
+      }
+      chunk = new Map();
+      inChunk = 0;
+    };
+    for await (const { entry, line } of backup.entries()) {
+      const { id, value } = edgeImpulseEntry(backup.path, entry, line);
+      counts.entries++;
+      if (!now.ids.has(id)) {
+        counts.missing++;
+        continue;
+      }
+      const current = now.values.get(id);
+      if (current === value) {
+        counts.unchanged++;
+        continue;
+      }
+      if (current !== undefined && !flags.force) {
+        counts.changed++;
+        continue;
+      }
+      // Set once: an ID backed up twice (a listing that repeated it) is not sent twice.
+      now.values.set(id, value);
+      const ids = chunk.get(value) ?? [];
+      if (ids.length === 0) chunk.set(value, ids);
+      ids.push(id);
+      if (++inChunk === IDS_PER_CALL) await send();
+    }
+    if (inChunk > 0) await send();
+  } catch (error) {
+    if (counts.restored > 0 || counts.calls > 0) {
+      ctx.err.line(
+        `${plural(counts.restored, 'sample')} restored before this; run the same command again to restore the rest (what is restored already is left as it is)`,
+      );
+    }
+    throw error;
+  } finally {
+    interruption.dispose();
+  }
+  if (session.dryRun) {
+    if (flags.json) ctx.out.json({ dryRun: true, restore: counts });
+    else ctx.out.line(describe(counts, backup.path, true));
+    session.dryRun.notice({ reads: true });
+    return EXIT.ok;
+  }
+  if (flags.json) successDocument(ctx, RESTORE, { ...counts });
+  else ctx.out.line(describe(counts, backup.path, false));
+  return EXIT.ok;
+}
+
+const timeout = (flags: RestoreFlags) => (flags.timeout !== undefined ? { timeout: flags.timeout } : {});
+
+function describe(counts: RestoreCounts, path: string, dryRun: boolean): string {
+  const parts = [
+    `${dryRun ? 'Would restore' : 'Restored'} ${plural(counts.restored, 'sample')} of ${plural(counts.entries, 'entry', 'entries')} in ${path} (${plural(counts.calls, 'call')})`,
+  ];
+  if (counts.unchanged > 0) parts.push(`${counts.unchanged} held the backed-up value already`);
+  if (counts.changed > 0)
+    parts.push(`${counts.changed} changed since the backup, left as they are (--force overwrites them)`);
+  if (counts.missing > 0) parts.push(`${counts.missing} no longer exist`);
+  return `${parts.join('; ')}.`;
+}

@@ -1,0 +1,61 @@
+/**
+ * `metaclear restore <backup> [flags]`: reads the backup's header and runs the restore of its API
+ * (`metaclear edge-impulse restore <backup>`), with the flags given.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { action } from './action.js';
+import { openBackup } from './backup-file.js';
+import type { CliContext } from './context.js';
+import { UsageError } from './errors.js';
+
+/** The API a backup is of, read from its first line; undefined when that cannot be read. */
+function apiOf(path: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(64 * 1024);
+    const n = readSync(fd, head, 0, head.length, 0);
+    const first = head.subarray(0, n).toString('utf8').split('\n', 1)[0] ?? '';
+    const api = (JSON.parse(first) as { api?: unknown }).api;
+    return typeof api === 'string' ? api : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * `restore <backup> …` as the command of the backup's API (`edge-impulse restore <backup> …`), when
+ * the backup names one this CLI has; otherwise the arguments as they are (the top-level command then
+ * says what is wrong with the backup).
+ */
+export function routeRestore(argv: readonly string[], cwd: string): readonly string[] {
+  if (argv[0] !== 'restore' || argv[1] === undefined || argv[1].startsWith('-')) return argv;
+  const api = apiOf(resolve(cwd, argv[1]));
+  return api === 'edge-impulse' ? [api, ...argv] : argv;
+}
+
+export function registerRestore(program: Command, ctx: CliContext): void {
+  program
+    .command('restore <backup>')
+    .summary('put back the values a clear-metadata run backed up')
+    .description(
+      'Put back the values a run backed up before it cleared them (its summary prints this command).\n' +
+        'Reads the backup, then runs `metaclear <api> restore <backup>` with the flags given; see\n' +
+        '`metaclear edge-impulse restore --help` for them.',
+    )
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(
+      action<{ json?: true }>(ctx, {}, async (_flags, command) => {
+        const path = String(command.args[0]);
+        const backup = await openBackup(path, ctx.deps.cwd);
+        throw new UsageError(
+          `${path}: a backup of ${backup.header.api}, which this metaclear cannot restore; put the backup first: metaclear restore <backup> [flags]`,
+        );
+      }),
+    );
+}
