@@ -15,6 +15,7 @@ import type { SampleFilter } from '../edge-impulse/filters.js';
 import { type ClearPreview, previewClearMetadata, readableCategory, selectedPages } from '../edge-impulse/preview.js';
 import { type ClearMetadataResult, type RawDataCategory, ValidationError } from '../index.js';
 import { BackupWriter, edgeImpulseEntry, openBackup, recordedBaseUrl } from './backup-file.js';
+import { inChunks } from './chunks.js';
 import type { CliContext } from './context.js';
 import { type FilterFlags, filterFrom } from './edge-impulse-filters.js';
 import { connect, follow, followCommand, type Session, type SessionFlags } from './edge-impulse-session.js';
@@ -113,13 +114,18 @@ export async function clearMetadata(ctx: CliContext, flags: ClearFlags, command:
       const result = await session.client.clearMetadataByKey(selection);
       return await reportSingle(ctx, flags, session, result);
     }
-    return await backedUp(ctx, flags, session, selection, interruption.signal);
+    return await backedUp(ctx, flags, session, selection);
   } finally {
     interruption.dispose();
   }
 }
 
 type Selection = Parameters<typeof selectedPages>[1] & { filter?: SampleFilter };
+
+/** The IDs of the selected samples that hold the key, as the listing reads them. */
+async function* keyedIds(session: Session, selection: Selection): AsyncGenerator<number> {
+  for await (const page of selectedPages(session.reader, selection)) for (const sample of page.keyed) yield sample.id;
+}
 
 async function dryRun(
   ctx: CliContext,
@@ -143,21 +149,9 @@ async function dryRun(
     await session.client.clearMetadataByKey(selection);
   } else {
     // The calls the run would make: the samples that hold the key, by ids, a chunk at a time.
-    let chunk: number[] = [];
-    const send = async () => {
-      await session.client.clearMetadataByKey({
-        ...selection,
-        filter: { ...withoutIds(selection.filter), ids: chunk },
-      });
-      chunk = [];
-    };
-    for await (const page of selectedPages(session.reader, selection)) {
-      for (const sample of page.keyed) {
-        chunk.push(sample.id);
-        if (chunk.length === IDS_PER_CALL) await send();
-      }
+    for await (const ids of inChunks(keyedIds(session, selection), IDS_PER_CALL)) {
+      await session.client.clearMetadataByKey({ ...selection, filter: { ...withoutIds(selection.filter), ids } });
     }
-    if (chunk.length > 0) await send();
   }
   dry.notice({ reads: preview !== undefined });
   return EXIT.ok;
@@ -194,13 +188,7 @@ async function reportSingle(
   return EXIT.ok;
 }
 
-async function backedUp(
-  ctx: CliContext,
-  flags: ClearFlags,
-  session: Session,
-  selection: Selection,
-  signal: AbortSignal,
-): Promise<number> {
+async function backedUp(ctx: CliContext, flags: ClearFlags, session: Session, selection: Selection): Promise<number> {
   const spec = typeof flags.backup === 'string' ? flags.backup : defaultBackupName(flags, ctx.now());
   const path = checkOutputPath('--backup', spec, ctx.deps.cwd, {
     others: [],
@@ -243,11 +231,12 @@ async function backedUp(
   let calls = 0;
   try {
     const backup = await openBackup(path);
-    let chunk: number[] = [];
-    const clearChunk = async () => {
+    const ids = (async function* () {
+      for await (const { entry, line } of backup.entries()) yield edgeImpulseEntry(path, entry, line).id;
+    })();
+    for await (const chunk of inChunks(ids, IDS_PER_CALL)) {
       const result = await session.client.clearMetadataByKey({
         ...selection,
-        signal,
         filter: { ...withoutIds(selection.filter), ids: chunk },
       });
       calls++;
@@ -258,13 +247,7 @@ async function backedUp(
           ctx.err.line(`the server continues as job ${result.jobId}: ${followCommand(flags.project, result.jobId)}`);
       }
       cleared += chunk.length;
-      chunk = [];
-    };
-    for await (const { entry, line } of backup.entries()) {
-      chunk.push(edgeImpulseEntry(path, entry, line).id);
-      if (chunk.length === IDS_PER_CALL) await clearChunk();
     }
-    if (chunk.length > 0) await clearChunk();
   } catch (error) {
     ctx.err.line(
       `${cleared} of the ${withKey} samples that hold the key were cleared before this; the backup ${path} holds the values of all ${withKey}: put them back with: ${restoreCommand(path)}`,

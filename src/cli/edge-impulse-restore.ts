@@ -13,6 +13,7 @@ import type { Command } from 'commander';
 import type { SampleCategory } from '../edge-impulse/filters.js';
 import { selectedPages } from '../edge-impulse/preview.js';
 import { edgeImpulseEntry, type OpenedBackup, recordedBaseUrl } from './backup-file.js';
+import { inChunks } from './chunks.js';
 import type { CliContext } from './context.js';
 import { IDS_PER_CALL } from './edge-impulse-clear.js';
 import { connect, follow, type Session, type SessionFlags } from './edge-impulse-session.js';
@@ -88,10 +89,27 @@ export async function restoreEdgeImpulse(
   const counts: RestoreCounts = { entries: 0, restored: 0, unchanged: 0, changed: 0, missing: 0, calls: 0 };
   try {
     const now = await currentValues(session, projectId, category, metadataKey, interruption.signal);
-    let chunk = new Map<string, number[]>();
-    let inChunk = 0;
-    const send = async () => {
-      for (const [metadataValue, ids] of chunk) {
+    /** The entries to set back: read, counted, and those left alone left out. */
+    const toRestore = async function* () {
+      for await (const { entry, line } of backup.entries()) {
+        const { id, value } = edgeImpulseEntry(backup.path, entry, line);
+        counts.entries++;
+        const current = now.values.get(id);
+        if (!now.ids.has(id)) counts.missing++;
+        else if (current === value) counts.unchanged++;
+        else if (current !== undefined && !flags.force) counts.changed++;
+        else {
+          // Set once: an ID backed up twice (a listing that repeated it) is not sent twice.
+          now.values.set(id, value);
+          yield { id, value };
+        }
+      }
+    };
+    for await (const chunk of inChunks(toRestore(), IDS_PER_CALL)) {
+      // One call per distinct value of the chunk, selecting its samples by ids.
+      const byValue = new Map<string, number[]>();
+      for (const { id, value } of chunk) byValue.set(value, [...(byValue.get(value) ?? []), id]);
+      for (const [metadataValue, ids] of byValue) {
         const result = await session.client.addMetadata({
           projectId,
           category,
@@ -105,33 +123,7 @@ export async function restoreEdgeImpulse(
           await follow(ctx, session, projectId, result.jobId, { wait: true, ...timeout(flags) });
         counts.restored += ids.length;
       }
-      chunk = new Map();
-      inChunk = 0;
-    };
-    for await (const { entry, line } of backup.entries()) {
-      const { id, value } = edgeImpulseEntry(backup.path, entry, line);
-      counts.entries++;
-      if (!now.ids.has(id)) {
-        counts.missing++;
-        continue;
-      }
-      const current = now.values.get(id);
-      if (current === value) {
-        counts.unchanged++;
-        continue;
-      }
-      if (current !== undefined && !flags.force) {
-        counts.changed++;
-        continue;
-      }
-      // Set once: an ID backed up twice (a listing that repeated it) is not sent twice.
-      now.values.set(id, value);
-      const ids = chunk.get(value) ?? [];
-      if (ids.length === 0) chunk.set(value, ids);
-      ids.push(id);
-      if (++inChunk === IDS_PER_CALL) await send();
     }
-    if (inChunk > 0) await send();
   } catch (error) {
     if (counts.restored > 0 || counts.calls > 0) {
       ctx.err.line(
