@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { startBusyLoad } from './busy-load.js';
 
 const REPO = resolve(__dirname, '..', '..');
-/** Whether the process exists and has not exited (an exited child not yet reaped is a zombie, "Z"). */
+/** Whether the process exists and has not exited (an exited child not yet reaped is a zombie, "Z", or dead, "X"). */
 const isRunning = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
@@ -14,10 +14,20 @@ const isRunning = (pid: number): boolean => {
   }
   if (!existsSync('/proc')) return true;
   try {
-    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return !/^\d+ \(.*\) [ZX] /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false; // gone in between
   }
+};
+/**
+ * The processes among `pids` still running once they have all ended, or once `deadlineMs` has
+ * passed. A process closes its files before the kernel marks it exited, so a closed pipe says it
+ * is ending, not that it has ended: the wait follows the process table, with a generous deadline.
+ */
+const stillRunningAfter = async (pids: number[], deadlineMs: number): Promise<number[]> => {
+  const end = Date.now() + deadlineMs;
+  while (pids.some(isRunning) && Date.now() < end) await new Promise((done) => setTimeout(done, 20));
+  return pids.filter(isRunning);
 };
 
 it('stop() kills every busy process and waits for them', async () => {
@@ -52,7 +62,7 @@ setInterval(() => {}, 60_000);`;
   const stderrClosed = new Promise<void>((done) => parent.stderr.on('data', () => undefined).once('close', done));
   parent.kill('SIGKILL');
   await stderrClosed;
-  expect(pids.filter(isRunning)).toEqual([]);
+  expect(await stillRunningAfter(pids, 10_000)).toEqual([]);
 });
 
 it.each([
