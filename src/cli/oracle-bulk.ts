@@ -15,6 +15,7 @@ import {
   type ManyResult,
   ValidationError,
 } from '../index.js';
+import { runMany } from '../oracle-documents/many.js';
 import { BulkProgress } from './bulk-progress.js';
 import {
   type ConcurrencyReport,
@@ -34,6 +35,8 @@ import { InputLineError, openFileIds } from './file-ids.js';
 import { watchInterrupts } from './interrupt.js';
 import { Journal } from './journal.js';
 import { errorJson } from './json-output.js';
+import { type ClearOutcome, NO_BACKUP_LINE, OracleBackup } from './oracle-backup.js';
+import { checkMaxAffected, previewRun } from './oracle-preview.js';
 import { connect, type DeleteFlags, type OracleSession } from './oracle-session.js';
 import { plural } from './output.js';
 import { checkFolder, checkOutputPath } from './output-paths.js';
@@ -99,6 +102,23 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
   if (failedOut === undefined && !dryRun) {
     checkFolder('the failed-IDs file (in the current folder; --failed-out chooses another path)', ctx.deps.cwd);
   }
+  const backingUp = flags.backup !== false;
+  if (dryRun && (backingUp || flags.maxAffected !== undefined)) {
+    const reading = watchInterrupts(ctx, () => undefined);
+    try {
+      return await previewRun(ctx, flags, session, spec, reading.signal, backingUp);
+    } finally {
+      reading.dispose();
+    }
+  }
+  const backupPlace =
+    backingUp && !dryRun
+      ? OracleBackup.check(ctx, flags, journalPath, [
+          { flag: '--files-from', path: inputPath },
+          { flag: '--failed-out', path: failedOut },
+          { flag: '--journal', path: journalPath },
+        ])
+      : undefined;
 
   const source = await openFileIds(spec, ctx.deps.cwd, ctx.deps.stdin);
   if (source.total === 0 && !flags.allowEmpty) {
@@ -107,6 +127,22 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
     );
   }
   const journal = journalPath !== undefined && !dryRun ? await Journal.open(journalPath, '--journal') : undefined;
+  if (!dryRun && flags.maxAffected !== undefined) {
+    const counting = watchInterrupts(ctx, () => undefined);
+    try {
+      await checkMaxAffected(ctx, flags, session, spec, (id) => journal?.done.has(id) === true, counting.signal);
+    } finally {
+      counting.dispose();
+    }
+  }
+  const backup = backupPlace !== undefined ? OracleBackup.open(ctx, flags, backupPlace) : undefined;
+  // The per-file call: with a backup, read own values → backup entry → clear those fields.
+  const clearOne =
+    backup?.step(session) ??
+    (async (file: DeleteManyItem, signal: AbortSignal): Promise<ClearOutcome> => ({
+      response: await session.client.deleteFileMetadataValues({ ...file, signal }),
+      cleared: file.fields,
+    }));
   const started = ctx.now();
   const failedFile: RecordFile | undefined = dryRun
     ? undefined
@@ -179,6 +215,7 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
       } else {
         ctx.out.line(`Interrupted (${signal} twice): ${line}.`);
         if (failedFile) ctx.out.line(`The IDs not done are in ${failedFile.path}`);
+        if (backup) ctx.out.line(backup.summaryLine(true));
         if (resume) ctx.out.line(`Resume with: ${resume}`);
       }
     },
@@ -203,7 +240,7 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
     }
   })();
 
-  const onResult = (result: ManyResult<unknown>, index: number): void => {
+  const onResult = (result: ManyResult<ClearOutcome>, index: number): void => {
     if (forced) return;
     pending.delete(index);
     counts.total++;
@@ -223,7 +260,12 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
     if (json && !dryRun) {
       ctx.out.json(
         result.ok
-          ? { fileId: result.fileId, ok: true, response: result.response }
+          ? {
+              fileId: result.fileId,
+              ok: true,
+              response: result.response.response,
+              ...(backup ? { cleared: result.response.cleared } : {}),
+            }
           : { fileId: result.fileId, ok: false, cause: causeOf(result.error), error: errorJson(result.error) },
       );
     }
@@ -236,19 +278,21 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
     if (flags.verbose) ctx.err.line(`  concurrency ${change.previous} -> ${change.concurrency} (${change.reason})`);
   };
 
+  let backupKept: boolean | undefined;
   try {
-    await session.client.deleteFileMetadataValuesMany(items, {
+    await runMany(items, clearOne, {
       ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
       ...(flags.maxRate !== undefined ? { maxRatePerSecond: flags.maxRate } : {}),
       adaptive: true,
       signal: interruption.signal,
       onProgress: (p) => progress.update(p),
-      onResult,
+      onResult: onResult as (result: ManyResult<unknown>, index: number) => void,
       onConcurrencyChange,
     });
   } finally {
     progress.stop();
     interruption.dispose();
+    backupKept = backup?.close();
   }
   const interrupted = interruption.signal.aborted ? (interruption.signal.reason as InterruptedError) : undefined;
 
@@ -296,6 +340,8 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
         journal: journal?.file.path ?? null,
         resume: resumeHint ?? null,
         concurrency,
+        backup: backup && backupKept ? backup.path : null,
+        cleared: backup ? backup.cleared : counts.succeeded,
         exitCode,
       },
     });
@@ -304,6 +350,7 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
     if (interrupted) ctx.out.line(`Interrupted (${interrupted.signal}).`);
     ctx.out.line(`${summaryLine}.`);
     if (adaptiveText) ctx.out.line(`Rate: ${adaptiveText}.`);
+    ctx.out.line(backup ? backup.summaryLine(backupKept === true) : NO_BACKUP_LINE);
     if (rerun !== undefined) {
       ctx.out.line(`Failed file IDs written to ${failedPath}`);
       ctx.out.line('Re-run them with:');

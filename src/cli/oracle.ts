@@ -12,7 +12,7 @@ import { successDocument } from './json-output.js';
 import { deleteMany } from './oracle-bulk.js';
 import { connect, type DeleteFlags } from './oracle-session.js';
 import { addOutputOptions } from './output.js';
-import { boundedText, collect, parseInteger, parseRate } from './parsers.js';
+import { boundedText, collect, parseCount, parseInteger, parseRate } from './parsers.js';
 
 const ENVIRONMENT_HELP = `Environment:
   ${ORACLE_ENV.baseUrl}   the API root, e.g. https://tenant.example.com/documents/api/1.1 (required)
@@ -69,6 +69,8 @@ const BULK_ONLY = [
   ['journal', '--journal'],
   ['allowEmpty', '--allow-empty'],
   ['maxRate', '--max-rate'],
+  ['backup', '--backup/--no-backup'],
+  ['maxAffected', '--max-affected'],
 ] as const;
 
 async function deleteMetadata(ctx: CliContext, flags: DeleteFlags, command: Command): Promise<number> {
@@ -142,6 +144,23 @@ export function registerOracle(program: Command, ctx: CliContext): void {
       new Option('--allow-empty', 'bulk: an input with no file ID is not an error (exit status 0)').helpGroup(
         'Bulk mode:',
       ),
+    )
+    .addOption(
+      new Option(
+        '--backup <path>',
+        "bulk: write each file's own values of the fields here before clearing them (default: <journal>.backup.jsonl with --journal, else metaclear-backup-oracle-<UTC time>.jsonl)",
+      ).helpGroup('Safety:'),
+    )
+    .addOption(
+      new Option('--no-backup', 'bulk: clear without reading or backing up the values (no undo)').helpGroup('Safety:'),
+    )
+    .addOption(
+      new Option(
+        '--max-affected <n>',
+        'bulk: read every file first, and refuse the run if more than n hold a value in the fields',
+      )
+        .argParser(parseCount)
+        .helpGroup('Safety:'),
     );
   addConnectionOptions(remove);
   addOutputOptions(remove);
