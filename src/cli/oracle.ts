@@ -10,6 +10,7 @@ import { EXIT, exitCodesHelp } from './exit-codes.js';
 import { watchInterrupts } from './interrupt.js';
 import { successDocument } from './json-output.js';
 import { deleteMany } from './oracle-bulk.js';
+import { registerOracleRestore } from './oracle-restore.js';
 import { connect, type DeleteFlags } from './oracle-session.js';
 import { addOutputOptions } from './output.js';
 import { boundedText, collect, parseCount, parseInteger, parseRate } from './parsers.js';
@@ -197,4 +198,5 @@ ${ENVIRONMENT_HELP}
 ${exitCodesHelp({ bulk: true })}`,
     )
     .action(action<DeleteFlags>(ctx, ORACLE_FIELD_FLAGS, (flags, command) => deleteMetadata(ctx, flags, command)));
+  registerOracleRestore(group, ctx);
 }
