@@ -112,6 +112,15 @@ export class BackupWriter<Entry> {
    * binds the same target (API, base URL, and target) as the run's.
    */
   static resume<E>(path: string, flag: string, header: BackupHeader): BackupWriter<E> {
+    BackupWriter.checkSameTarget(path, flag, header);
+    const file = new RecordFile(path, 'a');
+    // A line cut short by a kill must not swallow the first entry of this run.
+    if (!endsWithNewline(path)) file.write('\n');
+    return new BackupWriter<E>(file);
+  }
+
+  /** Throws a UsageError unless the backup at `path` binds the same target as `header`. */
+  static checkSameTarget(path: string, flag: string, header: BackupHeader): void {
     let existing: BackupHeader;
     try {
       const first = headOf(path).split('\n', 1)[0];
@@ -129,10 +138,6 @@ export class BackupWriter<Entry> {
         `${flag} ${path} is the backup of another run (${existing.api} ${existing.baseUrl} ${JSON.stringify(existing.target)}); a backup is never overwritten: choose another path`,
       );
     }
-    const file = new RecordFile(path, 'a');
-    // A line cut short by a kill must not swallow the first entry of this run.
-    if (!endsWithNewline(path)) file.write('\n');
-    return new BackupWriter<E>(file);
   }
 
   get path(): string {

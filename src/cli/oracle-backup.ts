@@ -16,7 +16,7 @@ import { existsSync, unlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DeleteManyItem, FileCollectionResponse } from '../index.js';
 import { readOwnValues } from '../oracle-documents/values.js';
-import { BackupWriter, type OracleEntry, recordedBaseUrl } from './backup-file.js';
+import { type BackupHeader, BackupWriter, type OracleEntry, recordedBaseUrl } from './backup-file.js';
 import type { CliContext } from './context.js';
 import { utcStamp } from './failed-file.js';
 import type { DeleteFlags, OracleSession } from './oracle-session.js';
@@ -38,6 +38,24 @@ export interface BackupPlace {
   path: string;
   /** The file exists: a resumed run appends to it. */
   append: boolean;
+}
+
+function headerOf(ctx: CliContext, flags: DeleteFlags): BackupHeader {
+  return {
+    api: 'oracle-documents',
+    baseUrl: recordedBaseUrl(flags.baseUrl),
+    target: { collection: flags.collection, fields: [...flags.field] },
+    created: new Date(ctx.now()).toISOString(),
+  };
+}
+
+/** `metaclear-backup-oracle-<UTC time>.jsonl`, or with a suffix when a run of the same second has it. */
+function freeDefaultName(ctx: CliContext): string {
+  const base = `metaclear-backup-oracle-${utcStamp(ctx.now())}`;
+  for (let n = 1; ; n++) {
+    const name = n === 1 ? `${base}.jsonl` : `${base}-${n}.jsonl`;
+    if (!existsSync(resolve(ctx.deps.cwd, name)) || n >= 100) return name;
+  }
 }
 
 export class OracleBackup {
@@ -67,7 +85,7 @@ export class OracleBackup {
         ? flags.backup
         : journalPath !== undefined
           ? `${journalPath}.backup.jsonl`
-          : `metaclear-backup-oracle-${utcStamp(ctx.now())}.jsonl`;
+          : freeDefaultName(ctx);
     const resuming = journalPath !== undefined;
     const path = checkOutputPath('--backup', spec, ctx.deps.cwd, {
       others,
@@ -75,17 +93,14 @@ export class OracleBackup {
       existingHint:
         'a backup is never overwritten: choose another path (or resume the run it is of, with its --journal)',
     });
-    return { path, append: resuming && existsSync(path) };
+    const append = resuming && existsSync(path);
+    if (append) BackupWriter.checkSameTarget(path, '--backup', headerOf(ctx, flags));
+    return { path, append };
   }
 
   /** Opens (creates, or appends to on a resume) the backup checked by `check`. */
   static open(ctx: CliContext, flags: DeleteFlags, place: BackupPlace): OracleBackup {
-    const header = {
-      api: 'oracle-documents' as const,
-      baseUrl: recordedBaseUrl(flags.baseUrl),
-      target: { collection: flags.collection, fields: [...flags.field] },
-      created: new Date(ctx.now()).toISOString(),
-    };
+    const header = headerOf(ctx, flags);
     const writer = place.append
       ? BackupWriter.resume<OracleEntry>(place.path, '--backup', header)
       : BackupWriter.create<OracleEntry>(place.path, '--backup', header);

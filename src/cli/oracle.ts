@@ -70,7 +70,7 @@ const BULK_ONLY = [
   ['journal', '--journal'],
   ['allowEmpty', '--allow-empty'],
   ['maxRate', '--max-rate'],
-  ['backup', '--backup/--no-backup'],
+  ['backup', '--backup'],
   ['maxAffected', '--max-affected'],
 ] as const;
 
@@ -80,6 +80,8 @@ async function deleteMetadata(ctx: CliContext, flags: DeleteFlags, command: Comm
   }
   if (flags.file !== undefined) {
     for (const [key, flag] of BULK_ONLY) {
+      // --no-backup says what a single-file run does anyway.
+      if (key === 'backup' && flags.backup === false) continue;
       if (flags[key] !== undefined) throw new UsageError(`${flag} applies to --files-from`);
     }
     return deleteOne(ctx, flags, flags.file, command);
