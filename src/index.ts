@@ -91,3 +91,16 @@ export {
   type ManyProgress,
   type ManyResult,
 } from './oracle-documents/many.js';
+export {
+  type DeletePreview,
+  type FieldsSelection,
+  type FilePreview,
+  type OwnValues,
+  type PreviewOptions,
+  previewDeleteFileMetadataValues,
+  type ReadOwnValuesInput,
+  type RestoreFileInput,
+  type RestoreOutcome,
+  readOwnValues,
+  restoreFileMetadataValues,
+} from './oracle-documents/values.js';
