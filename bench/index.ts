@@ -12,6 +12,7 @@ import { bulkSection } from './bulk.js';
 import { bulkTlsSection } from './bulk-tls.js';
 import { clientOverheadSection } from './client-overhead.js';
 import { removeAllTempDirs } from './fixtures.js';
+import { oracleRestoreSection } from './oracle-restore.js';
 import { pipelineSection } from './pipeline.js';
 import { type BenchOptions, describeMachine, type Row, renderTable, type Section } from './report.js';
 import { vendorSection } from './vendor-bindings.js';
@@ -22,6 +23,7 @@ const SECTIONS: readonly Section[] = [
   vendorSection,
   bulkSection,
   bulkTlsSection,
+  oracleRestoreSection,
 ];
 const DEFAULT_RUNS = 5;
 const USAGE = 'usage: npm run bench [-- --runs <n>] [--section <name>]...';
