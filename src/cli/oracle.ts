@@ -189,8 +189,17 @@ Examples:
   metaclear oracle delete-metadata --files-from ids.txt --collection CollectionA --field A1 \\
     --journal run.journal --max-rate 50/s
 
+  # see each file's own values and the DELETEs first; refuse if more than 500 files would change
+  metaclear oracle delete-metadata --files-from ids.txt --collection CollectionA --field A1 --dry-run
+  metaclear oracle delete-metadata --files-from ids.txt --collection CollectionA --field A1 --max-affected 500
+
+  # undo a run: the summary prints the command (the backup is run.journal.backup.jsonl with --journal)
+  metaclear restore run.journal.backup.jsonl
+
 In bulk mode every output path is checked before the first request; the failed IDs (and the
-journal) are written as files finish. The exit status is 1 when any file failed. Ctrl-C cancels
+journal) are written as files finish. Each file's own values of the fields (directAssigned=1) are
+read and written to the backup before they are cleared; only the fields that held a value are
+cleared (--no-backup: one DELETE per file, no undo). The exit status is 1 when any file failed. Ctrl-C cancels
 the files not yet done and lists them in the failed-IDs file; a second Ctrl-C exits at once,
 after adding the files still in flight and those not yet read. On 429/503 answers the number of
 requests in flight is halved, and raised again as answers recover.
