@@ -82,6 +82,12 @@ export async function restoreOracle(
           existingAllowed: true,
           existingHint: '',
         });
+  if (journalPath !== undefined && `${journalPath}.backup.jsonl` === resolve(ctx.deps.cwd, backup.path)) {
+    // The clear's own journal: it lists the files cleared, which the restore would then skip.
+    throw new UsageError(
+      `--journal ${flags.journal} is the journal of the run that wrote this backup; give the restore a journal of its own (e.g. --journal restore.journal)`,
+    );
+  }
   const journal = journalPath !== undefined && !dryRun ? await Journal.open(journalPath, '--journal') : undefined;
   const counts: OracleRestoreCounts = {
     entries: 0,

@@ -252,6 +252,10 @@ describe('the backup, before every clear', () => {
     const lines = backupLines('run.journal.backup.jsonl');
     expect(lines.filter((l) => l.metaclear === 'backup')).toHaveLength(1);
     expect(lines.slice(1).map((l) => l.fileId)).toEqual(expect.arrayContaining(['F1', 'F2', 'F4']));
+    // The clear's journal is not the restore's: it would skip every file cleared.
+    const wrong = await cli(['restore', 'run.journal.backup.jsonl', '--journal', 'run.journal']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/--journal run\.journal is the journal of the run that wrote this backup/);
     // A different target in the same journal's backup is refused.
     const other = await cli([
       'oracle',
