@@ -17,7 +17,7 @@ import { type Sandbox, startSandbox } from '../src/sandbox/index.js';
 import { REPO } from './fixtures.js';
 import { type BenchOptions, factor, formatSummary, type Row, type Section } from './report.js';
 import { summarize } from './stats.js';
-import { timeCommand } from './subprocess.js';
+import { timeNodeScript } from './subprocess.js';
 
 const CLI = join(REPO, 'dist', 'esm', 'cli', 'main.js');
 const OWNER = 'bench';
@@ -64,22 +64,37 @@ export const oracleRestoreSection: Section = {
       writeFileSync(join(dir, 'ids.txt'), `${Array.from({ length: files }, (_, i) => fileId(i)).join('\n')}\n`);
       const credentials = ['--base-url', sandbox.oracleBaseUrl, '--username', OWNER, '--password', PASSWORD];
       const clearArgs = ['oracle', 'delete-metadata', '--collection', 'C', '--field', 'A1', '--field', 'A2'];
-      const cli = (args: string[]) => timeCommand(process.execPath, [CLI, ...args, ...credentials], { cwd: dir });
+      const cli = (args: string[]) => timeNodeScript(CLI, [...args, ...credentials], { cwd: dir });
       const clearMs: number[] = [];
       const restoreMs: number[] = [];
       const plainMs: number[] = [];
+      const clearRss: number[] = [];
+      const restoreRss: number[] = [];
       for (let run = 0; run < runs; run++) {
         options.log(`oracle-restore: run ${run + 1} of ${runs}, ${files} files`);
         seed(sandbox, files);
         const backup = `b${run}.jsonl`;
-        clearMs.push((await cli([...clearArgs, '--files-from', 'ids.txt', '--backup', backup])).ms);
+        const cleared = await cli([...clearArgs, '--files-from', 'ids.txt', '--backup', backup]);
+        clearMs.push(cleared.ms);
+        clearRss.push(cleared.peakRssMB);
         check(sandbox, files, 'cleared');
-        restoreMs.push((await cli(['restore', backup])).ms);
+        const restored = await cli(['restore', backup]);
+        restoreMs.push(restored.ms);
+        restoreRss.push(restored.peakRssMB);
         check(sandbox, files, 'restored');
         seed(sandbox, files);
         plainMs.push((await cli([...clearArgs, '--files-from', 'ids.txt', '--no-backup'])).ms);
         check(sandbox, files, 'cleared');
       }
+      // Memory against the backup's length: once more with 4 times the files.
+      const more = files * 4;
+      options.log(`oracle-restore: peak RSS with ${more} files`);
+      writeFileSync(join(dir, 'more.txt'), `${Array.from({ length: more }, (_, i) => fileId(i)).join('\n')}\n`);
+      seed(sandbox, more);
+      const clearedMore = await cli([...clearArgs, '--files-from', 'more.txt', '--backup', 'more.jsonl']);
+      check(sandbox, more, 'cleared');
+      const restoredMore = await cli(['restore', 'more.jsonl']);
+      check(sandbox, more, 'restored');
       // Files per second of each run, from its wall-clock time.
       const rate = (ms: number[]) => summarize(ms.map((m) => (files * 1000) / m));
       const clear = rate(clearMs);
@@ -104,6 +119,14 @@ export const oracleRestoreSection: Section = {
           baseline: perSecond(clear),
           ratio: factor(restore.median, clear.median),
           note: `restore throughput / the clear's, same files, same server; goal ≥ 0.8×; ${formatSummary(summarize(restoreMs), 'ms')} per run`,
+        },
+        {
+          section: 'oracle-restore',
+          case: `restore peak RSS, a backup of ${more} files against ${files}`,
+          value: `${restoredMore.peakRssMB.toFixed(0)} MB`,
+          baseline: formatSummary(summarize(restoreRss), 'MB'),
+          ratio: factor(restoredMore.peakRssMB, summarize(restoreRss).median),
+          note: `flat in the backup's length: near 1× for 4× the entries (the clear: ${clearedMore.peakRssMB.toFixed(0)} MB against ${formatSummary(summarize(clearRss), 'MB')}; its runner still keeps one result per file)`,
         },
         {
           section: 'oracle-restore',
