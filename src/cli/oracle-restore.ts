@@ -102,9 +102,23 @@ export async function restoreOracle(
   const interruption = watchInterrupts(ctx, (signal) =>
     ctx.err.line(`${signal}: stopping; what is restored stays restored (again to exit at once)`),
   );
+  const fields = header.target.fields;
+  /** An entry, checked: an Oracle entry whose fields the header names. */
+  const checked = (entry: unknown, line: number): OracleEntry => {
+    const e = oracleEntry(backup.path, entry, line);
+    const stranger = Object.keys(e.values).find((field) => !fields.includes(field));
+    if (stranger !== undefined) {
+      throw new UsageError(
+        `${backup.path}: line ${line} has a value for field ${JSON.stringify(stranger)}, which the backup's header does not name (${fields.join(', ')})`,
+      );
+    }
+    return e;
+  };
+  // The whole backup is checked before the first request (one read of the file, nothing kept).
+  for await (const { entry, line } of backup.entries()) checked(entry, line);
   const entries = (async function* () {
     for await (const { entry, line } of backup.entries()) {
-      const e = oracleEntry(backup.path, entry, line);
+      const e = checked(entry, line);
       counts.entries++;
       if (journal?.done.has(e.fileId)) {
         counts.skipped++;

@@ -349,6 +349,19 @@ describe('metaclear restore <backup> (Oracle)', () => {
     expect(sandbox.requests).toEqual([]);
   });
 
+  it('refuses an entry with a field the header does not name, saying which line, before any request (exit 2)', async () => {
+    await clearAll();
+    const text = readFileSync(join(dir, 'b.jsonl'), 'utf8');
+    writeFileSync(join(dir, 'b.jsonl'), `${text}{"fileId":"F3","values":{"Z":"z"}}\n`);
+    sandbox.requests.length = 0;
+    const run = await cli(['restore', 'b.jsonl']);
+    expect(run.code).toBe(2);
+    expect(sandbox.requests).toEqual([]);
+    expect(run.stderr).toMatch(
+      /^error: b\.jsonl: line 6 has a value for field "Z", which the backup's header does not name \(A, B\)$/m,
+    );
+  });
+
   it('--journal: the same command skips the files done; a file that no longer exists is counted', async () => {
     const before = await clearAll();
     // An entry for a file that is gone since.
