@@ -154,6 +154,8 @@ export async function previewRun(
     },
     {
       ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
+      ...(flags.maxRate !== undefined ? { maxRatePerSecond: flags.maxRate } : {}),
+      adaptive: true,
       signal,
       onResult: (result, fileId) => {
         if (!result.ok) {
