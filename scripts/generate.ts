@@ -19,10 +19,10 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { changeReports, gitBundles } from './api-changes.js';
 import { failingChanges, formatJson, formatReport, reportOptions } from './api-changes-format.js';
 import { GENERATED_DIR } from './apis.js';
+import { type Parsed, runEntry } from './entry.js';
 import { listFiles, readIfExists, sha256 } from './files.js';
 import { inputFingerprint } from './fingerprint.js';
 import { compareTree, isClean, replaceTree, type Tree } from './output.js';
@@ -63,23 +63,18 @@ function isFresh(rootDir: string, inputs: string): boolean {
   return files.every((f) => sha256(readFileSync(join(dir, f))) === cache.outputs[f]);
 }
 
-async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      check: { type: 'boolean', default: false },
-      force: { type: 'boolean', default: false },
-      format: { type: 'string', default: 'text' },
-      'fail-on': { type: 'string', default: 'none' },
-      root: { type: 'string', default: process.cwd() },
-      base: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+const ARGS = {
+  options: {
+    check: { type: 'boolean', default: false },
+    force: { type: 'boolean', default: false },
+    format: { type: 'string', default: 'text' },
+    'fail-on': { type: 'string', default: 'none' },
+    root: { type: 'string', default: process.cwd() },
+    base: { type: 'string' },
+  },
+} as const;
+
+async function main({ values }: Parsed<typeof ARGS>): Promise<number> {
   const { format, failOn } = reportOptions(values);
   // With a machine-readable format, stdout carries that format alone; messages go to stderr.
   const say = (text: string): void => {
@@ -149,14 +144,7 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `generate: failed; ${GENERATED_DIR}/ was left as it was\n${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    process.exitCode = 1;
-  },
+void runEntry(
+  { name: 'generate', usage: USAGE, args: ARGS, failure: `failed; ${GENERATED_DIR}/ was left as it was` },
+  main,
 );

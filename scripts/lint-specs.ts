@@ -9,24 +9,25 @@
  * record a finding in a hand-authored file, which must be fixed instead.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatProblems, getTotals, type OutputFormat } from '@redocly/openapi-core';
 import { IGNORE_FILE, loadApis } from './apis.js';
+import { type Parsed, runEntry } from './entry.js';
 import { PipelineError } from './errors.js';
 import { formatProblem, lintApi, type Problem } from './lint.js';
 
 const FORMATS = ['codeframe', 'stylish', 'json', 'checkstyle', 'codeclimate', 'github-actions', 'markdown', 'summary'];
 const VENDORED = /[\\/]vendor[\\/][^\\/]+$/;
 
-async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      format: { type: 'string', default: 'codeframe' },
-      'generate-ignore-file': { type: 'boolean', default: false },
-      root: { type: 'string', default: process.cwd() },
-    },
-  });
+const USAGE = `usage: npm run lint:specs [-- --format ${FORMATS.join('|')}] [--generate-ignore-file] [--root <dir>]`;
+const ARGS = {
+  options: {
+    format: { type: 'string', default: 'codeframe' },
+    'generate-ignore-file': { type: 'boolean', default: false },
+    root: { type: 'string', default: process.cwd() },
+  },
+} as const;
+
+async function main({ values }: Parsed<typeof ARGS>): Promise<number> {
   if (!FORMATS.includes(values.format)) {
     throw new PipelineError(`--format ${JSON.stringify(values.format)} is not a known format`, {
       reason: `expected one of ${FORMATS.join(', ')}`,
@@ -73,12 +74,4 @@ async function main(argv: string[]): Promise<number> {
   return open.length === 0 ? 0 : 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`lint:specs: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+void runEntry({ name: 'lint:specs', usage: USAGE, args: ARGS }, main);
