@@ -11,14 +11,18 @@ import { addedPointers, assertAdditionsOnly, assertOverlaysApplied, overlayFiles
  * that linted the API, it reads no file again. With overlays, the spec is bundled without them
  * too, to check that they only add to the vendor's text.
  */
-export async function bundleApi(api: Api, resolver?: BaseResolver): Promise<Record<string, unknown>> {
+export async function bundleApi(
+  api: Api,
+  resolver?: BaseResolver,
+  additionsResolver: BaseResolver = newResolver(api),
+): Promise<Record<string, unknown>> {
   const overlays = overlayFiles(api);
   const vendor = overlays.length > 0 ? structuredClone(await bundleWith(api, [], resolver)) : undefined;
   const parsed = await bundleWith(api, overlays, resolver);
   assertOverlaysApplied(api, overlays, parsed);
   if (vendor !== undefined) {
     assertAdditionsOnly(api, vendor, parsed);
-    await assertAdditionsClean(api, vendor, parsed);
+    await assertAdditionsClean(api, vendor, parsed, additionsResolver);
   }
   return parsed;
 }
@@ -28,11 +32,16 @@ export async function bundleApi(api: Api, resolver?: BaseResolver): Promise<Reco
  * inside what the overlays added. The vendored files were linted before (with their recorded
  * findings ignored); the additions exist only here. The bundle itself is not changed.
  */
-async function assertAdditionsClean(api: Api, vendor: unknown, overlaid: Record<string, unknown>): Promise<void> {
+async function assertAdditionsClean(
+  api: Api,
+  vendor: unknown,
+  overlaid: Record<string, unknown>,
+  resolver: BaseResolver,
+): Promise<void> {
   const added = addedPointers(vendor, overlaid);
   if (added.length === 0) return;
   const document = makeDocumentFromString(JSON.stringify(overlaid), `${api.root}#with-overlays`);
-  const problems = await lintDocument({ document, config: api.config, externalRefResolver: newResolver(api) });
+  const problems = await lintDocument({ document, config: api.config, externalRefResolver: resolver });
   const findings: string[] = [];
   for (const problem of problems) {
     const pointer = problem.location[0]?.pointer?.replace(/^#/, '') ?? '';

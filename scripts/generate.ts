@@ -24,7 +24,7 @@ import { failingChanges, formatJson, formatReport, reportOptions } from './api-c
 import { GENERATED_DIR } from './apis.js';
 import { type Parsed, runEntry } from './entry.js';
 import { listFiles, readIfExists, sha256 } from './files.js';
-import { inputFingerprint } from './fingerprint.js';
+import { currentSources, fingerprintOf, fixedInputs, type Sources } from './fingerprint.js';
 import { compareTree, isClean, replaceTree, type Tree } from './output.js';
 
 const USAGE =
@@ -33,6 +33,8 @@ const CACHE = join('node_modules', '.cache', 'metaclear', 'generate.json');
 
 interface Cache {
   inputs: string;
+  /** The files the last build read, with the hash of what it read (see fingerprint.ts). */
+  sources?: Record<string, string>;
   outputs: Record<string, string>;
 }
 
@@ -46,16 +48,20 @@ function readCache(rootDir: string): Cache | undefined {
   }
 }
 
-function writeCache(rootDir: string, inputs: string, tree: Tree): void {
+function writeCache(rootDir: string, inputs: string, sources: Sources, tree: Tree): void {
   const outputs = Object.fromEntries([...tree].map(([path, content]) => [path, sha256(content)]));
+  const cache: Cache = { inputs, sources: Object.fromEntries(sources), outputs };
   mkdirSync(join(rootDir, CACHE, '..'), { recursive: true });
-  writeFileSync(join(rootDir, CACHE), `${JSON.stringify({ inputs, outputs }, null, 2)}\n`);
+  writeFileSync(join(rootDir, CACHE), `${JSON.stringify(cache, null, 2)}\n`);
 }
 
-/** True when the inputs are those of the last run and generated/ still holds what it wrote. */
-function isFresh(rootDir: string, inputs: string): boolean {
-  const cache = readCache(rootDir);
-  if (!cache || cache.inputs !== inputs) return false;
+/**
+ * True when the inputs are those of the last run (the files its build read included, as they
+ * are now) and generated/ still holds what it wrote.
+ */
+function isFresh(rootDir: string, fixed: readonly string[], cache: Cache | undefined): boolean {
+  if (!cache?.sources) return false;
+  if (cache.inputs !== fingerprintOf(fixed, currentSources(Object.keys(cache.sources)))) return false;
   const dir = join(rootDir, GENERATED_DIR);
   const files = listFiles(dir);
   const expected = Object.keys(cache.outputs).sort();
@@ -83,11 +89,12 @@ async function main({ values }: Parsed<typeof ARGS>): Promise<number> {
   const rootDir = resolve(values.root);
   // performance.now() counts from the start of the process: the figure includes start-up and imports.
   const elapsed = (): string => `${(performance.now() / 1000).toFixed(2)}s`;
-  const inputs = inputFingerprint(rootDir);
+  // Read before any build: a spec edited while this run builds is seen by the next one.
+  const fixed = fixedInputs(rootDir);
   // Resolved before any work, so a bad ref fails at once.
   const base = values.base === undefined ? undefined : gitBundles(rootDir, values.base);
 
-  if (!values.check && !values.force && base === undefined && isFresh(rootDir, inputs)) {
+  if (!values.check && !values.force && base === undefined && isFresh(rootDir, fixed, readCache(rootDir))) {
     say(`generate: nothing changed since the last run; nothing written (${elapsed()})\n`);
     if (format === 'json') process.stdout.write(formatJson([], { files: { changed: [], missing: [], extra: [] } }));
     return 0;
@@ -95,7 +102,7 @@ async function main({ values }: Parsed<typeof ARGS>): Promise<number> {
 
   // The tools are loaded only when there is work for them.
   const { buildTree } = await import('./pipeline.js');
-  const tree = await buildTree(rootDir);
+  const { tree, sources } = await buildTree(rootDir);
   const drift = compareTree(rootDir, tree);
   // Read from generated/ before anything is written there.
   const reports = base
@@ -140,7 +147,7 @@ async function main({ values }: Parsed<typeof ARGS>): Promise<number> {
     replaceTree(rootDir, tree);
     say(`generate: wrote ${GENERATED_DIR}/ (${elapsed()})\n${lines.join('\n')}\n`);
   }
-  writeCache(rootDir, inputs, tree);
+  writeCache(rootDir, fingerprintOf(fixed, sources), sources, tree);
   return 0;
 }
 
