@@ -1,7 +1,9 @@
 /**
  * Entry for `npm run lint:specs [-- --format <format>] [--generate-ignore-file] [--root <dir>]`.
  *
- * Lints every API of redocly.yaml with the same engine and rules as `npm run generate`.
+ * Lints every API of redocly.yaml with the same engine and rules as `npm run generate`: its
+ * files, then (when they have no open error) the API bundled with its overlays applied, whose
+ * additions are checked and linted as `generate` does (see bundle.ts).
  * --format picks Redocly's output format: codeframe (default), stylish, json, checkstyle,
  * codeclimate, github-actions, markdown or summary; json and github-actions suit CI.
  * --generate-ignore-file records the current findings of vendored files (specs/<api>/vendor/)
@@ -11,6 +13,7 @@
 import { resolve } from 'node:path';
 import { formatProblems, getTotals, type OutputFormat } from '@redocly/openapi-core';
 import { IGNORE_FILE, loadApis } from './apis.js';
+import { lintOverlays } from './bundle.js';
 import { type Parsed, runEntry } from './entry.js';
 import { PipelineError } from './errors.js';
 import { formatProblem, lintApi, type Problem } from './lint.js';
@@ -37,7 +40,9 @@ async function main({ values }: Parsed<typeof ARGS>): Promise<number> {
   const apis = await loadApis(rootDir);
   const all: Problem[] = [];
   for (const api of apis) {
-    const problems = await lintApi(api, rootDir);
+    const problems: Problem[] = await lintApi(api, rootDir);
+    // With the overlays applied, as generate lints them; a spec with open errors may not bundle.
+    if (!problems.some((p) => !p.ignored && p.severity === 'error')) problems.push(...(await lintOverlays(api)));
     if (values['generate-ignore-file']) {
       const handAuthored = problems.filter((p) => !VENDORED.test(p.location[0]?.source.absoluteRef ?? ''));
       if (handAuthored.length > 0) {
