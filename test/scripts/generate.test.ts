@@ -192,6 +192,38 @@ describe('npm run generate -- --check', () => {
   });
 });
 
+describe('the lint split between two threads (METACLEAR_PIPELINE_THREADS=2, as for vendor-sized specs)', () => {
+  const twoThreads = (...args: string[]) =>
+    runScript('generate', ['--root', ws.root, ...args], undefined, { METACLEAR_PIPELINE_THREADS: '2' });
+
+  it('gives the committed files', async () => {
+    const result = await twoThreads('--check');
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/generated\/ is up to date \(4 files/);
+    expect(result.code).toBe(0);
+  });
+
+  it('reports the findings of both halves, in one list per API, and writes nothing', async () => {
+    // An example that does not match its schema (the worker's rules) and an operationId that is
+    // not URL-safe (this thread's).
+    ws.edit(
+      ORACLE,
+      '        collection: CollectionA\n        fields: A1,A2\n',
+      '        collection: 7\n        fields: A1,A2\n',
+    );
+    ws.edit(ORACLE, 'operationId: deleteFileMetadataValues', 'operationId: delete file');
+    const before = ws.snapshot('generated');
+    const result = await twoThreads();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/oracle-documents: lint found 2 problems\n/);
+    expect(result.stderr).toMatch(/error no-invalid-media-type-examples: Example value must conform to the schema/);
+    expect(result.stderr).toMatch(/error operation-operationId-url-safe/);
+    expect(ws.snapshot('generated')).toEqual(before);
+    const oneThread = await runScript('generate', ['--root', ws.root], undefined, { METACLEAR_PIPELINE_THREADS: '1' });
+    expect(oneThread.stderr).toBe(result.stderr);
+  });
+});
+
 describe('the input fingerprint', () => {
   it('covers a file outside the entry folder that a $ref reads', async () => {
     ws.edit(
