@@ -25,6 +25,7 @@ import { GENERATED_DIR } from './apis.js';
 import { type Parsed, runEntry } from './entry.js';
 import { listFiles, readIfExists, sha256 } from './files.js';
 import { currentSources, fingerprintOf, fixedInputs, type Sources } from './fingerprint.js';
+import { startExampleLint } from './lint-thread.js';
 import { compareTree, isClean, replaceTree, type Tree } from './output.js';
 
 const USAGE =
@@ -100,9 +101,11 @@ async function main({ values }: Parsed<typeof ARGS>): Promise<number> {
     return 0;
   }
 
-  // The tools are loaded only when there is work for them.
+  // The tools are loaded only when there is work for them; the lint worker, if the specs call
+  // for one, starts loading them in its thread while this one does.
+  const exampleLint = startExampleLint(rootDir);
   const { buildTree } = await import('./pipeline.js');
-  const { tree, sources } = await buildTree(rootDir);
+  const { tree, sources } = await buildTree(rootDir, exampleLint);
   const drift = compareTree(rootDir, tree);
   // Read from generated/ before anything is written there.
   const reports = base

@@ -7,18 +7,16 @@
  * bundles each API (with the resolver its lint filled: no file is read twice here) and turns it
  * into types. A worker costs about 0.4 s of its own (it loads Redocly's core again), more than
  * the lint it would take over for small specs: it is started only when the specs' folders hold
- * at least PARALLEL_FROM_BYTES of YAML and JSON; below that, the whole lint runs here, before
+ * at least PARALLEL_FROM_BYTES (lint-thread.ts) of YAML and JSON; below that, the whole lint runs here, before
  * the bundle. Nothing is returned until both are done, and an API with a finding from either
  * half fails the build with all its findings, whatever its bundle gave: the result is that of
  * lint → bundle → types in order.
  */
-import { Worker } from 'node:worker_threads';
 import { type Api, loadApis } from './apis.js';
 import { bundleApi, serializeBundle } from './bundle.js';
 import { PipelineError } from './errors.js';
-import { specBytes } from './fingerprint.js';
 import { formatProblem, lintApi, newResolver, type RuleSet } from './lint.js';
-import type { LintResult } from './lint-worker.js';
+import { startExampleLint } from './lint-thread.js';
 import type { Tree } from './output.js';
 import { recordSources } from './sources.js';
 import { generateTypes } from './types.js';
@@ -62,26 +60,6 @@ async function bundleAndType(
   ];
 }
 
-/** Starts the lint of every API in a worker; resolves to its results, in API order. */
-function lintInWorker(rootDir: string): Promise<LintResult[]> {
-  const worker = new Worker(new URL('./lint-worker.js', import.meta.url), { workerData: { rootDir } });
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    worker.once('message', (message: { results?: LintResult[]; error?: string }) => {
-      settled = true;
-      if (message.results) resolve(message.results);
-      else reject(new PipelineError(message.error ?? 'lint: the worker gave no result'));
-    });
-    worker.once('error', (error) => {
-      settled = true;
-      reject(error);
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new PipelineError(`lint: the worker ended (exit code ${code}) before its result`));
-    });
-  });
-}
-
 export interface Build {
   tree: Tree;
   /** Every file (or URL) the build read, with the sha256 of the text it read. */
@@ -93,28 +71,13 @@ export interface Build {
  * all of them; if any failed, this throws and nothing is returned to be written.
  */
 /**
- * The size of spec text from which the example rules run in a worker: the synthetic
- * 550-operation spec (1.15 MB) does, the project's two specs (about 0.14 MB) do not. Measured
- * in `npm run bench` (pipeline section), see BENCHMARKS.md.
+ * `exampleLint`: the worker's lint, started by the caller as early as it can (generate.ts starts
+ * it before it loads this module and Redocly's core, which the worker loads too, at the same
+ * time); undefined to lint every rule in this thread.
  */
-export const PARALLEL_FROM_BYTES = 512 * 2 ** 10;
-
-/** Whether the example rules run in a worker: by the specs' size, or as METACLEAR_PIPELINE_THREADS (1 or 2) says. */
-function useWorker(rootDir: string): boolean {
-  const threads = process.env.METACLEAR_PIPELINE_THREADS;
-  if (threads === '1' || threads === '2') return threads === '2';
-  if (threads !== undefined && threads !== '') {
-    throw new PipelineError(`METACLEAR_PIPELINE_THREADS=${threads} is not a thread count`, {
-      reason: "expected 1 (lint in this thread), 2 (example rules in a worker), or unset (by the specs' size)",
-    });
-  }
-  return specBytes(rootDir) >= PARALLEL_FROM_BYTES;
-}
-
-export async function buildTree(rootDir: string, parallel = useWorker(rootDir)): Promise<Build> {
-  const linted = parallel ? lintInWorker(rootDir) : Promise.resolve([]);
-  // Handled below, once this thread's part is done; this keeps an early rejection from being unhandled.
-  linted.catch(() => undefined);
+export async function buildTree(rootDir: string, exampleLint = startExampleLint(rootDir)): Promise<Build> {
+  const parallel = exampleLint !== undefined;
+  const linted = exampleLint ?? Promise.resolve([]);
   const apis = await loadApis(rootDir);
   const sources = new Map<string, string>();
   const built = new Map<string, Built>();
