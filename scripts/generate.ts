@@ -13,9 +13,12 @@
  * breaking (or any) makes a run that finds such a change exit 1 and write nothing.
  *
  * --base <git-ref> compares with the bundles committed at that ref instead (`git show
- * <ref>:generated/<api>/openapi.json`; an API with none there is new), so a pull request that
- * commits its regenerated files is still gated: `generate --check --base origin/main
- * --fail-on breaking` exits 1 if generated/ is stale or if a change of that kind was found.
+ * <ref>:generated/<api>/openapi.json`; an API with none in the ref's tree is new), so a pull
+ * request that commits its regenerated files is still gated: `generate --check --base
+ * origin/main --fail-on breaking` exits 1 if generated/ is stale or if a change of that kind
+ * was found (an API or operation removed is breaking), and 2 if the base cannot be read (the
+ * message names the ref and the path). Arguments are parsed by entry.ts: an unknown flag is
+ * exit 2 with the usage line.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
