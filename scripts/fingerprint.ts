@@ -8,7 +8,7 @@
  * The files the resolver read are recorded with the hash of the text it read (see pipeline.ts),
  * so a file edited while a build ran is seen as changed by the next run.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,18 +68,6 @@ export function currentSources(paths: Iterable<string>): Map<string, string> {
  * read with the hashes of what it read (those of the last build, to check; those of this
  * build, to record).
  */
-/** The bytes of YAML and JSON in the folders of the entry files: how large the specs are. */
-export function specBytes(rootDir: string): number {
-  const configText = readIfExists(join(rootDir, CONFIG_FILE)) ?? '';
-  let total = 0;
-  for (const dir of new Set(specDirs(rootDir, configText))) {
-    for (const file of listFiles(dir)) {
-      if (/\.(ya?ml|json)$/.test(file)) total += statSync(join(dir, file)).size;
-    }
-  }
-  return total;
-}
-
 export function inputFingerprint(rootDir: string, sources: Sources = new Map()): string {
   return fingerprintOf(fixedInputs(rootDir), sources);
 }

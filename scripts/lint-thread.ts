@@ -1,39 +1,35 @@
 /**
- * Starts the example rules' lint in a worker thread (lint-worker.ts) when the specs are large
- * enough for it to pay (see pipeline.ts). Loads nothing but Node's worker_threads, so that
- * generate.ts can start it before it loads the tools.
+ * Starts the example rules' lint in a worker thread (lint-worker.ts) when
+ * METACLEAR_PIPELINE_THREADS=2 asks for it (see pipeline.ts). Loads nothing but Node's
+ * worker_threads, so that generate.ts can start it before it loads the tools.
+ *
+ * One thread is the default: on the project's CI machine kind (2 vCPUs, shared), two threads
+ * took the same time as one at 550 operations (1.98 s against 1.98 s, medians of `npm run
+ * bench`) for 1.4 times the peak memory, as the two halves slowed each other down (the example
+ * lint alone: 0.87 s in a worker, 1.4 s beside the types step). Where a second core is free,
+ * `METACLEAR_PIPELINE_THREADS=2` may pay; the output is the same either way (tested).
  */
 import { Worker } from 'node:worker_threads';
 import { PipelineError } from './errors.js';
-import { specBytes } from './fingerprint.js';
 import type { LintResult } from './lint-worker.js';
 
-/**
- * The size of spec text from which the example rules run in a worker: the synthetic
- * 550-operation spec (1.15 MB) does, the project's two specs (about 0.14 MB) do not. Measured
- * in `npm run bench` (pipeline section), see BENCHMARKS.md.
- */
-export const PARALLEL_FROM_BYTES = 512 * 2 ** 10;
-
-/** Whether the example rules run in a worker: by the specs' size, or as METACLEAR_PIPELINE_THREADS (1 or 2) says. */
-function useWorker(rootDir: string): boolean {
+/** Whether the example rules run in a worker: as METACLEAR_PIPELINE_THREADS (1, the default, or 2) says. */
+function useWorker(): boolean {
   const threads = process.env.METACLEAR_PIPELINE_THREADS;
-  if (threads === '1' || threads === '2') return threads === '2';
-  if (threads !== undefined && threads !== '') {
-    throw new PipelineError(`METACLEAR_PIPELINE_THREADS=${threads} is not a thread count`, {
-      reason: "expected 1 (lint in this thread), 2 (example rules in a worker), or unset (by the specs' size)",
-    });
-  }
-  return specBytes(rootDir) >= PARALLEL_FROM_BYTES;
+  if (threads === undefined || threads === '' || threads === '1') return false;
+  if (threads === '2') return true;
+  throw new PipelineError(`METACLEAR_PIPELINE_THREADS=${threads} is not a thread count`, {
+    reason: 'expected 1 (every lint rule in the main thread, the default) or 2 (the example rules in a worker)',
+  });
 }
 
 /**
- * The worker's results, in API order, when the specs call for a worker (or
- * METACLEAR_PIPELINE_THREADS=2); undefined when every rule is to run in the caller's thread.
+ * The worker's results, in API order, with METACLEAR_PIPELINE_THREADS=2; undefined when every
+ * rule is to run in the caller's thread.
  * The promise never rejects unhandled: the caller awaits it once its own part is done.
  */
 export function startExampleLint(rootDir: string): Promise<LintResult[]> | undefined {
-  if (!useWorker(rootDir)) return undefined;
+  if (!useWorker()) return undefined;
   const linted = lintInWorker(rootDir);
   linted.catch(() => undefined);
   return linted;

@@ -1,16 +1,14 @@
 /**
  * Runs the steps for every API in redocly.yaml, in memory: lint → bundle → types.
  *
- * The lint is split between two threads so that the largest steps use both cores: a worker
- * (lint-worker.ts) runs the rules that validate examples (lint.ts EXAMPLE_RULES, most of a
- * lint's time at vendor scale) over every API, while this thread runs the other rules, then
- * bundles each API (with the resolver its lint filled: no file is read twice here) and turns it
- * into types. A worker costs about 0.4 s of its own (it loads Redocly's core again), more than
- * the lint it would take over for small specs: it is started only when the specs' folders hold
- * at least PARALLEL_FROM_BYTES (lint-thread.ts) of YAML and JSON; below that, the whole lint runs here, before
- * the bundle. Nothing is returned until both are done, and an API with a finding from either
- * half fails the build with all its findings, whatever its bundle gave: the result is that of
- * lint → bundle → types in order.
+ * By default all in this thread: lint, then bundle with the resolver the lint filled (no file is
+ * read twice), then types. With METACLEAR_PIPELINE_THREADS=2 (lint-thread.ts says why it is not
+ * the default) the lint is split between two threads: a worker (lint-worker.ts) runs the rules
+ * that validate examples (lint.ts EXAMPLE_RULES, most of a lint's time at vendor scale) over
+ * every API, while this thread runs the other rules, bundles and generates types. Nothing is
+ * returned until both are done, and an API with a finding from either half fails the build
+ * with all its findings, whatever its bundle gave: the result is that of lint → bundle → types
+ * in order, the same files and the same findings as on one thread.
  */
 import { type Api, loadApis } from './apis.js';
 import { bundleApi, serializeBundle } from './bundle.js';

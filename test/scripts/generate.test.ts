@@ -192,9 +192,15 @@ describe('npm run generate -- --check', () => {
   });
 });
 
-describe('the lint split between two threads (METACLEAR_PIPELINE_THREADS=2, as for vendor-sized specs)', () => {
+describe('the lint split between two threads (METACLEAR_PIPELINE_THREADS=2)', () => {
   const twoThreads = (...args: string[]) =>
     runScript('generate', ['--root', ws.root, ...args], undefined, { METACLEAR_PIPELINE_THREADS: '2' });
+
+  it('refuses another thread count, naming what it expected', async () => {
+    const result = await runScript('generate', ['--root', ws.root], undefined, { METACLEAR_PIPELINE_THREADS: '4' });
+    expect(result.stderr).toMatch(/METACLEAR_PIPELINE_THREADS=4 is not a thread count: expected 1 .* or 2/);
+    expect(result.code).toBe(1);
+  });
 
   it('gives the committed files', async () => {
     const result = await twoThreads('--check');
