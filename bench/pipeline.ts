@@ -497,7 +497,7 @@ async function runPipelineBench(options: BenchOptions): Promise<Row[]> {
           vendor.root,
           options,
           `${VENDOR_SIZE} synthetic ops`,
-          '≤ 1.5× (goal: ≥ 1.5× faster, 2× hoped)',
+          '≤ 1.5×',
           true,
         )
       ).rows,
