@@ -67,11 +67,10 @@ export interface Build {
 /**
  * Builds the whole generated tree. Every API is tried, so one run reports the failures of
  * all of them; if any failed, this throws and nothing is returned to be written.
- */
-/**
- * `exampleLint`: the worker's lint, started by the caller as early as it can (generate.ts starts
- * it before it loads this module and Redocly's core, which the worker loads too, at the same
- * time); undefined to lint every rule in this thread.
+ *
+ * `exampleLint`: the worker's lint (lint-thread.ts), started by the caller as early as it can
+ * (generate.ts starts it before it loads this module and Redocly's core, which the worker loads
+ * too, at the same time); undefined to lint every rule in this thread.
  */
 export async function buildTree(rootDir: string, exampleLint = startExampleLint(rootDir)): Promise<Build> {
   const parallel = exampleLint !== undefined;
