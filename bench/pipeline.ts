@@ -491,17 +491,7 @@ async function runPipelineBench(options: BenchOptions): Promise<Row[]> {
   }
   const vendor = syntheticRoot(VENDOR_SIZE);
   try {
-    rows.push(
-      ...(
-        await coldVersusClis(
-          vendor.root,
-          options,
-          `${VENDOR_SIZE} synthetic ops`,
-          '≤ 1.5×',
-          true,
-        )
-      ).rows,
-    );
+    rows.push(...(await coldVersusClis(vendor.root, options, `${VENDOR_SIZE} synthetic ops`, '≤ 1.5×', true)).rows);
   } finally {
     removeTempDir(vendor.root);
   }
