@@ -86,50 +86,17 @@ const statusOverload = (error: Error): boolean => {
   return status === 429 || status === 503;
 };
 
-/** How many calls may be in flight; waiters are let in as calls end or the limit rises. */
-class Gate {
-  active = 0;
-  #waiters: (() => void)[] = [];
-  constructor(public limit: number) {}
-
-  enter(): Promise<void> | undefined {
-    if (this.active < this.limit) {
-      this.active++;
-      return undefined;
-    }
-    return new Promise((resolve) => this.#waiters.push(resolve));
-  }
-
-  leave(): void {
-    this.active--;
-    this.#wake();
-  }
-
-  setLimit(limit: number): void {
-    this.limit = limit;
-    this.#wake();
-  }
-
-  /** Lets every waiter in (the run is over or cancelled). */
-  open(): void {
-    this.limit = Number.POSITIVE_INFINITY;
-    this.#wake();
-  }
-
-  #wake(): void {
-    while (this.active < this.limit && this.#waiters.length > 0) {
-      this.active++;
-      this.#waiters.shift()?.();
-    }
-  }
+/** The concurrency limit: lowered and raised by AIMD, read by the runner before each start. */
+interface Limit {
+  value: number;
 }
 
-/** Additive increase, multiplicative decrease of the gate's limit. */
+/** Additive increase, multiplicative decrease of the concurrency limit. */
 class Aimd {
   #sinceDecrease = Number.POSITIVE_INFINITY;
   #successes = 0;
   constructor(
-    private readonly gate: Gate,
+    private readonly limit: Limit,
     private readonly max: number,
     private readonly min: number,
     private readonly onChange: ((change: ConcurrencyChange) => void) | undefined,
@@ -138,25 +105,25 @@ class Aimd {
   overloaded(): void {
     this.#successes = 0;
     // One decrease per round: the calls already in flight when it was lowered answer from the old rate.
-    if (this.#sinceDecrease < this.gate.limit) {
+    if (this.#sinceDecrease < this.limit.value) {
       this.#sinceDecrease++;
       return;
     }
     this.#sinceDecrease = 0;
-    this.#set(Math.max(this.min, Math.floor(this.gate.limit / 2)), 'overload');
+    this.#set(Math.max(this.min, Math.floor(this.limit.value / 2)), 'overload');
   }
 
   succeeded(): void {
     this.#sinceDecrease++;
-    if (++this.#successes < this.gate.limit || this.gate.limit >= this.max) return;
+    if (++this.#successes < this.limit.value || this.limit.value >= this.max) return;
     this.#successes = 0;
-    this.#set(this.gate.limit + 1, 'recovered');
+    this.#set(this.limit.value + 1, 'recovered');
   }
 
   #set(concurrency: number, reason: ConcurrencyChange['reason']): void {
-    const previous = this.gate.limit;
+    const previous = this.limit.value;
     if (concurrency === previous) return;
-    this.gate.setLimit(concurrency);
+    this.limit.value = concurrency;
     this.onChange?.({ previous, concurrency, reason });
   }
 }
@@ -175,11 +142,39 @@ function adaptiveSettings(adaptive: ManyOptions['adaptive'], max: number): Requi
   return { minConcurrency, isOverload: options.isOverload ?? statusOverload };
 }
 
-export async function runMany<T, R>(
-  items: Iterable<T> | AsyncIterable<T>,
-  call: (item: T, signal: AbortSignal) => Promise<R>,
-  options: ManyOptions = {},
-): Promise<ManyResult<R>[]> {
+/** Spaces the starts of calls `1000 / rate` ms apart (maxRatePerSecond), in the order they asked. */
+class RateSpacing {
+  #nextStart = Number.NEGATIVE_INFINITY;
+  #turn: Promise<void> = Promise.resolve();
+  constructor(
+    private readonly rate: number,
+    private readonly clock: ManyClock,
+  ) {}
+
+  /** Resolves when this call may start; rejects when `signal` aborts first. */
+  wait(signal: AbortSignal): Promise<void> {
+    const mine = this.#turn.then(() => this.#until(signal));
+    this.#turn = mine.catch(() => undefined);
+    return mine;
+  }
+
+  async #until(signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    const now = this.clock.now();
+    const at = Math.max(now, this.#nextStart);
+    this.#nextStart = at + 1000 / this.rate;
+    if (at > now) await this.clock.sleep(at - now, signal);
+  }
+}
+
+interface Settings {
+  concurrency: number;
+  rate: RateSpacing | undefined;
+  adaptive: Required<AdaptiveOptions> | undefined;
+}
+
+/** Every option checked, and the input checked to be iterable, before anything is read or sent. */
+function settingsOf(items: unknown, options: ManyOptions): Settings {
   const concurrency = requireInteger('options.concurrency', options.concurrency ?? DEFAULT_CONCURRENCY, 1);
   const rate =
     options.maxRatePerSecond === undefined
@@ -189,105 +184,337 @@ export async function runMany<T, R>(
     throw new ValidationError('options.maxRatePerSecond', 'a positive number of calls per second', `got ${rate}`);
   }
   const adaptive = adaptiveSettings(options.adaptive, concurrency);
-  const clock = options.clock ?? REAL_CLOCK;
   if (items === null || typeof items !== 'object' || !(Symbol.iterator in items || Symbol.asyncIterator in items)) {
     throw new ValidationError('items', 'an iterable or async iterable of items');
   }
-  const iterator =
-    Symbol.asyncIterator in items
+  return {
+    concurrency,
+    rate: rate === undefined ? undefined : new RateSpacing(rate, options.clock ?? REAL_CLOCK),
+    adaptive,
+  };
+}
+
+/** A result with the 0-based position of its item in the input. */
+export type IndexedResult<R> = ManyResult<R> & { index: number };
+
+/**
+ * The results of a run, one per item taken from the input, in completion order. Nothing is read
+ * or sent before the first `next()`. Leaving the loop early (`break`, `throw`, `return()`) stops
+ * the run: nothing more is read, the calls in flight are aborted, and `return()` resolves once
+ * they have settled (their results are dropped).
+ */
+export interface ManyStream<R> extends AsyncIterableIterator<IndexedResult<R>> {
+  /**
+   * How many items have been taken from the input so far: the next unread item has this index.
+   * After an abort, the items from this index on were neither run nor yielded, nor read.
+   */
+  readonly taken: number;
+  /** Calls allowed in flight now (below `concurrency` while `adaptive` has lowered it). */
+  readonly concurrency: number;
+}
+
+type Waiter<R> = { resolve: (step: IteratorResult<IndexedResult<R>>) => void; reject: (error: unknown) => void };
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * The runner behind streamMany. It holds at most `concurrency` items at once: calls in flight (at
+ * most the current limit) plus finished results the consumer has not taken. An item is pulled from
+ * the input only when there is room, so a consumer that stops reading stops new calls.
+ */
+class ManyRun<T, R> implements ManyStream<R> {
+  taken = 0;
+  readonly #iterator: Iterator<T> | AsyncIterator<T>;
+  readonly #async: boolean;
+  readonly #call: (item: T, signal: AbortSignal) => Promise<R>;
+  readonly #options: ManyOptions;
+  readonly #max: number;
+  readonly #limit: Limit;
+  readonly #rate: RateSpacing | undefined;
+  readonly #aimd: Aimd | undefined;
+  readonly #isOverload: ((error: Error) => boolean) | undefined;
+  /** One controller per call in flight: the caller's signal carries one listener, not one per call. */
+  readonly #inFlight = new Set<AbortController>();
+  /** Finished results the consumer has not taken yet. */
+  readonly #ready: IndexedResult<R>[] = [];
+  readonly #waiters: Waiter<R>[] = [];
+  /** return() calls waiting for the calls in flight to settle. */
+  readonly #draining: (() => void)[] = [];
+  readonly #progress = { done: 0, succeeded: 0, failed: 0 };
+  #started = false;
+  #pulling = false;
+  #inputDone = false;
+  /** No more items are taken: aborted, the consumer left, or a hook threw. */
+  #stopped = false;
+  /** Results are dropped, not yielded: the consumer left, or a hook threw. */
+  #dropping = false;
+  /** The error the stream ends with once the calls in flight have settled: the input's, or a hook's. */
+  #error: { error: unknown } | undefined;
+  #ended = false;
+
+  constructor(
+    items: Iterable<T> | AsyncIterable<T>,
+    call: (item: T, signal: AbortSignal) => Promise<R>,
+    options: ManyOptions,
+  ) {
+    const settings = settingsOf(items, options);
+    this.#async = Symbol.asyncIterator in items;
+    this.#iterator = this.#async
       ? (items as AsyncIterable<T>)[Symbol.asyncIterator]()
       : (items as Iterable<T>)[Symbol.iterator]();
-  const controller = new AbortController();
-  const gate = new Gate(concurrency);
-  const aimd = adaptive ? new Aimd(gate, concurrency, adaptive.minConcurrency, options.onConcurrencyChange) : undefined;
-  // Each call in flight has its own controller, aborted from here: the run's signal carries no
-  // listener per call, however many run at once.
-  const inFlight = new Set<AbortController>();
-  const onAbort = (): void => {
-    controller.abort(options.signal?.reason);
-    for (const call of inFlight) call.abort(options.signal?.reason);
-    gate.open();
-  };
-  if (options.signal?.aborted) onAbort();
-  else options.signal?.addEventListener('abort', onAbort, { once: true });
+    this.#call = call;
+    this.#options = options;
+    this.#max = settings.concurrency;
+    this.#limit = { value: settings.concurrency };
+    this.#rate = settings.rate;
+    const adaptive = settings.adaptive;
+    this.#isOverload = adaptive?.isOverload;
+    this.#aimd = adaptive
+      ? new Aimd(this.#limit, settings.concurrency, adaptive.minConcurrency, (change) => {
+          options.onConcurrencyChange?.(change);
+          this.#pump();
+        })
+      : undefined;
+  }
 
-  const results: ManyResult<R>[] = [];
-  const progress = { done: 0, succeeded: 0, failed: 0 };
-  let next = 0;
-  // Pulling from the iterator is serialized: one worker at a time takes the next item.
-  let pulling: Promise<unknown> = Promise.resolve();
-  const take = (): Promise<{ index: number; item: T } | undefined> => {
-    const turn = pulling.then(async () => {
-      const step = await iterator.next();
-      return step.done ? undefined : { index: next++, item: step.value };
-    });
-    pulling = turn.catch(() => undefined);
-    return turn;
-  };
-  // The time the next call may start, with maxRatePerSecond.
-  let nextStart = Number.NEGATIVE_INFINITY;
-  const waitForRate = async (signal: AbortSignal): Promise<void> => {
-    if (rate === undefined) return;
-    const now = clock.now();
-    const at = Math.max(now, nextStart);
-    nextStart = at + 1000 / rate;
-    if (at > now) await clock.sleep(at - now, signal);
-  };
+  get concurrency(): number {
+    return this.#limit.value;
+  }
 
-  const record = (index: number, result: ManyResult<R>): void => {
-    results[index] = result;
-    options.onResult?.(result, index);
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<IndexedResult<R>>> {
+    if (!this.#started) this.#start();
+    const promise = new Promise<IteratorResult<IndexedResult<R>>>((resolve, reject) =>
+      this.#waiters.push({ resolve, reject }),
+    );
+    this.#settle();
+    this.#pump();
+    return promise;
+  }
+
+  return(): Promise<IteratorResult<IndexedResult<R>>> {
+    this.#started = true;
+    if (!this.#ended) {
+      this.#dropping = true;
+      this.#ready.length = 0;
+      this.#stop(new Error('the results are no longer read'));
+    }
+    const drained = new Promise<void>((resolve) => this.#draining.push(resolve));
+    this.#settle();
+    return drained.then(() => DONE);
+  }
+
+  readonly #onAbort = (): void => this.#stop(this.#options.signal?.reason);
+
+  #start(): void {
+    this.#started = true;
+    const signal = this.#options.signal;
+    if (signal?.aborted) this.#stop(signal.reason);
+    else signal?.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  /** Takes items while there is room, one pull at a time. */
+  #pump(): void {
+    while (
+      !this.#stopped &&
+      !this.#inputDone &&
+      !this.#pulling &&
+      this.#inFlight.size < this.#limit.value &&
+      this.#inFlight.size + this.#ready.length < this.#max
+    ) {
+      this.#pulling = true;
+      let step: IteratorResult<T> | Promise<IteratorResult<T>>;
+      try {
+        step = this.#iterator.next();
+      } catch (error) {
+        this.#inputFailed(error);
+        return;
+      }
+      if (!this.#async) {
+        this.#pulled(step as IteratorResult<T>);
+        continue;
+      }
+      Promise.resolve(step).then(
+        (s) => {
+          this.#pulled(s);
+          this.#pump();
+        },
+        (error: unknown) => this.#inputFailed(error),
+      );
+      return;
+    }
+  }
+
+  #inputFailed(error: unknown): void {
+    this.#pulling = false;
+    this.#inputDone = true;
+    if (!this.#dropping) this.#error ??= { error };
+    this.#settle();
+  }
+
+  #pulled(step: IteratorResult<T>): void {
+    this.#pulling = false;
+    if (this.#stopped) {
+      // An item that arrives after the stop is neither run nor counted: a resume starts from it.
+      this.#closeInput();
+      this.#settle();
+      return;
+    }
+    if (step.done) {
+      this.#inputDone = true;
+      this.#settle();
+      return;
+    }
+    this.#run(this.taken++, step.value);
+  }
+
+  #run(index: number, item: T): void {
+    const fileId = fileIdOf(item);
+    const own = new AbortController();
+    this.#inFlight.add(own);
+    this.#attempt(item, own.signal).then(
+      (response) => {
+        this.#aimd?.succeeded();
+        this.#finished(own, { fileId, ok: true, response, index });
+      },
+      (error: unknown) => {
+        const e = error instanceof Error ? error : new Error(String(error));
+        if (own.signal.aborted) {
+          this.#finished(own, { fileId, ok: false, error: new CancelledError(e), index });
+          return;
+        }
+        if (this.#isOverload?.(e)) this.#aimd?.overloaded();
+        this.#finished(own, { fileId, ok: false, error: e, index });
+      },
+    );
+    try {
+      this.#options.onStart?.(fileId, index);
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  async #attempt(item: T, signal: AbortSignal): Promise<R> {
+    if (this.#rate) await this.#rate.wait(signal);
+    return this.#call(item, signal);
+  }
+
+  #finished(own: AbortController, result: IndexedResult<R>): void {
+    this.#inFlight.delete(own);
+    if (!this.#dropping) this.#ready.push(result);
+    this.#settle();
+    this.#pump();
+  }
+
+  /** Counts a result and tells the hooks; false when a hook threw (the run then fails). */
+  #deliver(result: IndexedResult<R>): boolean {
+    const progress = this.#progress;
     progress.done++;
     if (result.ok) progress.succeeded++;
     else progress.failed++;
-    options.onProgress?.({ ...progress, concurrency: gate.limit });
-  };
-
-  const runOne = async (index: number, item: T): Promise<void> => {
-    const fileId = fileIdOf(item);
-    options.onStart?.(fileId, index);
-    if (controller.signal.aborted) {
-      record(index, { fileId, ok: false, error: new CancelledError(controller.signal.reason) });
-      return;
-    }
-    const own = new AbortController();
-    inFlight.add(own);
     try {
-      await waitForRate(own.signal);
-      const response = await call(item, own.signal);
-      aimd?.succeeded();
-      record(index, { fileId, ok: true, response });
+      this.#options.onResult?.(result, result.index);
+      this.#options.onProgress?.({ ...progress, concurrency: this.#limit.value });
+      return true;
     } catch (error) {
-      const e = error instanceof Error ? error : new Error(String(error));
-      if (controller.signal.aborted) {
-        record(index, { fileId, ok: false, error: new CancelledError(e) });
-      } else {
-        if (adaptive?.isOverload(e)) aimd?.overloaded();
-        record(index, { fileId, ok: false, error: e });
-      }
-    } finally {
-      inFlight.delete(own);
+      this.#fail(error);
+      return false;
     }
-  };
+  }
 
-  const worker = async (): Promise<void> => {
-    for (;;) {
-      const waiting = gate.enter();
-      if (waiting) await waiting;
-      try {
-        const taken = await take();
-        if (!taken) return;
-        await runOne(taken.index, taken.item);
-      } finally {
-        gate.leave();
-      }
+  /** A hook threw: stop, drop what is left, and end with its error once the calls in flight have settled. */
+  #fail(error: unknown): void {
+    if (!this.#dropping) this.#error ??= { error };
+    this.#dropping = true;
+    this.#ready.length = 0;
+    this.#stop(error);
+  }
+
+  #stop(reason: unknown): void {
+    if (!this.#stopped) {
+      this.#stopped = true;
+      this.#options.signal?.removeEventListener('abort', this.#onAbort);
+      if (!this.#pulling) this.#closeInput();
     }
-  };
+    for (const own of this.#inFlight) own.abort(reason);
+    this.#settle();
+  }
 
-  try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
-  } finally {
-    options.signal?.removeEventListener('abort', onAbort);
+  /** Lets the input release what it holds (a generator's `finally`), without waiting for it. */
+  #closeInput(): void {
+    if (this.#inputDone) return;
+    this.#inputDone = true;
+    try {
+      const closing = this.#iterator.return?.();
+      if (closing instanceof Promise) closing.then(undefined, () => undefined);
+    } catch {
+      // The input's own clean-up failed: nothing of the run depends on it.
+    }
+  }
+
+  /** Hands out what can be handed out, and ends the stream once nothing more can come. */
+  #settle(): void {
+    while (this.#waiters.length > 0 && this.#ready.length > 0) {
+      const result = this.#ready.shift() as IndexedResult<R>;
+      if (this.#deliver(result)) this.#waiters.shift()?.resolve({ done: false, value: result });
+    }
+    if (this.#inFlight.size > 0 || this.#ready.length > 0) return;
+    if (!this.#stopped && !this.#inputDone) return;
+    if (!this.#stopped && this.#pulling) return;
+    if (!this.#ended) {
+      this.#ended = true;
+      this.#options.signal?.removeEventListener('abort', this.#onAbort);
+    }
+    for (const drained of this.#draining.splice(0)) drained();
+    for (const waiter of this.#waiters.splice(0)) {
+      const failure = this.#error;
+      this.#error = undefined;
+      if (failure) waiter.reject(failure.error);
+      else waiter.resolve(DONE);
+    }
+  }
+}
+
+/**
+ * Runs `call` once per item, `concurrency` at a time, and yields each result as it finishes
+ * (completion order) with its input index. Memory is O(concurrency): an item is read from the
+ * input only when a call may start and fewer than `concurrency` results wait for the consumer, and
+ * nothing keeps a result once it is yielded. `options.signal` stops the run at once: no more items
+ * are read, the calls in flight are aborted and yielded as CancelledError, and the stream ends;
+ * `taken` then says where a resume starts. An input that throws ends the stream with its error,
+ * after the calls in flight have settled and been yielded. A hook (`onStart`, `onResult`,
+ * `onProgress`) that throws stops the run the same way as leaving the loop, and the stream then
+ * throws its error. The options are checked at once: a bad one throws before anything is read.
+ */
+export function streamMany<T, R>(
+  items: Iterable<T> | AsyncIterable<T>,
+  call: (item: T, signal: AbortSignal) => Promise<R>,
+  options: ManyOptions = {},
+): ManyStream<R> {
+  return new ManyRun(items, call, options);
+}
+
+/**
+ * streamMany, collected into an array in input order: for inputs small enough to hold. After an
+ * abort, an array input has a result for every item, the ones not run being CancelledError; any
+ * other input is not read further, and the array ends with the last item taken.
+ */
+export async function runMany<T, R>(
+  items: Iterable<T> | AsyncIterable<T>,
+  call: (item: T, signal: AbortSignal) => Promise<R>,
+  options: ManyOptions = {},
+): Promise<ManyResult<R>[]> {
+  const stream = streamMany(items, call, options);
+  const results: ManyResult<R>[] = [];
+  for await (const { index, ...result } of stream) results[index] = result as ManyResult<R>;
+  if (Array.isArray(items) && stream.taken < items.length) {
+    const reason = options.signal?.reason;
+    for (let index = stream.taken; index < items.length; index++) {
+      results[index] = { fileId: fileIdOf(items[index]), ok: false, error: new CancelledError(reason) };
+    }
   }
   return results;
 }
