@@ -132,7 +132,10 @@ export async function openFileIds(
   }
   let total = 0;
   try {
-    for await (const { id } of fileIds(handle.createReadStream(), name)) check?.each(++total, id);
+    for await (const { id } of fileIds(handle.createReadStream(), name)) {
+      total++;
+      check?.each(total, id);
+    }
     check?.end(total);
   } finally {
     await handle.close().catch(() => undefined);

@@ -28,8 +28,8 @@ export class JournalLock {
   #held = true;
   private constructor(readonly path: string) {}
 
-  /** Takes the lock of `journal`, or throws a UsageError naming the run that holds it. */
-  static take(journal: string, flag: string, now: number): JournalLock {
+  /** Takes the lock of `journal`, or throws a UsageError naming the run that holds it; `name` is how messages call the journal. */
+  static take(journal: string, name: string, now: number): JournalLock {
     const path = `${journal}.lock`;
     const me = JSON.stringify({ pid: process.pid, host: hostname(), since: new Date(now).toISOString() });
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -38,9 +38,7 @@ export class JournalLock {
         return new JournalLock(path);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-          throw new UsageError(
-            `${flag} ${journal}: cannot create its lock ${path} (${(error as NodeJS.ErrnoException).code})`,
-          );
+          throw new UsageError(`${name}: cannot create its lock ${path} (${(error as NodeJS.ErrnoException).code})`);
         }
       }
       let owner: LockOwner = {};
@@ -63,10 +61,10 @@ export class JournalLock {
           ? `process ${pid} on ${String(owner.host)}, since ${String(owner.since)}`
           : 'a run whose lock cannot be read';
       throw new UsageError(
-        `${flag} ${journal} is in use by another run (${who}); wait for it to end, or, if no run is using it, delete ${path}`,
+        `${name} is in use by another run (${who}); wait for it to end, or, if no run is using it, delete ${path}`,
       );
     }
-    throw new UsageError(`${flag} ${journal}: its lock ${path} keeps changing; is another run starting?`);
+    throw new UsageError(`${name}: its lock ${path} keeps changing; is another run starting?`);
   }
 
   /** Gives the lock back (idempotent, never throws). */

@@ -239,9 +239,9 @@ export class Journal {
    * Takes the journal's lock, reads the journal (it must be one, of this operation) or starts a new
    * one (a path that does not exist, or an empty file), and opens it to append.
    */
-  static open(path: string, flag: string, target: JournalTarget, now: number): Journal {
-    const name = `${flag} ${path}`;
-    const lock = JournalLock.take(path, flag, now);
+  static open(path: string, flag: string, target: JournalTarget, now: number, shown = path): Journal {
+    const name = `${flag} ${shown}`;
+    const lock = JournalLock.take(path, name, now);
     try {
       const record = new JournalRecord();
       if (!existsSync(path) || statSync(path).size === 0) {

@@ -149,7 +149,7 @@ async function openInput(
 ): Promise<{ source: FileIdSource; journal: Journal | undefined; plan: JournalPlan | undefined }> {
   const journal =
     journalPath !== undefined && flags.dryRun !== true
-      ? Journal.open(journalPath, '--journal', journalTarget(flags), ctx.now())
+      ? Journal.open(journalPath, '--journal', journalTarget(flags), ctx.now(), flags.journal)
       : undefined;
   const describe = `the journal ${flags.journal}`;
   const inputName = spec === '-' ? '--files-from - (stdin)' : `--files-from ${spec}`;
