@@ -14,6 +14,7 @@ import { clientOverheadSection } from './client-overhead.js';
 import { removeAllTempDirs } from './fixtures.js';
 import { pipelineSection } from './pipeline.js';
 import { type BenchOptions, describeMachine, type Row, renderTable, type Section } from './report.js';
+import { scaleSection } from './scale.js';
 import { vendorSection } from './vendor-bindings.js';
 
 const SECTIONS: readonly Section[] = [
@@ -22,6 +23,7 @@ const SECTIONS: readonly Section[] = [
   vendorSection,
   bulkSection,
   bulkTlsSection,
+  scaleSection,
 ];
 const DEFAULT_RUNS = 5;
 const USAGE = 'usage: npm run bench [-- --runs <n>] [--section <name>]...';
