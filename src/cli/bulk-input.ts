@@ -24,6 +24,7 @@ export class BulkInput {
   /** Items handed to the runner and not yet started, by the runner's index (the order they were handed out). */
   readonly #handedOut = new Map<number, BulkItem>();
   #handed = 0;
+  #ended = false;
 
   constructor(
     private readonly source: FileIdSource,
@@ -47,6 +48,12 @@ export class BulkInput {
       yield item;
     }
     this.plan?.end(this.read);
+    this.#ended = true;
+  }
+
+  /** The input was read to its end and every item handed out was taken: nothing of it is left. */
+  get exhausted(): boolean {
+    return this.#ended && this.#handedOut.size === 0;
   }
 
   /** The item the runner took as its `index`-th (the runner takes every item handed out, in order). */

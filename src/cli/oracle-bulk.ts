@@ -259,14 +259,18 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
       }
     }
   } catch (error) {
-    if (!(error instanceof InputLineError || error instanceof JournalInputError)) throw error;
+    if (!(error instanceof InputLineError || error instanceof JournalInputError)) {
+      // Not an ending the run knows: what was recorded is still made durable, the lock given back.
+      recorder.close();
+      throw error;
+    }
     stop ??= { kind: 'input', message: error.message };
   } finally {
     progress.stop();
     interruption.dispose();
   }
 
-  const ending = outcome(exitCodeOf(stop, recorder, source, flags));
+  const ending = outcome(exitCodeOf(stop, recorder, input, flags));
   noteEnd(recorder, ending);
   recorder.close();
   if (ending.failedFile === undefined) failedFile?.discard();
@@ -306,22 +310,15 @@ function noteConcurrency(report: ConcurrencyReport, change: ConcurrencyChange): 
   report.final = change.concurrency;
 }
 
-function exitCodeOf(
-  stop: BulkStop | undefined,
-  recorder: BulkRecorder,
-  source: FileIdSource,
-  flags: DeleteFlags,
-): number {
+function exitCodeOf(stop: BulkStop | undefined, recorder: BulkRecorder, input: BulkInput, flags: DeleteFlags): number {
   if (stop?.kind === 'interrupted' || stop?.kind === 'forced') {
     return stop.signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated;
   }
   if (stop?.kind === 'input') return EXIT.usage;
   if (stop !== undefined) return EXIT.failed;
   const { counts } = recorder;
-  if (counts.total === 0 && !flags.allowEmpty && source.total === undefined && recorder.lastStartedLine === 0) {
-    // stdin with no ID at all (a file with none was refused before the run).
-    return EXIT.usage;
-  }
+  // stdin with no ID at all (a file with none was refused before the run).
+  if (input.read === 0 && !flags.allowEmpty) return EXIT.usage;
   return counts.failed + counts.cancelled > 0 ? EXIT.failed : EXIT.ok;
 }
 
@@ -345,12 +342,13 @@ function outcomeOf(parts: OutcomeParts): BulkOutcome {
   const failed = counts.failed + counts.cancelled + (parts.notFinished ?? 0);
   const failedFile = recorder.failedFile;
   const keepFailed = failedFile !== undefined && (failed > 0 || flags.failedOut !== undefined || stop !== undefined);
-  const notRunFrom = stop !== undefined ? recorder.lastStartedLine + 1 : undefined;
+  const notRunFrom =
+    stop !== undefined && !input.exhausted ? Math.max(recorder.lastStartedLine + 1, flags.fromLine ?? 1) : undefined;
   const resume =
     stop !== undefined && recorder.journal !== undefined ? resumeCommand(ctx.deps.argv, ctx.deps.cwd) : undefined;
   const rest =
     stop !== undefined && recorder.journal === undefined && notRunFrom !== undefined && stop.kind !== 'input'
-      ? resumeCommand(ctx.deps.argv, ctx.deps.cwd, Math.max(notRunFrom, flags.fromLine ?? 1))
+      ? resumeCommand(ctx.deps.argv, ctx.deps.cwd, notRunFrom)
       : undefined;
   const broken = recorder.failure;
   return {
