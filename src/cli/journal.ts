@@ -158,12 +158,12 @@ export class JournalPlan {
   }
 }
 
-/** Every line of a file, read synchronously in 1 MiB chunks: no limit a line it wrote could exceed. */
+/** Every line of a file, read synchronously in 256 KiB chunks: no limit a line it wrote could exceed. */
 function forEachLine(path: string, each: (text: string, line: number) => void, name: string): boolean {
   const fd = openSync(path, 'r');
   let endsWithNewline = true;
   try {
-    const chunk = Buffer.allocUnsafe(1 << 20);
+    const chunk = Buffer.allocUnsafe(1 << 18);
     let rest: Buffer = Buffer.alloc(0);
     let line = 0;
     let position = 0;
@@ -176,8 +176,10 @@ function forEachLine(path: string, each: (text: string, line: number) => void, n
       if (last === -1) {
         rest = Buffer.from(bytes);
       } else {
-        const texts = bytes.toString('utf8', 0, last).split('\n');
-        for (const text of texts) each(text, ++line);
+        const text = bytes.toString('utf8', 0, last + 1);
+        for (let start = 0, end = text.indexOf('\n'); end !== -1; start = end + 1, end = text.indexOf('\n', start)) {
+          each(text.slice(start, end), ++line);
+        }
         rest = Buffer.from(bytes.subarray(last + 1));
       }
       if (rest.length > MAX_JOURNAL_LINE_BYTES) {
@@ -194,6 +196,42 @@ function forEachLine(path: string, each: (text: string, line: number) => void, n
     closeSync(fd);
   }
   return endsWithNewline;
+}
+
+interface Entry {
+  n?: unknown;
+  fileId?: unknown;
+  ok?: unknown;
+}
+
+const ENTRY_START = '{"n":';
+const ID_START = '"fileId":"';
+
+/**
+ * A journal entry. The lines this module writes, `{"n":…,"fileId":"…","ok":…}` with an ID that
+ * needs no escape, are read without JSON.parse (a million of them in a fraction of the time and
+ * garbage); any other line is parsed as JSON. undefined: not JSON (a line cut short).
+ */
+function parseEntry(text: string): Entry | undefined {
+  if (text.startsWith(ENTRY_START)) {
+    const comma = text.indexOf(',', ENTRY_START.length);
+    const idStart = comma + 1 + ID_START.length;
+    if (comma > 0 && text.startsWith(ID_START, comma + 1)) {
+      const idEnd = text.indexOf('"', idStart);
+      const id = idEnd > 0 ? text.slice(idStart, idEnd) : '';
+      const tail = idEnd > 0 ? text.slice(idEnd + 1) : '';
+      const n = Number(text.slice(ENTRY_START.length, comma));
+      if (!id.includes('\\') && (tail === ',"ok":true}' || tail.startsWith(',"ok":false,"cause":'))) {
+        if (tail === ',"ok":true}') return { n, fileId: id, ok: true };
+        if (tail.endsWith('"}')) return { n, fileId: id, ok: false };
+      }
+    }
+  }
+  try {
+    return JSON.parse(text) as Entry;
+  } catch {
+    return undefined;
+  }
 }
 
 function headerOf(target: JournalTarget, now: number): string {
@@ -260,13 +298,9 @@ export class Journal {
             return;
           }
           if (text === '') return;
-          let entry: { n?: unknown; fileId?: unknown; ok?: unknown };
-          try {
-            entry = JSON.parse(text) as typeof entry;
-          } catch {
-            // A line cut short by a kill or a full disk while it was written: that file is not done.
-            return;
-          }
+          const entry = parseEntry(text);
+          // A line cut short by a kill or a full disk while it was written: that file is not done.
+          if (entry === undefined) return;
           if (
             typeof entry.fileId !== 'string' ||
             typeof entry.n !== 'number' ||
