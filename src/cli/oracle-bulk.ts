@@ -219,6 +219,8 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
   const outcome = (exitCode: number, notFinished?: number): BulkOutcome =>
     outcomeOf({ ctx, flags, command, source, recorder, input, stop, concurrency, exitCode, notFinished, dryRun });
 
+  /** Set by a second signal, whose handler has written the outcome: the run's own end then says nothing more. */
+  let forced = false;
   const interruption = watchInterrupts(
     ctx,
     (signal) => {
@@ -230,6 +232,7 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
       // A second signal: written from the recorder's own state, synchronously, then the process ends.
       progress.stop();
       stop = { kind: 'forced', signal };
+      forced = true;
       for (const file of recorder.inFlight.values()) failedFile?.line(file.fileId);
       const ending = outcome(signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated, recorder.inFlight.size);
       noteEnd(recorder, ending);
@@ -270,6 +273,7 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
     interruption.dispose();
   }
 
+  if (forced) return stop?.kind === 'forced' && stop.signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
   const ending = outcome(exitCodeOf(stop, recorder, input, flags));
   noteEnd(recorder, ending);
   recorder.close();
