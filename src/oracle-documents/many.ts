@@ -91,41 +91,39 @@ interface Limit {
   value: number;
 }
 
+interface Aimd {
+  overloaded(): void;
+  succeeded(): void;
+}
+
 /** Additive increase, multiplicative decrease of the concurrency limit. */
-class Aimd {
-  #sinceDecrease = Number.POSITIVE_INFINITY;
-  #successes = 0;
-  constructor(
-    private readonly limit: Limit,
-    private readonly max: number,
-    private readonly min: number,
-    private readonly onChange: ((change: ConcurrencyChange) => void) | undefined,
-  ) {}
-
-  overloaded(): void {
-    this.#successes = 0;
-    // One decrease per round: the calls already in flight when it was lowered answer from the old rate.
-    if (this.#sinceDecrease < this.limit.value) {
-      this.#sinceDecrease++;
-      return;
-    }
-    this.#sinceDecrease = 0;
-    this.#set(Math.max(this.min, Math.floor(this.limit.value / 2)), 'overload');
-  }
-
-  succeeded(): void {
-    this.#sinceDecrease++;
-    if (++this.#successes < this.limit.value || this.limit.value >= this.max) return;
-    this.#successes = 0;
-    this.#set(this.limit.value + 1, 'recovered');
-  }
-
-  #set(concurrency: number, reason: ConcurrencyChange['reason']): void {
-    const previous = this.limit.value;
+function aimdOf(limit: Limit, max: number, min: number, onChange: (change: ConcurrencyChange) => void): Aimd {
+  let sinceDecrease = Number.POSITIVE_INFINITY;
+  let successes = 0;
+  const set = (concurrency: number, reason: ConcurrencyChange['reason']): void => {
+    const previous = limit.value;
     if (concurrency === previous) return;
-    this.limit.value = concurrency;
-    this.onChange?.({ previous, concurrency, reason });
-  }
+    limit.value = concurrency;
+    onChange({ previous, concurrency, reason });
+  };
+  return {
+    overloaded() {
+      successes = 0;
+      // One decrease per round: the calls already in flight when it was lowered answer from the old rate.
+      if (sinceDecrease < limit.value) {
+        sinceDecrease++;
+        return;
+      }
+      sinceDecrease = 0;
+      set(Math.max(min, Math.floor(limit.value / 2)), 'overload');
+    },
+    succeeded() {
+      sinceDecrease++;
+      if (++successes < limit.value || limit.value >= max) return;
+      successes = 0;
+      set(limit.value + 1, 'recovered');
+    },
+  };
 }
 
 function adaptiveSettings(adaptive: ManyOptions['adaptive'], max: number): Required<AdaptiveOptions> | undefined {
@@ -142,29 +140,24 @@ function adaptiveSettings(adaptive: ManyOptions['adaptive'], max: number): Requi
   return { minConcurrency, isOverload: options.isOverload ?? statusOverload };
 }
 
+/** Resolves when the next call may start; rejects when `signal` aborts first. */
+type RateSpacing = (signal: AbortSignal) => Promise<void>;
+
 /** Spaces the starts of calls `1000 / rate` ms apart (maxRatePerSecond), in the order they asked. */
-class RateSpacing {
-  #nextStart = Number.NEGATIVE_INFINITY;
-  #turn: Promise<void> = Promise.resolve();
-  constructor(
-    private readonly rate: number,
-    private readonly clock: ManyClock,
-  ) {}
-
-  /** Resolves when this call may start; rejects when `signal` aborts first. */
-  wait(signal: AbortSignal): Promise<void> {
-    const mine = this.#turn.then(() => this.#until(signal));
-    this.#turn = mine.catch(() => undefined);
+function rateSpacing(rate: number, clock: ManyClock): RateSpacing {
+  let nextStart = Number.NEGATIVE_INFINITY;
+  let turn: Promise<void> = Promise.resolve();
+  return (signal) => {
+    const mine = turn.then(async () => {
+      signal.throwIfAborted();
+      const now = clock.now();
+      const at = Math.max(now, nextStart);
+      nextStart = at + 1000 / rate;
+      if (at > now) await clock.sleep(at - now, signal);
+    });
+    turn = mine.catch(() => undefined);
     return mine;
-  }
-
-  async #until(signal: AbortSignal): Promise<void> {
-    signal.throwIfAborted();
-    const now = this.clock.now();
-    const at = Math.max(now, this.#nextStart);
-    this.#nextStart = at + 1000 / this.rate;
-    if (at > now) await this.clock.sleep(at - now, signal);
-  }
+  };
 }
 
 interface Settings {
@@ -189,7 +182,7 @@ function settingsOf(items: unknown, options: ManyOptions): Settings {
   }
   return {
     concurrency,
-    rate: rate === undefined ? undefined : new RateSpacing(rate, options.clock ?? REAL_CLOCK),
+    rate: rate === undefined ? undefined : rateSpacing(rate, options.clock ?? REAL_CLOCK),
     adaptive,
   };
 }
@@ -248,7 +241,7 @@ export function streamMany<T, R>(
   const rate = settings.rate;
   const adaptive = settings.adaptive;
   const aimd = adaptive
-    ? new Aimd(limit, max, adaptive.minConcurrency, (change) => {
+    ? aimdOf(limit, max, adaptive.minConcurrency, (change) => {
         options.onConcurrencyChange?.(change);
         pump();
       })
@@ -258,8 +251,11 @@ export function streamMany<T, R>(
   /** Finished results the consumer has not taken yet. */
   const ready: IndexedResult<R>[] = [];
   const waiters: Waiter<R>[] = [];
-  /** return() calls waiting for the calls in flight to settle. */
-  const draining: (() => void)[] = [];
+  /** Resolved when the run has ended: nothing in flight, nothing more to come (return() waits for it). */
+  let markEnded = (): void => undefined;
+  const ended = new Promise<void>((resolve) => {
+    markEnded = resolve;
+  });
   const progress = { done: 0, succeeded: 0, failed: 0 };
   let taken = 0;
   let started = false;
@@ -271,7 +267,6 @@ export function streamMany<T, R>(
   let dropping = false;
   /** The error the stream ends with once the calls in flight have settled: the input's, or a hook's. */
   let failure: { error: unknown } | undefined;
-  let ended = false;
 
   const onAbort = (): void => stop(signal?.reason);
 
@@ -337,7 +332,7 @@ export function streamMany<T, R>(
   }
 
   async function attempt(item: T, callSignal: AbortSignal): Promise<R> {
-    if (rate) await rate.wait(callSignal);
+    if (rate) await rate(callSignal);
     return call(item, callSignal);
   }
 
@@ -387,8 +382,7 @@ export function streamMany<T, R>(
     if (inputDone) return;
     inputDone = true;
     try {
-      const closing = iterator.return?.();
-      if (closing instanceof Promise) closing.catch(() => undefined);
+      Promise.resolve(iterator.return?.()).catch(() => undefined);
     } catch {
       // The input's own clean-up failed: nothing of the run depends on it.
     }
@@ -401,11 +395,8 @@ export function streamMany<T, R>(
       if (deliver(result)) waiters.shift()?.resolve({ done: false, value: result });
     }
     if (inFlight.size > 0 || ready.length > 0 || (!stopped && (pulling || !inputDone))) return;
-    if (!ended) {
-      ended = true;
-      signal?.removeEventListener('abort', onAbort);
-    }
-    for (const drained of draining.splice(0)) drained();
+    signal?.removeEventListener('abort', onAbort);
+    markEnded();
     for (const waiter of waiters.splice(0)) {
       const ending = failure;
       failure = undefined;
@@ -437,14 +428,11 @@ export function streamMany<T, R>(
     },
     return() {
       started = true;
-      if (!ended) {
-        dropping = true;
-        ready.length = 0;
-        stop(new Error('the results are no longer read'));
-      }
-      const drained = new Promise<void>((resolve) => draining.push(resolve));
-      settle();
-      return drained.then(() => DONE);
+      dropping = true;
+      failure = undefined;
+      ready.length = 0;
+      stop(new Error('the results are no longer read'));
+      return ended.then(() => DONE);
     },
   };
   return stream;
