@@ -1,16 +1,18 @@
 /**
- * Runs one call per item with bounded concurrency. Items are pulled from the input only as
- * workers free up, so a long input (an iterator over 100,000 files) never becomes 100,000
- * pending requests; results come back in input order, one per item, never as a rejection.
+ * The bulk runner: one call per item with bounded concurrency. streamMany yields each result as it
+ * finishes, with its input index, and holds at most `concurrency` items at once (in flight, or
+ * finished and not yet read), so memory does not grow with the input; runMany collects the stream
+ * into an array in input order, for small inputs. One item's failure is a result, never a rejection.
  *
- * Politeness: `maxRatePerSecond` spaces the starts of calls; `adaptive` lowers the number of
- * calls in flight when the server answers 429 or 503 (halved, at most once per round of calls)
- * and raises it again by one after each round of successes (additive increase, multiplicative
- * decrease), never above `concurrency`. Both use `clock`, which a test can replace.
+ * Politeness (politeness.ts): `maxRatePerSecond` spaces the starts of calls; `adaptive` lowers the
+ * number of calls in flight when the server answers 429 or 503 (halved, at most once per round of
+ * calls) and raises it again by one after each round of successes (additive increase,
+ * multiplicative decrease), never above `concurrency`. Both use `clock`, which a test can replace.
  */
 import { MetaclearError, ValidationError } from '../core/errors.js';
 import { sleep } from '../core/sleep.js';
 import { requireFiniteNumber, requireInteger } from '../core/validate.js';
+import { adaptiveSettings, aimdOf, type Limit, type RateSpacing, rateSpacing } from './politeness.js';
 
 export type ManyResult<R> = { fileId: string; ok: true; response: R } | { fileId: string; ok: false; error: Error };
 
@@ -53,12 +55,15 @@ export interface ManyOptions {
   adaptive?: boolean | AdaptiveOptions;
   /** The clock for `maxRatePerSecond` (default: Date.now and timers). */
   clock?: ManyClock;
-  /** Stops the run: calls in flight are aborted, the items not yet run are reported as cancelled. */
+  /**
+   * Stops the run: no more items are read, and the calls in flight are aborted and reported as
+   * cancelled (runMany with an array input also reports the items not run as cancelled).
+   */
   signal?: AbortSignal;
   onProgress?: (progress: ManyProgress) => void;
   /** Called when an item is taken from the input and about to run, with its input index. */
   onStart?: (fileId: string, index: number) => void;
-  /** Called with each item's result as soon as it is known (in completion order), with its input index. */
+  /** Called with each item's result as it is handed to the consumer (completion order), with its input index. */
   onResult?: (result: ManyResult<unknown>, index: number) => void;
   /** Called when `adaptive` changes the concurrency. */
   onConcurrencyChange?: (change: ConcurrencyChange) => void;
@@ -79,85 +84,6 @@ export class CancelledError extends MetaclearError {
 function fileIdOf(item: unknown): string {
   const id = (item as { fileId?: unknown } | null)?.fileId;
   return typeof id === 'string' ? id : String(id);
-}
-
-const statusOverload = (error: Error): boolean => {
-  const status = (error as { status?: unknown }).status;
-  return status === 429 || status === 503;
-};
-
-/** The concurrency limit: lowered and raised by AIMD, read by the runner before each start. */
-interface Limit {
-  value: number;
-}
-
-interface Aimd {
-  overloaded(): void;
-  succeeded(): void;
-}
-
-/** Additive increase, multiplicative decrease of the concurrency limit. */
-function aimdOf(limit: Limit, max: number, min: number, onChange: (change: ConcurrencyChange) => void): Aimd {
-  let sinceDecrease = Number.POSITIVE_INFINITY;
-  let successes = 0;
-  const set = (concurrency: number, reason: ConcurrencyChange['reason']): void => {
-    const previous = limit.value;
-    if (concurrency === previous) return;
-    limit.value = concurrency;
-    onChange({ previous, concurrency, reason });
-  };
-  return {
-    overloaded() {
-      successes = 0;
-      // One decrease per round: the calls already in flight when it was lowered answer from the old rate.
-      if (sinceDecrease < limit.value) {
-        sinceDecrease++;
-        return;
-      }
-      sinceDecrease = 0;
-      set(Math.max(min, Math.floor(limit.value / 2)), 'overload');
-    },
-    succeeded() {
-      sinceDecrease++;
-      if (++successes < limit.value || limit.value >= max) return;
-      successes = 0;
-      set(limit.value + 1, 'recovered');
-    },
-  };
-}
-
-function adaptiveSettings(adaptive: ManyOptions['adaptive'], max: number): Required<AdaptiveOptions> | undefined {
-  if (adaptive === undefined || adaptive === false) return undefined;
-  const options = adaptive === true ? {} : adaptive;
-  const minConcurrency = requireInteger('options.adaptive.minConcurrency', options.minConcurrency ?? 1, 1);
-  if (minConcurrency > max) {
-    throw new ValidationError(
-      'options.adaptive.minConcurrency',
-      `at most options.concurrency (${max})`,
-      `got ${minConcurrency}`,
-    );
-  }
-  return { minConcurrency, isOverload: options.isOverload ?? statusOverload };
-}
-
-/** Resolves when the next call may start; rejects when `signal` aborts first. */
-type RateSpacing = (signal: AbortSignal) => Promise<void>;
-
-/** Spaces the starts of calls `1000 / rate` ms apart (maxRatePerSecond), in the order they asked. */
-function rateSpacing(rate: number, clock: ManyClock): RateSpacing {
-  let nextStart = Number.NEGATIVE_INFINITY;
-  let turn: Promise<void> = Promise.resolve();
-  return (signal) => {
-    const mine = turn.then(async () => {
-      signal.throwIfAborted();
-      const now = clock.now();
-      const at = Math.max(now, nextStart);
-      nextStart = at + 1000 / rate;
-      if (at > now) await clock.sleep(at - now, signal);
-    });
-    turn = mine.catch(() => undefined);
-    return mine;
-  };
 }
 
 interface Settings {
