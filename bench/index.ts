@@ -9,6 +9,7 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { bulkSection } from './bulk.js';
+import { bulkScaleSection } from './bulk-scale.js';
 import { bulkTlsSection } from './bulk-tls.js';
 import { clientOverheadSection } from './client-overhead.js';
 import { removeAllTempDirs } from './fixtures.js';
@@ -22,6 +23,7 @@ const SECTIONS: readonly Section[] = [
   clientOverheadSection,
   vendorSection,
   bulkSection,
+  bulkScaleSection,
   bulkTlsSection,
   scaleSection,
 ];

@@ -1,16 +1,18 @@
 /**
- * Runs one call per item with bounded concurrency. Items are pulled from the input only as
- * workers free up, so a long input (an iterator over 100,000 files) never becomes 100,000
- * pending requests; results come back in input order, one per item, never as a rejection.
+ * The bulk runner: one call per item with bounded concurrency. streamMany yields each result as it
+ * finishes, with its input index, and holds at most `concurrency` items at once (in flight, or
+ * finished and not yet read), so memory does not grow with the input; runMany collects the stream
+ * into an array in input order, for small inputs. One item's failure is a result, never a rejection.
  *
- * Politeness: `maxRatePerSecond` spaces the starts of calls; `adaptive` lowers the number of
- * calls in flight when the server answers 429 or 503 (halved, at most once per round of calls)
- * and raises it again by one after each round of successes (additive increase, multiplicative
- * decrease), never above `concurrency`. Both use `clock`, which a test can replace.
+ * Politeness (politeness.ts): `maxRatePerSecond` spaces the starts of calls; `adaptive` lowers the
+ * number of calls in flight when the server answers 429 or 503 (halved, at most once per round of
+ * calls) and raises it again by one after each round of successes (additive increase,
+ * multiplicative decrease), never above `concurrency`. Both use `clock`, which a test can replace.
  */
 import { MetaclearError, ValidationError } from '../core/errors.js';
 import { sleep } from '../core/sleep.js';
 import { requireFiniteNumber, requireInteger } from '../core/validate.js';
+import { adaptiveSettings, aimdOf, type Limit, type RateSpacing, rateSpacing } from './politeness.js';
 
 export type ManyResult<R> = { fileId: string; ok: true; response: R } | { fileId: string; ok: false; error: Error };
 
@@ -53,12 +55,15 @@ export interface ManyOptions {
   adaptive?: boolean | AdaptiveOptions;
   /** The clock for `maxRatePerSecond` (default: Date.now and timers). */
   clock?: ManyClock;
-  /** Stops the run: calls in flight are aborted, the items not yet run are reported as cancelled. */
+  /**
+   * Stops the run: no more items are read, and the calls in flight are aborted and reported as
+   * cancelled (runMany with an array input also reports the items not run as cancelled).
+   */
   signal?: AbortSignal;
   onProgress?: (progress: ManyProgress) => void;
   /** Called when an item is taken from the input and about to run, with its input index. */
   onStart?: (fileId: string, index: number) => void;
-  /** Called with each item's result as soon as it is known (in completion order), with its input index. */
+  /** Called with each item's result as it is handed to the consumer (completion order), with its input index. */
   onResult?: (result: ManyResult<unknown>, index: number) => void;
   /** Called when `adaptive` changes the concurrency. */
   onConcurrencyChange?: (change: ConcurrencyChange) => void;
@@ -79,92 +84,6 @@ export class CancelledError extends MetaclearError {
 function fileIdOf(item: unknown): string {
   const id = (item as { fileId?: unknown } | null)?.fileId;
   return typeof id === 'string' ? id : String(id);
-}
-
-const statusOverload = (error: Error): boolean => {
-  const status = (error as { status?: unknown }).status;
-  return status === 429 || status === 503;
-};
-
-/** The concurrency limit: lowered and raised by AIMD, read by the runner before each start. */
-interface Limit {
-  value: number;
-}
-
-/** Additive increase, multiplicative decrease of the concurrency limit. */
-class Aimd {
-  #sinceDecrease = Number.POSITIVE_INFINITY;
-  #successes = 0;
-  constructor(
-    private readonly limit: Limit,
-    private readonly max: number,
-    private readonly min: number,
-    private readonly onChange: ((change: ConcurrencyChange) => void) | undefined,
-  ) {}
-
-  overloaded(): void {
-    this.#successes = 0;
-    // One decrease per round: the calls already in flight when it was lowered answer from the old rate.
-    if (this.#sinceDecrease < this.limit.value) {
-      this.#sinceDecrease++;
-      return;
-    }
-    this.#sinceDecrease = 0;
-    this.#set(Math.max(this.min, Math.floor(this.limit.value / 2)), 'overload');
-  }
-
-  succeeded(): void {
-    this.#sinceDecrease++;
-    if (++this.#successes < this.limit.value || this.limit.value >= this.max) return;
-    this.#successes = 0;
-    this.#set(this.limit.value + 1, 'recovered');
-  }
-
-  #set(concurrency: number, reason: ConcurrencyChange['reason']): void {
-    const previous = this.limit.value;
-    if (concurrency === previous) return;
-    this.limit.value = concurrency;
-    this.onChange?.({ previous, concurrency, reason });
-  }
-}
-
-function adaptiveSettings(adaptive: ManyOptions['adaptive'], max: number): Required<AdaptiveOptions> | undefined {
-  if (adaptive === undefined || adaptive === false) return undefined;
-  const options = adaptive === true ? {} : adaptive;
-  const minConcurrency = requireInteger('options.adaptive.minConcurrency', options.minConcurrency ?? 1, 1);
-  if (minConcurrency > max) {
-    throw new ValidationError(
-      'options.adaptive.minConcurrency',
-      `at most options.concurrency (${max})`,
-      `got ${minConcurrency}`,
-    );
-  }
-  return { minConcurrency, isOverload: options.isOverload ?? statusOverload };
-}
-
-/** Spaces the starts of calls `1000 / rate` ms apart (maxRatePerSecond), in the order they asked. */
-class RateSpacing {
-  #nextStart = Number.NEGATIVE_INFINITY;
-  #turn: Promise<void> = Promise.resolve();
-  constructor(
-    private readonly rate: number,
-    private readonly clock: ManyClock,
-  ) {}
-
-  /** Resolves when this call may start; rejects when `signal` aborts first. */
-  wait(signal: AbortSignal): Promise<void> {
-    const mine = this.#turn.then(() => this.#until(signal));
-    this.#turn = mine.catch(() => undefined);
-    return mine;
-  }
-
-  async #until(signal: AbortSignal): Promise<void> {
-    signal.throwIfAborted();
-    const now = this.clock.now();
-    const at = Math.max(now, this.#nextStart);
-    this.#nextStart = at + 1000 / this.rate;
-    if (at > now) await this.clock.sleep(at - now, signal);
-  }
 }
 
 interface Settings {
@@ -189,7 +108,7 @@ function settingsOf(items: unknown, options: ManyOptions): Settings {
   }
   return {
     concurrency,
-    rate: rate === undefined ? undefined : new RateSpacing(rate, options.clock ?? REAL_CLOCK),
+    rate: rate === undefined ? undefined : rateSpacing(rate, options.clock ?? REAL_CLOCK),
     adaptive,
   };
 }
@@ -218,283 +137,231 @@ type Waiter<R> = { resolve: (step: IteratorResult<IndexedResult<R>>) => void; re
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 /**
- * The runner behind streamMany. It holds at most `concurrency` items at once: calls in flight (at
- * most the current limit) plus finished results the consumer has not taken. An item is pulled from
- * the input only when there is room, so a consumer that stops reading stops new calls.
- */
-class ManyRun<T, R> implements ManyStream<R> {
-  taken = 0;
-  readonly #iterator: Iterator<T> | AsyncIterator<T>;
-  readonly #async: boolean;
-  readonly #call: (item: T, signal: AbortSignal) => Promise<R>;
-  readonly #options: ManyOptions;
-  readonly #max: number;
-  readonly #limit: Limit;
-  readonly #rate: RateSpacing | undefined;
-  readonly #aimd: Aimd | undefined;
-  readonly #isOverload: ((error: Error) => boolean) | undefined;
-  /** One controller per call in flight: the caller's signal carries one listener, not one per call. */
-  readonly #inFlight = new Set<AbortController>();
-  /** Finished results the consumer has not taken yet. */
-  readonly #ready: IndexedResult<R>[] = [];
-  readonly #waiters: Waiter<R>[] = [];
-  /** return() calls waiting for the calls in flight to settle. */
-  readonly #draining: (() => void)[] = [];
-  readonly #progress = { done: 0, succeeded: 0, failed: 0 };
-  #started = false;
-  #pulling = false;
-  #inputDone = false;
-  /** No more items are taken: aborted, the consumer left, or a hook threw. */
-  #stopped = false;
-  /** Results are dropped, not yielded: the consumer left, or a hook threw. */
-  #dropping = false;
-  /** The error the stream ends with once the calls in flight have settled: the input's, or a hook's. */
-  #error: { error: unknown } | undefined;
-  #ended = false;
-
-  constructor(
-    items: Iterable<T> | AsyncIterable<T>,
-    call: (item: T, signal: AbortSignal) => Promise<R>,
-    options: ManyOptions,
-  ) {
-    const settings = settingsOf(items, options);
-    this.#async = Symbol.asyncIterator in items;
-    this.#iterator = this.#async
-      ? (items as AsyncIterable<T>)[Symbol.asyncIterator]()
-      : (items as Iterable<T>)[Symbol.iterator]();
-    this.#call = call;
-    this.#options = options;
-    this.#max = settings.concurrency;
-    this.#limit = { value: settings.concurrency };
-    this.#rate = settings.rate;
-    const adaptive = settings.adaptive;
-    this.#isOverload = adaptive?.isOverload;
-    this.#aimd = adaptive
-      ? new Aimd(this.#limit, settings.concurrency, adaptive.minConcurrency, (change) => {
-          options.onConcurrencyChange?.(change);
-          this.#pump();
-        })
-      : undefined;
-  }
-
-  get concurrency(): number {
-    return this.#limit.value;
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-
-  next(): Promise<IteratorResult<IndexedResult<R>>> {
-    if (!this.#started) this.#start();
-    const promise = new Promise<IteratorResult<IndexedResult<R>>>((resolve, reject) =>
-      this.#waiters.push({ resolve, reject }),
-    );
-    this.#settle();
-    this.#pump();
-    return promise;
-  }
-
-  return(): Promise<IteratorResult<IndexedResult<R>>> {
-    this.#started = true;
-    if (!this.#ended) {
-      this.#dropping = true;
-      this.#ready.length = 0;
-      this.#stop(new Error('the results are no longer read'));
-    }
-    const drained = new Promise<void>((resolve) => this.#draining.push(resolve));
-    this.#settle();
-    return drained.then(() => DONE);
-  }
-
-  readonly #onAbort = (): void => this.#stop(this.#options.signal?.reason);
-
-  #start(): void {
-    this.#started = true;
-    const signal = this.#options.signal;
-    if (signal?.aborted) this.#stop(signal.reason);
-    else signal?.addEventListener('abort', this.#onAbort, { once: true });
-  }
-
-  /** Takes items while there is room, one pull at a time. */
-  #pump(): void {
-    while (
-      !this.#stopped &&
-      !this.#inputDone &&
-      !this.#pulling &&
-      this.#inFlight.size < this.#limit.value &&
-      this.#inFlight.size + this.#ready.length < this.#max
-    ) {
-      this.#pulling = true;
-      let step: IteratorResult<T> | Promise<IteratorResult<T>>;
-      try {
-        step = this.#iterator.next();
-      } catch (error) {
-        this.#inputFailed(error);
-        return;
-      }
-      if (!this.#async) {
-        this.#pulled(step as IteratorResult<T>);
-        continue;
-      }
-      Promise.resolve(step).then(
-        (s) => {
-          this.#pulled(s);
-          this.#pump();
-        },
-        (error: unknown) => this.#inputFailed(error),
-      );
-      return;
-    }
-  }
-
-  #inputFailed(error: unknown): void {
-    this.#pulling = false;
-    this.#inputDone = true;
-    if (!this.#dropping) this.#error ??= { error };
-    this.#settle();
-  }
-
-  #pulled(step: IteratorResult<T>): void {
-    this.#pulling = false;
-    if (this.#stopped) {
-      // An item that arrives after the stop is neither run nor counted: a resume starts from it.
-      this.#closeInput();
-      this.#settle();
-      return;
-    }
-    if (step.done) {
-      this.#inputDone = true;
-      this.#settle();
-      return;
-    }
-    this.#run(this.taken++, step.value);
-  }
-
-  #run(index: number, item: T): void {
-    const fileId = fileIdOf(item);
-    const own = new AbortController();
-    this.#inFlight.add(own);
-    this.#attempt(item, own.signal).then(
-      (response) => {
-        this.#aimd?.succeeded();
-        this.#finished(own, { fileId, ok: true, response, index });
-      },
-      (error: unknown) => {
-        const e = error instanceof Error ? error : new Error(String(error));
-        if (own.signal.aborted) {
-          this.#finished(own, { fileId, ok: false, error: new CancelledError(e), index });
-          return;
-        }
-        if (this.#isOverload?.(e)) this.#aimd?.overloaded();
-        this.#finished(own, { fileId, ok: false, error: e, index });
-      },
-    );
-    try {
-      this.#options.onStart?.(fileId, index);
-    } catch (error) {
-      this.#fail(error);
-    }
-  }
-
-  async #attempt(item: T, signal: AbortSignal): Promise<R> {
-    if (this.#rate) await this.#rate.wait(signal);
-    return this.#call(item, signal);
-  }
-
-  #finished(own: AbortController, result: IndexedResult<R>): void {
-    this.#inFlight.delete(own);
-    if (!this.#dropping) this.#ready.push(result);
-    this.#settle();
-    this.#pump();
-  }
-
-  /** Counts a result and tells the hooks; false when a hook threw (the run then fails). */
-  #deliver(result: IndexedResult<R>): boolean {
-    const progress = this.#progress;
-    progress.done++;
-    if (result.ok) progress.succeeded++;
-    else progress.failed++;
-    try {
-      this.#options.onResult?.(result, result.index);
-      this.#options.onProgress?.({ ...progress, concurrency: this.#limit.value });
-      return true;
-    } catch (error) {
-      this.#fail(error);
-      return false;
-    }
-  }
-
-  /** A hook threw: stop, drop what is left, and end with its error once the calls in flight have settled. */
-  #fail(error: unknown): void {
-    if (!this.#dropping) this.#error ??= { error };
-    this.#dropping = true;
-    this.#ready.length = 0;
-    this.#stop(error);
-  }
-
-  #stop(reason: unknown): void {
-    if (!this.#stopped) {
-      this.#stopped = true;
-      this.#options.signal?.removeEventListener('abort', this.#onAbort);
-      if (!this.#pulling) this.#closeInput();
-    }
-    for (const own of this.#inFlight) own.abort(reason);
-    this.#settle();
-  }
-
-  /** Lets the input release what it holds (a generator's `finally`), without waiting for it. */
-  #closeInput(): void {
-    if (this.#inputDone) return;
-    this.#inputDone = true;
-    try {
-      const closing = this.#iterator.return?.();
-      if (closing instanceof Promise) closing.then(undefined, () => undefined);
-    } catch {
-      // The input's own clean-up failed: nothing of the run depends on it.
-    }
-  }
-
-  /** Hands out what can be handed out, and ends the stream once nothing more can come. */
-  #settle(): void {
-    while (this.#waiters.length > 0 && this.#ready.length > 0) {
-      const result = this.#ready.shift() as IndexedResult<R>;
-      if (this.#deliver(result)) this.#waiters.shift()?.resolve({ done: false, value: result });
-    }
-    if (this.#inFlight.size > 0 || this.#ready.length > 0) return;
-    if (!this.#stopped && !this.#inputDone) return;
-    if (!this.#stopped && this.#pulling) return;
-    if (!this.#ended) {
-      this.#ended = true;
-      this.#options.signal?.removeEventListener('abort', this.#onAbort);
-    }
-    for (const drained of this.#draining.splice(0)) drained();
-    for (const waiter of this.#waiters.splice(0)) {
-      const failure = this.#error;
-      this.#error = undefined;
-      if (failure) waiter.reject(failure.error);
-      else waiter.resolve(DONE);
-    }
-  }
-}
-
-/**
  * Runs `call` once per item, `concurrency` at a time, and yields each result as it finishes
- * (completion order) with its input index. Memory is O(concurrency): an item is read from the
- * input only when a call may start and fewer than `concurrency` results wait for the consumer, and
- * nothing keeps a result once it is yielded. `options.signal` stops the run at once: no more items
- * are read, the calls in flight are aborted and yielded as CancelledError, and the stream ends;
- * `taken` then says where a resume starts. An input that throws ends the stream with its error,
- * after the calls in flight have settled and been yielded. A hook (`onStart`, `onResult`,
- * `onProgress`) that throws stops the run the same way as leaving the loop, and the stream then
- * throws its error. The options are checked at once: a bad one throws before anything is read.
+ * (completion order) with its input index. Memory is O(concurrency): at most `concurrency` items
+ * are held at once, in flight or finished and not yet taken by the consumer; an item is read from
+ * the input only when there is room, so a consumer that stops reading stops new calls, and nothing
+ * keeps a result once it is yielded. Nothing is read or sent before the first `next()`.
+ *
+ * `options.signal` stops the run at once: no more items are read (an item the input hands over
+ * later is neither run nor counted), the calls in flight are aborted and yielded as CancelledError,
+ * then the stream ends; `taken` says where a resume starts. An input that throws ends the stream
+ * with its error, after the calls in flight have settled and been yielded. A hook (`onStart`,
+ * `onResult`, `onProgress`) that throws stops the run as leaving the loop does, and the stream
+ * then throws its error. `onResult` and `onProgress` are called as each result is handed to the
+ * consumer. The options are checked at once: a bad one throws before anything is read.
  */
 export function streamMany<T, R>(
   items: Iterable<T> | AsyncIterable<T>,
   call: (item: T, signal: AbortSignal) => Promise<R>,
   options: ManyOptions = {},
 ): ManyStream<R> {
-  return new ManyRun(items, call, options);
+  const settings = settingsOf(items, options);
+  const isAsync = Symbol.asyncIterator in items;
+  const iterator = isAsync
+    ? (items as AsyncIterable<T>)[Symbol.asyncIterator]()
+    : (items as Iterable<T>)[Symbol.iterator]();
+  const { signal, onStart, onResult, onProgress } = options;
+  const max = settings.concurrency;
+  const limit: Limit = { value: max };
+  const rate = settings.rate;
+  const adaptive = settings.adaptive;
+  const aimd = adaptive
+    ? aimdOf(limit, max, adaptive.minConcurrency, (change) => {
+        options.onConcurrencyChange?.(change);
+        pump();
+      })
+    : undefined;
+  // One controller per call in flight: the caller's signal carries one listener, not one per call.
+  const inFlight = new Set<AbortController>();
+  /** Finished results the consumer has not taken yet. */
+  const ready: IndexedResult<R>[] = [];
+  const waiters: Waiter<R>[] = [];
+  /** Resolved when the run has ended: nothing in flight, nothing more to come (return() waits for it). */
+  let markEnded = (): void => undefined;
+  const ended = new Promise<void>((resolve) => {
+    markEnded = resolve;
+  });
+  const progress = { done: 0, succeeded: 0, failed: 0 };
+  let taken = 0;
+  let started = false;
+  let pulling = false;
+  let inputDone = false;
+  /** No more items are taken: aborted, the consumer left, or a hook threw. */
+  let stopped = false;
+  /** Results are dropped, not yielded: the consumer left, or a hook threw. */
+  let dropping = false;
+  /** The error the stream ends with once the calls in flight have settled: the input's, or a hook's. */
+  let failure: { error: unknown } | undefined;
+
+  const onAbort = (): void => stop(signal?.reason);
+
+  /** Takes items while there is room, one pull at a time. */
+  function pump(): void {
+    while (!stopped && !inputDone && !pulling && inFlight.size < limit.value && inFlight.size + ready.length < max) {
+      pulling = true;
+      let step: IteratorResult<T> | Promise<IteratorResult<T>>;
+      try {
+        step = iterator.next();
+      } catch (error) {
+        inputFailed(error);
+        return;
+      }
+      if (!isAsync) {
+        pulled(step as IteratorResult<T>);
+        continue;
+      }
+      Promise.resolve(step).then((s) => {
+        pulled(s);
+        pump();
+      }, inputFailed);
+      return;
+    }
+  }
+
+  function inputFailed(error: unknown): void {
+    pulling = false;
+    inputDone = true;
+    if (!dropping) failure ??= { error };
+    settle();
+  }
+
+  function pulled(step: IteratorResult<T>): void {
+    pulling = false;
+    if (stopped) closeInput();
+    else if (step.done) inputDone = true;
+    else run(taken++, step.value);
+    settle();
+  }
+
+  function run(index: number, item: T): void {
+    const fileId = fileIdOf(item);
+    const own = new AbortController();
+    inFlight.add(own);
+    attempt(item, own.signal).then(
+      (response) => {
+        aimd?.succeeded();
+        finished(own, { fileId, ok: true, response, index });
+      },
+      (error: unknown) => {
+        const e = error instanceof Error ? error : new Error(String(error));
+        if (own.signal.aborted) return finished(own, { fileId, ok: false, error: new CancelledError(e), index });
+        if (adaptive?.isOverload(e)) aimd?.overloaded();
+        finished(own, { fileId, ok: false, error: e, index });
+      },
+    );
+    try {
+      onStart?.(fileId, index);
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  async function attempt(item: T, callSignal: AbortSignal): Promise<R> {
+    if (rate) await rate(callSignal);
+    return call(item, callSignal);
+  }
+
+  function finished(own: AbortController, result: IndexedResult<R>): void {
+    inFlight.delete(own);
+    if (!dropping) ready.push(result);
+    settle();
+    pump();
+  }
+
+  /** Counts a result and tells the hooks; false when a hook threw (the run then fails). */
+  function deliver(result: IndexedResult<R>): boolean {
+    progress.done++;
+    if (result.ok) progress.succeeded++;
+    else progress.failed++;
+    try {
+      onResult?.(result, result.index);
+      onProgress?.({ ...progress, concurrency: limit.value });
+      return true;
+    } catch (error) {
+      fail(error);
+      return false;
+    }
+  }
+
+  /** A hook threw: stop, drop what is left, and end with its error once the calls in flight have settled. */
+  function fail(error: unknown): void {
+    if (!dropping) failure ??= { error };
+    dropping = true;
+    ready.length = 0;
+    stop(error);
+  }
+
+  function stop(reason: unknown): void {
+    if (!stopped) {
+      stopped = true;
+      signal?.removeEventListener('abort', onAbort);
+      // A pull under way closes the input when it returns (a running generator cannot be closed).
+      if (!pulling) closeInput();
+    }
+    for (const own of inFlight) own.abort(reason);
+    settle();
+  }
+
+  /** Lets the input release what it holds (a generator's `finally`), without waiting for it. */
+  function closeInput(): void {
+    if (inputDone) return;
+    inputDone = true;
+    try {
+      Promise.resolve(iterator.return?.()).catch(() => undefined);
+    } catch {
+      // The input's own clean-up failed: nothing of the run depends on it.
+    }
+  }
+
+  /** Hands out what can be handed out, and ends the stream once nothing more can come. */
+  function settle(): void {
+    while (waiters.length > 0 && ready.length > 0) {
+      const result = ready.shift() as IndexedResult<R>;
+      if (deliver(result)) waiters.shift()?.resolve({ done: false, value: result });
+    }
+    if (inFlight.size > 0 || ready.length > 0 || (!stopped && (pulling || !inputDone))) return;
+    signal?.removeEventListener('abort', onAbort);
+    markEnded();
+    for (const waiter of waiters.splice(0)) {
+      const ending = failure;
+      failure = undefined;
+      if (ending) waiter.reject(ending.error);
+      else waiter.resolve(DONE);
+    }
+  }
+
+  const stream: ManyStream<R> = {
+    get taken() {
+      return taken;
+    },
+    get concurrency() {
+      return limit.value;
+    },
+    [Symbol.asyncIterator]: () => stream,
+    next() {
+      if (!started) {
+        started = true;
+        if (signal?.aborted) stop(signal.reason);
+        else signal?.addEventListener('abort', onAbort, { once: true });
+      }
+      const step = new Promise<IteratorResult<IndexedResult<R>>>((resolve, reject) =>
+        waiters.push({ resolve, reject }),
+      );
+      settle();
+      pump();
+      return step;
+    },
+    return() {
+      started = true;
+      dropping = true;
+      failure = undefined;
+      ready.length = 0;
+      stop(new Error('the results are no longer read'));
+      return ended.then(() => DONE);
+    },
+  };
+  return stream;
 }
 
 /**

@@ -380,6 +380,33 @@ describe('streamMany: an input that throws', () => {
   });
 });
 
+describe('streamMany: adaptive concurrency over HTTP', () => {
+  it('halves the calls in flight on 503 answers and climbs back to the configured concurrency', async () => {
+    let answered = 0;
+    server.reply((_request, res) => {
+      const overloaded = answered++ < 8; // the first 8 requests to arrive
+      res.writeHead(overloaded ? 503 : 200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(overloaded ? { errorCode: '-1', errorMessage: 'busy' } : { errorCode: '0' }));
+    });
+    const changes: { previous: number; concurrency: number; reason: string }[] = [];
+    const stream = client().deleteFileMetadataValuesStream(countingInput(40).items(), {
+      concurrency: 8,
+      adaptive: true,
+      onConcurrencyChange: (change) => changes.push(change),
+    });
+    const results: IndexedResult<unknown>[] = [];
+    for await (const r of stream) results.push(r);
+    expect(results.map((r) => r.index).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    const failed = results.filter((r) => !r.ok);
+    expect(failed).toHaveLength(8);
+    expect(failed.map((r) => (r.ok ? undefined : (r.error as { status?: number }).status))).toEqual(Array(8).fill(503));
+    expect(changes[0]).toEqual({ previous: 8, concurrency: 4, reason: 'overload' });
+    // 32 successes are enough to climb back from any low it reached (1 + 2 + … + 7 = 28).
+    expect(changes.at(-1)).toMatchObject({ concurrency: 8, reason: 'recovered' });
+    expect(stream.concurrency).toBe(8);
+  });
+});
+
 describe('runMany on the stream', () => {
   it('a throwing onResult records no item twice, stops the run, and rejects once every call has settled', async () => {
     server.reply(OK, OK, neverAnswer);
