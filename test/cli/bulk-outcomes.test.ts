@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { Ajv } from 'ajv';
 import { runCli as runInProcess } from '../../src/cli/program.js';
 import { type ClearingServer, startClearingServer } from '../helpers/clearing-server.js';
 import { builtCli, type CliResult, runCli, runPrinted, startCli } from '../helpers/cli.js';
@@ -279,6 +280,38 @@ describe('fail fast on failures no file can survive', () => {
 });
 
 describe('output an operator can trust', () => {
+  it('--json: the summary of a stopped run says why, from which line the input was not run, and how to resume, as the schema documents', async () => {
+    const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', 'docs', 'cli-json.schema.json'), 'utf8'));
+    const validate = new Ajv({ allErrors: true }).compile(schema);
+    write('ids.txt', `${ids(200).join('\n')}\n`);
+    server.onRequest = () => ({ status: 401, body: { errorCode: '-1', errorMessage: 'bad credentials' } });
+    const run = await runCli(clear(['--files-from', 'ids.txt', '--json', '--concurrency', '1']), {
+      env: env(),
+      cwd: dir,
+    });
+    expect(run.code).toBe(1);
+    const lines = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    for (const line of lines) expect(validate(line) ? [] : validate.errors).toEqual([]);
+    const summary = (lines.at(-1) as { summary: Record<string, unknown> }).summary;
+    expect(summary).toMatchObject({
+      total: 10,
+      failed: 10,
+      cancelled: 0,
+      stopped: { reason: 'credential' },
+      notRunFromLine: 11,
+      journal: null,
+      resume: null,
+      exitCode: 1,
+    });
+    expect(summary.rest).toBe(
+      'metaclear oracle delete-metadata --collection CollectionA --field A1 --files-from ids.txt --json --concurrency 1 --from-line 11',
+    );
+    expect(server.count).toBe(10);
+  });
+
   it('control characters from the server and the input are escaped in what is printed', async () => {
     write('ids.txt', 'BAD\u001b[2JID\nPLAIN\n');
     server.onRequest = () => ({ status: 404, body: { errorCode: '-16', errorMessage: 'gone\u001b]0;owned\u0007\r' } });
