@@ -238,6 +238,8 @@ describe('a record that cannot be written ends the run with a summary and a resu
     expect(total).toBeLessThan(3000);
     const notRun = Number(/^Not run: --files-from ids\.txt from line (\d+) on/m.exec(run.stdout)?.[1]);
     expect(notRun - 1).toBe(total);
+    // The failed-IDs file (under the same limit, but small) holds every file that did not succeed.
+    expect(idsIn(join(dir, 'failed.txt'))).toHaveLength(failed);
     const resume = printed(run, /Resume the run \(the journal skips the files that succeeded\) with:/);
     expect(resume).toBe(
       'metaclear oracle delete-metadata --collection CollectionA --field A1 --files-from ids.txt --journal run.journal --failed-out failed-2.txt',
