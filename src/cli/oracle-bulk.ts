@@ -16,6 +16,7 @@ import {
   type DeleteManyItem,
   type FileCollectionResponse,
   type IndexedResult,
+  type ManyOptions,
   streamMany,
   ValidationError,
 } from '../index.js';
@@ -173,6 +174,50 @@ async function openInput(
   }
 }
 
+/** The failed-IDs file, opened with its header (none with --dry-run); the journal is closed if it cannot be. */
+function openFailedRecord(ctx: CliContext, flags: DeleteFlags, paths: Paths, journal: Journal | undefined) {
+  if (flags.dryRun === true) return undefined;
+  const started = ctx.now();
+  let file: RecordFile;
+  try {
+    file = openFailedFile(paths.failedOut, flags.overwrite === true, ctx.deps.cwd, started);
+  } catch (error) {
+    journal?.close();
+    throw error;
+  }
+  file.line(
+    `# metaclear oracle delete-metadata: the file IDs that did not succeed, run started ${new Date(started).toISOString()}`,
+  );
+  file.line('# re-run them with --files-from (lines starting with # are skipped)');
+  return file;
+}
+
+/** The runner's settings: the flags, the run's stop signal, and the hooks that feed the recorder and the progress bar. */
+function runnerOptions(
+  ctx: CliContext,
+  flags: DeleteFlags,
+  run: {
+    signal: AbortSignal;
+    recorder: BulkRecorder;
+    input: BulkInput;
+    progress: BulkProgress;
+    concurrency: ConcurrencyReport;
+  },
+): ManyOptions {
+  return {
+    ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
+    ...(flags.maxRate !== undefined ? { maxRatePerSecond: flags.maxRate } : {}),
+    adaptive: true,
+    signal: run.signal,
+    onStart: (_fileId, index) => run.recorder.started(index, run.input.take(index)),
+    onProgress: (p) => run.progress.update(p),
+    onConcurrencyChange: (change: ConcurrencyChange) => {
+      noteConcurrency(run.concurrency, change);
+      if (flags.verbose) ctx.err.line(`  concurrency ${change.previous} -> ${change.concurrency} (${change.reason})`);
+    },
+  };
+}
+
 export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: string, command: Command): Promise<number> {
   const session = connect(ctx, flags, command);
   await preflight(flags, session);
@@ -182,18 +227,7 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
   const paths = checkPaths(ctx, flags, spec);
   const { source, journal, plan } = await openInput(ctx, flags, spec, paths.journalPath);
 
-  const started = ctx.now();
-  let failedFile: RecordFile | undefined;
-  try {
-    failedFile = dryRun ? undefined : openFailedFile(paths.failedOut, flags.overwrite === true, ctx.deps.cwd, started);
-  } catch (error) {
-    journal?.close();
-    throw error;
-  }
-  failedFile?.line(
-    `# metaclear oracle delete-metadata: the file IDs that did not succeed, run started ${new Date(started).toISOString()}`,
-  );
-  failedFile?.line('# re-run them with --files-from (lines starting with # are skipped)');
+  const failedFile = openFailedRecord(ctx, flags, paths, journal);
 
   // The run stops on Ctrl-C, on a record it cannot write, or on a credential refused again and again.
   const stopper = new AbortController();
@@ -241,18 +275,11 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
     },
   );
 
-  const stream = streamMany(input.items(), clearFile(flags, session), {
-    ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
-    ...(flags.maxRate !== undefined ? { maxRatePerSecond: flags.maxRate } : {}),
-    adaptive: true,
-    signal: stopper.signal,
-    onStart: (_fileId, index) => recorder.started(index, input.take(index)),
-    onProgress: (p) => progress.update(p),
-    onConcurrencyChange: (change: ConcurrencyChange) => {
-      noteConcurrency(concurrency, change);
-      if (flags.verbose) ctx.err.line(`  concurrency ${change.previous} -> ${change.concurrency} (${change.reason})`);
-    },
-  });
+  const stream = streamMany(
+    input.items(),
+    clearFile(flags, session),
+    runnerOptions(ctx, flags, { signal: stopper.signal, recorder, input, progress, concurrency }),
+  );
   try {
     for await (const result of stream) {
       const cause = recorder.finished(result.index, result);
