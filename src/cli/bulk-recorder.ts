@@ -96,11 +96,6 @@ export class BulkRecorder {
     this.journal?.close();
   }
 
-  /** The lines of a file that failed which never reached it (its IDs or journal entries). */
-  unwritten(file: RecordFile | undefined): string[] {
-    return file?.unwritten ?? [];
-  }
-
   #files(): RecordFile[] {
     return [this.journal?.file, this.failedFile].filter((file): file is RecordFile => file !== undefined);
   }

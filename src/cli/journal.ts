@@ -68,11 +68,8 @@ export class JournalRecord {
   readonly #beyond = new Map<number, { fileId: string; ok: boolean }>();
   /** Failures inside the prefix, by position: run again. */
   readonly failedInPrefix = new Map<number, string>();
-  /** Entries read (for the summary). */
-  entries = 0;
 
   add(n: number, fileId: string, ok: boolean): void {
-    this.entries++;
     if (n <= this.settled) {
       if (ok && this.failedInPrefix.get(n) === fileId) this.failedInPrefix.delete(n);
       return;
@@ -95,13 +92,6 @@ export class JournalRecord {
   /** The result beyond the prefix at position n, if any. */
   beyond(n: number): { fileId: string; ok: boolean } | undefined {
     return this.#beyond.get(n);
-  }
-
-  /** Files the journal records as succeeded (for the summary of a resumed run). */
-  get succeededBeyondPrefix(): number {
-    let n = 0;
-    for (const entry of this.#beyond.values()) if (entry.ok) n++;
-    return n;
   }
 }
 
