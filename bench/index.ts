@@ -9,11 +9,13 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { bulkSection } from './bulk.js';
+import { bulkScaleSection } from './bulk-scale.js';
 import { bulkTlsSection } from './bulk-tls.js';
 import { clientOverheadSection } from './client-overhead.js';
 import { removeAllTempDirs } from './fixtures.js';
 import { pipelineSection } from './pipeline.js';
 import { type BenchOptions, describeMachine, type Row, renderTable, type Section } from './report.js';
+import { scaleSection } from './scale.js';
 import { vendorSection } from './vendor-bindings.js';
 
 const SECTIONS: readonly Section[] = [
@@ -21,7 +23,9 @@ const SECTIONS: readonly Section[] = [
   clientOverheadSection,
   vendorSection,
   bulkSection,
+  bulkScaleSection,
   bulkTlsSection,
+  scaleSection,
 ];
 const DEFAULT_RUNS = 5;
 const USAGE = 'usage: npm run bench [-- --runs <n>] [--section <name>]...';

@@ -86,8 +86,12 @@ export {
   type AdaptiveOptions,
   CancelledError,
   type ConcurrencyChange,
+  type IndexedResult,
   type ManyClock,
   type ManyOptions,
   type ManyProgress,
   type ManyResult,
+  type ManyStream,
+  runMany,
+  streamMany,
 } from './oracle-documents/many.js';

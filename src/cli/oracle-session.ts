@@ -20,6 +20,8 @@ export type DeleteFlags = OutputFlags &
     journal?: string;
     allowEmpty?: true;
     maxRate?: number;
+    maxAuthFailures?: number;
+    fromLine?: number;
   };
 
 /** A synthetic success for --dry-run. */
