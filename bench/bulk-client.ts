@@ -7,7 +7,7 @@
  * through a bare openapi-fetch client in that loop (`--client openapi-fetch`), and prints one JSON
  * `BulkRun` on stdout.
  *
- * usage: node --import tsx bench/bulk-client.ts --client facade|fetch|openapi-fetch --base-url <oracle base URL>
+ * usage: node --import tsx bench/bulk-client.ts --client facade|stream|fetch|openapi-fetch --base-url <oracle base URL>
  *          --files <n> --warmup <n> --concurrency <n>
  */
 
@@ -19,8 +19,11 @@ import createClient from 'openapi-fetch';
 import type { paths } from '../generated/oracle-documents/schema.js';
 import { createOracleDocumentsClient } from '../src/index.js';
 
-/** facade and fetch are always run; openapi-fetch (a bare generated-client loop) on request. */
-export const BULK_CLIENTS = ['facade', 'fetch', 'openapi-fetch'] as const;
+/**
+ * facade (the array API), stream (deleteFileMetadataValuesStream, results tallied as they come)
+ * and fetch are always run; openapi-fetch (a bare generated-client loop) on request.
+ */
+export const BULK_CLIENTS = ['facade', 'fetch', 'openapi-fetch', 'stream'] as const;
 export type BulkClient = (typeof BULK_CLIENTS)[number];
 
 /** The seeded files: their IDs, their owner and the collection whose fields are reset. */
@@ -51,6 +54,11 @@ export interface BulkRun {
   cpuMs: number;
   /** MaxListenersExceededWarning lines the client process wrote to stderr (counted by the parent). */
   listenerWarnings?: number;
+  /**
+   * With `node --expose-gc`: the used heap after a full collection once the last result is known
+   * (while the runner still holds what it keeps), less the same figure before the measured files, MB.
+   */
+  retainedMB?: number;
   /** RSS and used heap just before the measured files, MB. */
   startRssMB: number;
   startHeapMB: number;
@@ -108,7 +116,11 @@ interface Tally {
   firstError?: string;
 }
 
-type Runner = (ids: readonly string[], concurrency: number) => Promise<Tally>;
+/**
+ * A run over `ids`; `atEnd` is called once the last result is known, while the runner still holds
+ * whatever it keeps (the facade's array), so that the heap it retains can be measured.
+ */
+type Runner = (ids: readonly string[], concurrency: number, atEnd?: () => void) => Promise<Tally>;
 
 /**
  * The facade as a user runs it: on its own transport (Node's HTTP stack) and without
@@ -117,7 +129,7 @@ type Runner = (ids: readonly string[], concurrency: number) => Promise<Tally>;
  */
 function facadeRunner(baseUrl: string, _timedFetch: typeof fetch, latencies: Latencies): Runner {
   const client = createOracleDocumentsClient({ baseUrl, auth: { username: BULK_OWNER, password: BULK_PASSWORD } });
-  return async (ids, concurrency) => {
+  return async (ids, concurrency, atEnd) => {
     const taken = new Float64Array(ids.length);
     function* items(): Generator<{ fileId: string; collection: string; fields: string[] }> {
       for (let i = 0; i < ids.length; i++) {
@@ -129,6 +141,7 @@ function facadeRunner(baseUrl: string, _timedFetch: typeof fetch, latencies: Lat
       concurrency,
       onResult: (_result, index) => latencies.add(performance.now() - (taken[index] as number)),
     });
+    atEnd?.();
     const tally: Tally = { succeeded: 0, failed: 0 };
     for (const result of results) {
       if (result.ok) tally.succeeded++;
@@ -137,6 +150,34 @@ function facadeRunner(baseUrl: string, _timedFetch: typeof fetch, latencies: Lat
         tally.firstError ??= `${result.fileId}: ${result.error.message}`;
       }
     }
+    return tally;
+  };
+}
+
+/**
+ * The streaming runner as the CLI uses it: results tallied as they are yielded, none kept; latency
+ * taken as for the facade.
+ */
+function streamRunner(baseUrl: string, _timedFetch: typeof fetch, latencies: Latencies): Runner {
+  const client = createOracleDocumentsClient({ baseUrl, auth: { username: BULK_OWNER, password: BULK_PASSWORD } });
+  return async (ids, concurrency, atEnd) => {
+    const taken = new Float64Array(ids.length);
+    function* items(): Generator<{ fileId: string; collection: string; fields: string[] }> {
+      for (let i = 0; i < ids.length; i++) {
+        taken[i] = performance.now();
+        yield { fileId: ids[i] as string, collection: BULK_COLLECTION, fields: BULK_FIELDS };
+      }
+    }
+    const tally: Tally = { succeeded: 0, failed: 0 };
+    for await (const result of client.deleteFileMetadataValuesStream(items(), { concurrency })) {
+      latencies.add(performance.now() - (taken[result.index] as number));
+      if (result.ok) tally.succeeded++;
+      else {
+        tally.failed++;
+        tally.firstError ??= `${result.fileId}: ${result.error.message}`;
+      }
+    }
+    atEnd?.();
     return tally;
   };
 }
@@ -196,6 +237,7 @@ const RUNNERS: Record<BulkClient, (baseUrl: string, timedFetch: typeof fetch, la
   facade: facadeRunner,
   fetch: fetchRunner,
   'openapi-fetch': openapiFetchRunner,
+  stream: streamRunner,
 };
 
 async function main(): Promise<BulkRun> {
@@ -215,7 +257,7 @@ async function main(): Promise<BulkRun> {
   const concurrency = Number(values.concurrency);
   if (!BULK_CLIENTS.includes(client) || !baseUrl || !(files > 0) || !(warmup >= 0) || !(concurrency > 0)) {
     throw new Error(
-      'usage: bulk-client.ts --client facade|fetch|openapi-fetch --base-url <url> --files <n> --warmup <n> --concurrency <n>',
+      'usage: bulk-client.ts --client facade|stream|fetch|openapi-fetch --base-url <url> --files <n> --warmup <n> --concurrency <n>',
     );
   }
 
@@ -244,11 +286,23 @@ async function main(): Promise<BulkRun> {
   latencies.reset();
   connections = 0;
   const startRss = process.memoryUsage.rss();
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  gc?.();
+  const baseHeap = getHeapStatistics().used_heap_size;
+  let endHeap: number | undefined;
+  const atEnd = gc
+    ? () => {
+        gc();
+        gc();
+        endHeap = getHeapStatistics().used_heap_size;
+      }
+    : undefined;
   const startHeap = getHeapStatistics().used_heap_size;
   const memory = watchMemory();
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const tally = await run(ids, concurrency);
+  const tally = await run(ids, concurrency, atEnd);
   const ms = performance.now() - started;
   const cpuUsed = process.cpuUsage(cpu);
   const peak = memory.stop();
@@ -265,6 +319,7 @@ async function main(): Promise<BulkRun> {
     peakHeapMB: peak.heap / MB,
     startRssMB: startRss / MB,
     startHeapMB: startHeap / MB,
+    ...(endHeap === undefined ? {} : { retainedMB: (endHeap - baseHeap) / MB }),
   };
 }
 

@@ -21,15 +21,7 @@
  */
 import { join } from 'node:path';
 import { type Sandbox, startSandbox } from '../src/sandbox/index.js';
-import {
-  BULK_CLIENTS,
-  BULK_COLLECTION,
-  BULK_FIELDS,
-  BULK_OWNER,
-  type BulkClient,
-  type BulkRun,
-  fileIdOf,
-} from './bulk-client.js';
+import { BULK_COLLECTION, BULK_FIELDS, BULK_OWNER, type BulkClient, type BulkRun, fileIdOf } from './bulk-client.js';
 import { REPO } from './fixtures.js';
 import { type BenchOptions, factor, formatSummary, type Row, type Section } from './report.js';
 import { type Summary, summarize } from './stats.js';
@@ -60,7 +52,7 @@ function one(name: string, fallback: number): number {
   return n;
 }
 
-interface BulkConfig {
+export interface BulkConfig {
   files: number;
   /** Files each child runs first, unmeasured: JIT warm-up and the connection pool. */
   warmup: number;
@@ -81,12 +73,12 @@ function config(options: BenchOptions): BulkConfig {
     warmup: Math.min(500, Math.max(50, Math.round(files / 20))),
     concurrencies,
     runs: one('BENCH_BULK_RUNS', Math.min(options.runs, DEFAULT_MAX_RUNS)),
-    clients: process.env.BENCH_BULK_OPENAPI_FETCH === '1' ? BULK_CLIENTS : ['facade', 'fetch'],
+    clients: process.env.BENCH_BULK_OPENAPI_FETCH === '1' ? ['facade', 'fetch', 'openapi-fetch'] : ['facade', 'fetch'],
   };
 }
 
 /** Empties the sandbox and seeds the warm-up and measured files, each with values to reset. */
-function seed(sandbox: Sandbox, { files, warmup }: BulkConfig): void {
+export function seed(sandbox: Sandbox, { files, warmup }: BulkConfig): void {
   sandbox.reset();
   const add = (id: string): void => {
     sandbox.oracle.addFile({
@@ -100,7 +92,7 @@ function seed(sandbox: Sandbox, { files, warmup }: BulkConfig): void {
 }
 
 /** What is wrong with a run, judged by the client's tally and by the sandbox; undefined if nothing. */
-function check(sandbox: Sandbox, run: BulkRun, { files, warmup }: BulkConfig): string | undefined {
+export function check(sandbox: Sandbox, run: BulkRun, { files, warmup }: BulkConfig): string | undefined {
   if (run.failed > 0 || run.succeeded !== files) {
     return `${run.succeeded} of ${files} succeeded${run.firstError ? ` (first failure: ${run.firstError})` : ''}`;
   }
@@ -257,7 +249,7 @@ async function runBulkBench(options: BenchOptions): Promise<Row[]> {
   const rows: Row[] = [];
   try {
     for (const concurrency of cfg.concurrencies) {
-      const runs: Record<BulkClient, BulkRun[]> = { facade: [], fetch: [], 'openapi-fetch': [] };
+      const runs: Record<BulkClient, BulkRun[]> = { facade: [], fetch: [], 'openapi-fetch': [], stream: [] };
       for (let i = 0; i < cfg.runs; i++) {
         const order = i % 2 === 0 ? cfg.clients : [...cfg.clients].reverse();
         for (const client of order) {

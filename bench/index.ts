@@ -9,12 +9,14 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { bulkSection } from './bulk.js';
+import { bulkScaleSection } from './bulk-scale.js';
 import { bulkTlsSection } from './bulk-tls.js';
 import { clientOverheadSection } from './client-overhead.js';
 import { removeAllTempDirs } from './fixtures.js';
 import { oracleRestoreSection } from './oracle-restore.js';
 import { pipelineSection } from './pipeline.js';
 import { type BenchOptions, describeMachine, type Row, renderTable, type Section } from './report.js';
+import { scaleSection } from './scale.js';
 import { vendorSection } from './vendor-bindings.js';
 
 const SECTIONS: readonly Section[] = [
@@ -22,7 +24,9 @@ const SECTIONS: readonly Section[] = [
   clientOverheadSection,
   vendorSection,
   bulkSection,
+  bulkScaleSection,
   bulkTlsSection,
+  scaleSection,
   oracleRestoreSection,
 ];
 const DEFAULT_RUNS = 5;

@@ -78,11 +78,13 @@ export async function timeNodeScript(
   args: readonly string[],
   options: RunOptions,
   nodeFlags: readonly string[] = [],
+  env: NodeJS.ProcessEnv = {},
 ): Promise<Timed & { peakRssMB: number }> {
   const rssFile = join(tmpdir(), `metaclear-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
   try {
     const timed = await timeWithEnv(process.execPath, [...nodeFlags, '--import', RSS_PROBE, script, ...args], options, {
       ...CHILD_ENV,
+      ...env,
       [RSS_FILE_ENV]: rssFile,
     });
     const kilobytes = Number(readFileSync(rssFile, 'utf8'));

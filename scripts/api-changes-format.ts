@@ -99,7 +99,7 @@ export function formatGithubActions(reports: readonly ApiReport[], base?: Report
   const lines: string[] = [];
   for (const report of reports) {
     const file = `${GENERATED_DIR}/${report.api}/openapi.json`;
-    if (report.status !== 'changed') {
+    if (report.status === 'added') {
       lines.push(
         `::notice file=${escapeProperty(file)},title=${escapeProperty(`API ${report.api}`)}::${escapeData(summary(report, base))}`,
       );

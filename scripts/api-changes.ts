@@ -37,7 +37,10 @@ export interface ApiChange {
 
 export interface ApiReport {
   api: string;
-  /** changed: both bundles exist; added / removed: only the new / only the committed one. */
+  /**
+   * changed: both bundles exist; added / removed: only the new / only the committed one. A
+   * removed API lists each of its operations as a breaking change.
+   */
   status: 'changed' | 'added' | 'removed';
   changes: ApiChange[];
 }
@@ -161,7 +164,8 @@ export function workingTreeBundles(rootDir: string): CommittedBundles {
   };
 }
 
-function git(rootDir: string, args: string[]): string | undefined {
+/** Runs git in `rootDir`; throws with git's own first line of error when it fails. */
+function git(rootDir: string, args: string[]): string {
   try {
     return execFileSync('git', args, {
       cwd: rootDir,
@@ -169,34 +173,106 @@ function git(rootDir: string, args: string[]): string | undefined {
       stdio: ['ignore', 'pipe', 'pipe'],
       maxBuffer: 256 * 2 ** 20,
     });
-  } catch {
-    return undefined;
+  } catch (error) {
+    const e = error as { stderr?: string; message?: string };
+    const said = (e.stderr ?? '').trim().split('\n')[0] || e.message || String(error);
+    throw new Error(`git ${args[0]}: ${said}`);
   }
 }
 
+/** A base that cannot be read as asked: the gate must not pass on it (exit 2). */
+function baseError(ref: string, what: string, reason: string): PipelineError {
+  return new PipelineError(`--base ${JSON.stringify(ref)}: ${what}`, { reason, exitCode: 2 });
+}
+
+const FETCH_HINT =
+  'expected git to hold the base commit with its trees and files (a shallow or partial clone may lack them: in CI, fetch the base branch with its objects, e.g. `git fetch --no-filter origin main`)';
+
 /**
  * The bundles committed at `ref` in the git repository holding `rootDir` (`git show
- * <ref>:generated/<api>/openapi.json`). A ref that is not a commit is an error; an API with
- * no bundle at the ref is reported as added.
+ * <ref>:generated/<api>/openapi.json`). An API with no bundle in the base's tree is reported
+ * as added; anything else git or JSON cannot read is an error naming the ref and the path
+ * (exit 2), never a silent "added": a ref that is not a commit, a tree that cannot be listed,
+ * a file whose content cannot be read, a file that is not JSON.
  */
 export function gitBundles(rootDir: string, ref: string): CommittedBundles {
-  const commit = git(rootDir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])?.trim();
+  let commit: string;
+  try {
+    commit = git(rootDir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).trim();
+  } catch {
+    commit = '';
+  }
   if (!commit) {
     throw new PipelineError(`--base ${JSON.stringify(ref)} is not a commit in the repository at ${rootDir}`, {
       reason: 'expected a branch, tag or commit that `git rev-parse` knows there (in CI, fetch the base branch first)',
+      exitCode: 2,
     });
   }
+  let listing: string;
+  try {
+    listing = git(rootDir, ['ls-tree', '-r', '-z', '--name-only', commit, '--', `${GENERATED_DIR}/`]);
+  } catch (error) {
+    throw baseError(
+      ref,
+      `cannot list ${GENERATED_DIR}/ at ${commit.slice(0, 12)} (${(error as Error).message})`,
+      FETCH_HINT,
+    );
+  }
+  const apis = listing
+    .split('\0')
+    .map((path) => BASE_BUNDLE.exec(path)?.[1])
+    .filter((name): name is string => name !== undefined);
   return {
-    apis: () =>
-      (git(rootDir, ['ls-tree', '--name-only', `${commit}:./${GENERATED_DIR}`]) ?? '')
-        .split('\n')
-        .filter(
-          (name) =>
-            name !== '' &&
-            git(rootDir, ['cat-file', '-e', `${commit}:./${GENERATED_DIR}/${name}/openapi.json`]) !== undefined,
-        ),
-    read: (api) => git(rootDir, ['show', `${commit}:./${GENERATED_DIR}/${api}/openapi.json`]),
+    apis: () => apis,
+    read: (api) => {
+      if (!apis.includes(api)) return undefined;
+      const path = `${GENERATED_DIR}/${api}/openapi.json`;
+      let text: string;
+      try {
+        text = git(rootDir, ['show', `${commit}:./${path}`]);
+      } catch (error) {
+        throw baseError(ref, `cannot read ${path} at ${commit.slice(0, 12)} (${(error as Error).message})`, FETCH_HINT);
+      }
+      try {
+        JSON.parse(text);
+      } catch (error) {
+        throw baseError(
+          ref,
+          `${path} is not JSON (${(error as Error).message})`,
+          'expected the bundle the pipeline wrote',
+        );
+      }
+      return text;
+    },
   };
+}
+
+const BASE_BUNDLE = new RegExp(`^${GENERATED_DIR}/([^/]+)/openapi\\.json$`);
+
+/** Every operation of a bundle that is gone, each a breaking change; the API itself when it has none. */
+function removedApi(api: string, before: string): ApiChange[] {
+  let paths: Record<string, Record<string, unknown>> = {};
+  try {
+    paths = ((JSON.parse(before) as { paths?: typeof paths }).paths ?? {}) as typeof paths;
+  } catch {
+    // Not JSON: the API is still reported as removed, as a whole.
+  }
+  const changes: ApiChange[] = [];
+  for (const [path, item] of Object.entries(paths)) {
+    for (const method of Object.keys(item ?? {})) {
+      if (!HTTP_METHODS.has(method)) continue;
+      changes.push({
+        type: 'breaking',
+        action: 'remove',
+        pointer: pointerOf(['paths', path, method]),
+        description: `[Removed] operation ${method.toUpperCase()} ${path}`,
+      });
+    }
+  }
+  if (changes.length === 0) {
+    changes.push({ type: 'breaking', action: 'remove', pointer: '', description: `[Removed] API ${api}` });
+  }
+  return changes.sort(byImpact);
 }
 
 /**
@@ -219,7 +295,7 @@ export async function changeReports(
     const fresh = tree.get(`${api}/openapi.json`);
     if (before === fresh) continue;
     if (fresh === undefined) {
-      reports.push({ api, status: 'removed', changes: [] });
+      reports.push({ api, status: 'removed', changes: removedApi(api, before as string) });
     } else if (before === undefined) {
       reports.push({ api, status: 'added', changes: [] });
     } else {

@@ -16,6 +16,8 @@ export interface Api {
   root: string;
   /** The lint configuration for this API (global rules merged with its own). */
   config: Config;
+  /** A new copy of `config`, for a lint that turns some of its rules off (see lint.ts). */
+  freshConfig(): Config;
 }
 
 export async function loadApis(rootDir: string): Promise<Api[]> {
@@ -39,7 +41,12 @@ export async function loadApis(rootDir: string): Promise<Api[]> {
         reason: 'expected lower-case letters, digits and dashes',
       });
     }
-    return { name, root: resolve(rootDir, api.root), config: config.forAlias(name) };
+    return {
+      name,
+      root: resolve(rootDir, api.root),
+      config: config.forAlias(name),
+      freshConfig: () => config.forAlias(name),
+    };
   });
   if (apis.length === 0) {
     throw new PipelineError(`${CONFIG_FILE}: declares no API`, { reason: 'expected at least one entry under "apis"' });

@@ -1,5 +1,11 @@
 /** Pipeline step "bundle": resolves an API's $refs across files into one JSON document. */
-import { type BaseResolver, bundle, lintDocument, makeDocumentFromString } from '@redocly/openapi-core';
+import {
+  type BaseResolver,
+  bundle,
+  lintDocument,
+  makeDocumentFromString,
+  type NormalizedProblem,
+} from '@redocly/openapi-core';
 import type { Api } from './apis.js';
 import { PipelineError } from './errors.js';
 import { newResolver } from './lint.js';
@@ -11,14 +17,18 @@ import { addedPointers, assertAdditionsOnly, assertOverlaysApplied, overlayFiles
  * that linted the API, it reads no file again. With overlays, the spec is bundled without them
  * too, to check that they only add to the vendor's text.
  */
-export async function bundleApi(api: Api, resolver?: BaseResolver): Promise<Record<string, unknown>> {
+export async function bundleApi(
+  api: Api,
+  resolver?: BaseResolver,
+  additionsResolver: BaseResolver = newResolver(api),
+): Promise<Record<string, unknown>> {
   const overlays = overlayFiles(api);
   const vendor = overlays.length > 0 ? structuredClone(await bundleWith(api, [], resolver)) : undefined;
   const parsed = await bundleWith(api, overlays, resolver);
   assertOverlaysApplied(api, overlays, parsed);
   if (vendor !== undefined) {
     assertAdditionsOnly(api, vendor, parsed);
-    await assertAdditionsClean(api, vendor, parsed);
+    await assertAdditionsClean(api, vendor, parsed, additionsResolver);
   }
   return parsed;
 }
@@ -28,23 +38,57 @@ export async function bundleApi(api: Api, resolver?: BaseResolver): Promise<Reco
  * inside what the overlays added. The vendored files were linted before (with their recorded
  * findings ignored); the additions exist only here. The bundle itself is not changed.
  */
-async function assertAdditionsClean(api: Api, vendor: unknown, overlaid: Record<string, unknown>): Promise<void> {
+async function assertAdditionsClean(
+  api: Api,
+  vendor: unknown,
+  overlaid: Record<string, unknown>,
+  resolver: BaseResolver,
+): Promise<void> {
+  const problems = await additionsProblems(api, vendor, overlaid, resolver);
+  if (problems.length === 0) return;
+  throw new PipelineError(
+    `${api.name}: lint of the overlays' additions found ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
+    { findings: problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message}`) },
+  );
+}
+
+/**
+ * The findings of the API's rules inside what the overlays added to the bundle, each message
+ * ending with the addition's pointer (they are located in the overlaid bundle, not in a file).
+ */
+async function additionsProblems(
+  api: Api,
+  vendor: unknown,
+  overlaid: Record<string, unknown>,
+  resolver: BaseResolver,
+): Promise<NormalizedProblem[]> {
   const added = addedPointers(vendor, overlaid);
-  if (added.length === 0) return;
+  if (added.length === 0) return [];
   const document = makeDocumentFromString(JSON.stringify(overlaid), `${api.root}#with-overlays`);
-  const problems = await lintDocument({ document, config: api.config, externalRefResolver: newResolver(api) });
-  const findings: string[] = [];
+  const problems = await lintDocument({ document, config: api.config, externalRefResolver: resolver });
+  const inAdditions: NormalizedProblem[] = [];
   for (const problem of problems) {
     const pointer = problem.location[0]?.pointer?.replace(/^#/, '') ?? '';
     if (!added.some((root) => pointer === root || pointer.startsWith(`${root}/`))) continue;
-    findings.push(`${problem.severity} ${problem.ruleId}: ${problem.message} at #${pointer}`);
+    inAdditions.push({ ...problem, message: `${problem.message} at #${pointer}` });
   }
-  if (findings.length > 0) {
-    throw new PipelineError(
-      `${api.name}: lint of the overlays' additions found ${findings.length} problem${findings.length === 1 ? '' : 's'}`,
-      { findings },
-    );
-  }
+  return inAdditions;
+}
+
+/**
+ * What `lint:specs` adds to the lint of the files: the API bundled with its overlays applied,
+ * the overlays checked as `generate` checks them (each applied, additions only; a failure
+ * throws), and the findings of the rules inside the additions. None without overlays.
+ */
+export async function lintOverlays(api: Api): Promise<NormalizedProblem[]> {
+  const overlays = overlayFiles(api);
+  if (overlays.length === 0) return [];
+  const resolver = newResolver(api);
+  const vendor = structuredClone(await bundleWith(api, [], resolver));
+  const parsed = await bundleWith(api, overlays, resolver);
+  assertOverlaysApplied(api, overlays, parsed);
+  assertAdditionsOnly(api, vendor, parsed);
+  return additionsProblems(api, vendor, parsed, newResolver(api));
 }
 
 async function bundleWith(

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { type Parsed, runEntry } from './entry.js';
 import { PipelineError } from './errors.js';
 import { excerptFiles } from './excerpt.js';
 import { writeOrCheckVendored } from './vendored-output.js';
@@ -18,23 +18,18 @@ const USAGE =
   'usage: npm run specs:extract-operation -- <vendor-openapi.yaml> --operation <operationId> [--operation …] [--name <stem>] [--api edge-impulse] [--root <dir>] [--check]';
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
 
-function main(argv: string[]): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      operation: { type: 'string', multiple: true, default: [] },
-      name: { type: 'string' },
-      api: { type: 'string', default: 'edge-impulse' },
-      root: { type: 'string', default: process.cwd() },
-      check: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    allowPositionals: true,
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+const ARGS = {
+  options: {
+    operation: { type: 'string', multiple: true, default: [] as string[] },
+    name: { type: 'string' },
+    api: { type: 'string', default: 'edge-impulse' },
+    root: { type: 'string', default: process.cwd() },
+    check: { type: 'boolean', default: false },
+  },
+  allowPositionals: true,
+} as const;
+
+function main({ values, positionals }: Parsed<typeof ARGS>): number {
   if (positionals.length !== 1) {
     throw new PipelineError(`expected one vendor OpenAPI document, got ${positionals.length}`, { reason: USAGE });
   }
@@ -67,9 +62,4 @@ function main(argv: string[]): number {
   });
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
-  process.stderr.write(`specs:extract-operation: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-}
+void runEntry({ name: 'specs:extract-operation', usage: USAGE, args: ARGS }, main);

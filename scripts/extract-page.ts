@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { type Parsed, runEntry } from './entry.js';
 import { PipelineError } from './errors.js';
 import { extractSpec } from './extract.js';
 import { MANIFEST_SUFFIX, parseManifest, serializeManifest } from './vendor-manifest.js';
@@ -18,23 +18,18 @@ import { writeOrCheckVendored } from './vendored-output.js';
 const USAGE =
   'usage: npm run specs:extract -- <docs-page.md> [--api edge-impulse] [--source <url> [--date YYYY-MM-DD]] [--root <dir>] [--check]';
 
-function main(argv: string[]): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      api: { type: 'string', default: 'edge-impulse' },
-      root: { type: 'string', default: process.cwd() },
-      check: { type: 'boolean', default: false },
-      source: { type: 'string' },
-      date: { type: 'string', default: new Date().toISOString().slice(0, 10) },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    allowPositionals: true,
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+const ARGS = {
+  options: {
+    api: { type: 'string', default: 'edge-impulse' },
+    root: { type: 'string', default: process.cwd() },
+    check: { type: 'boolean', default: false },
+    source: { type: 'string' },
+    date: { type: 'string', default: new Date().toISOString().slice(0, 10) },
+  },
+  allowPositionals: true,
+} as const;
+
+function main({ values, positionals }: Parsed<typeof ARGS>): number {
   if (positionals.length !== 1) {
     throw new PipelineError(`expected one docs page, got ${positionals.length}`, { reason: USAGE });
   }
@@ -74,9 +69,4 @@ function main(argv: string[]): number {
   });
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
-  process.stderr.write(`specs:extract: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-}
+void runEntry({ name: 'specs:extract', usage: USAGE, args: ARGS }, main);

@@ -13,18 +13,22 @@
  * breaking (or any) makes a run that finds such a change exit 1 and write nothing.
  *
  * --base <git-ref> compares with the bundles committed at that ref instead (`git show
- * <ref>:generated/<api>/openapi.json`; an API with none there is new), so a pull request that
- * commits its regenerated files is still gated: `generate --check --base origin/main
- * --fail-on breaking` exits 1 if generated/ is stale or if a change of that kind was found.
+ * <ref>:generated/<api>/openapi.json`; an API with none in the ref's tree is new), so a pull
+ * request that commits its regenerated files is still gated: `generate --check --base
+ * origin/main --fail-on breaking` exits 1 if generated/ is stale or if a change of that kind
+ * was found (an API or operation removed is breaking), and 2 if the base cannot be read (the
+ * message names the ref and the path). Arguments are parsed by entry.ts: an unknown flag is
+ * exit 2 with the usage line.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { changeReports, gitBundles } from './api-changes.js';
 import { failingChanges, formatJson, formatReport, reportOptions } from './api-changes-format.js';
 import { GENERATED_DIR } from './apis.js';
+import { type Parsed, runEntry } from './entry.js';
 import { listFiles, readIfExists, sha256 } from './files.js';
-import { inputFingerprint } from './fingerprint.js';
+import { currentSources, fingerprintOf, fixedInputs, type Sources } from './fingerprint.js';
+import { startExampleLint } from './lint-thread.js';
 import { compareTree, isClean, replaceTree, type Tree } from './output.js';
 
 const USAGE =
@@ -33,6 +37,8 @@ const CACHE = join('node_modules', '.cache', 'metaclear', 'generate.json');
 
 interface Cache {
   inputs: string;
+  /** The files the last build read, with the hash of what it read (see fingerprint.ts). */
+  sources?: Record<string, string>;
   outputs: Record<string, string>;
 }
 
@@ -46,16 +52,20 @@ function readCache(rootDir: string): Cache | undefined {
   }
 }
 
-function writeCache(rootDir: string, inputs: string, tree: Tree): void {
+function writeCache(rootDir: string, inputs: string, sources: Sources, tree: Tree): void {
   const outputs = Object.fromEntries([...tree].map(([path, content]) => [path, sha256(content)]));
+  const cache: Cache = { inputs, sources: Object.fromEntries(sources), outputs };
   mkdirSync(join(rootDir, CACHE, '..'), { recursive: true });
-  writeFileSync(join(rootDir, CACHE), `${JSON.stringify({ inputs, outputs }, null, 2)}\n`);
+  writeFileSync(join(rootDir, CACHE), `${JSON.stringify(cache, null, 2)}\n`);
 }
 
-/** True when the inputs are those of the last run and generated/ still holds what it wrote. */
-function isFresh(rootDir: string, inputs: string): boolean {
-  const cache = readCache(rootDir);
-  if (!cache || cache.inputs !== inputs) return false;
+/**
+ * True when the inputs are those of the last run (the files its build read included, as they
+ * are now) and generated/ still holds what it wrote.
+ */
+function isFresh(rootDir: string, fixed: readonly string[], cache: Cache | undefined): boolean {
+  if (!cache?.sources) return false;
+  if (cache.inputs !== fingerprintOf(fixed, currentSources(Object.keys(cache.sources)))) return false;
   const dir = join(rootDir, GENERATED_DIR);
   const files = listFiles(dir);
   const expected = Object.keys(cache.outputs).sort();
@@ -63,23 +73,18 @@ function isFresh(rootDir: string, inputs: string): boolean {
   return files.every((f) => sha256(readFileSync(join(dir, f))) === cache.outputs[f]);
 }
 
-async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      check: { type: 'boolean', default: false },
-      force: { type: 'boolean', default: false },
-      format: { type: 'string', default: 'text' },
-      'fail-on': { type: 'string', default: 'none' },
-      root: { type: 'string', default: process.cwd() },
-      base: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+const ARGS = {
+  options: {
+    check: { type: 'boolean', default: false },
+    force: { type: 'boolean', default: false },
+    format: { type: 'string', default: 'text' },
+    'fail-on': { type: 'string', default: 'none' },
+    root: { type: 'string', default: process.cwd() },
+    base: { type: 'string' },
+  },
+} as const;
+
+async function main({ values }: Parsed<typeof ARGS>): Promise<number> {
   const { format, failOn } = reportOptions(values);
   // With a machine-readable format, stdout carries that format alone; messages go to stderr.
   const say = (text: string): void => {
@@ -88,19 +93,22 @@ async function main(argv: string[]): Promise<number> {
   const rootDir = resolve(values.root);
   // performance.now() counts from the start of the process: the figure includes start-up and imports.
   const elapsed = (): string => `${(performance.now() / 1000).toFixed(2)}s`;
-  const inputs = inputFingerprint(rootDir);
+  // Read before any build: a spec edited while this run builds is seen by the next one.
+  const fixed = fixedInputs(rootDir);
   // Resolved before any work, so a bad ref fails at once.
   const base = values.base === undefined ? undefined : gitBundles(rootDir, values.base);
 
-  if (!values.check && !values.force && base === undefined && isFresh(rootDir, inputs)) {
+  if (!values.check && !values.force && base === undefined && isFresh(rootDir, fixed, readCache(rootDir))) {
     say(`generate: nothing changed since the last run; nothing written (${elapsed()})\n`);
     if (format === 'json') process.stdout.write(formatJson([], { files: { changed: [], missing: [], extra: [] } }));
     return 0;
   }
 
-  // The tools are loaded only when there is work for them.
+  // The tools are loaded only when there is work for them; the lint worker, if the specs call
+  // for one, starts loading them in its thread while this one does.
+  const exampleLint = startExampleLint(rootDir);
   const { buildTree } = await import('./pipeline.js');
-  const tree = await buildTree(rootDir);
+  const { tree, sources } = await buildTree(rootDir, exampleLint);
   const drift = compareTree(rootDir, tree);
   // Read from generated/ before anything is written there.
   const reports = base
@@ -145,18 +153,11 @@ async function main(argv: string[]): Promise<number> {
     replaceTree(rootDir, tree);
     say(`generate: wrote ${GENERATED_DIR}/ (${elapsed()})\n${lines.join('\n')}\n`);
   }
-  writeCache(rootDir, inputs, tree);
+  writeCache(rootDir, fingerprintOf(fixed, sources), sources, tree);
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `generate: failed; ${GENERATED_DIR}/ was left as it was\n${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    process.exitCode = 1;
-  },
+void runEntry(
+  { name: 'generate', usage: USAGE, args: ARGS, failure: `failed; ${GENERATED_DIR}/ was left as it was` },
+  main,
 );

@@ -1,7 +1,9 @@
 /**
  * Entry for `npm run lint:specs [-- --format <format>] [--generate-ignore-file] [--root <dir>]`.
  *
- * Lints every API of redocly.yaml with the same engine and rules as `npm run generate`.
+ * Lints every API of redocly.yaml with the same engine and rules as `npm run generate`: its
+ * files, then (when they have no open error) the API bundled with its overlays applied, whose
+ * additions are checked and linted as `generate` does (see bundle.ts).
  * --format picks Redocly's output format: codeframe (default), stylish, json, checkstyle,
  * codeclimate, github-actions, markdown or summary; json and github-actions suit CI.
  * --generate-ignore-file records the current findings of vendored files (specs/<api>/vendor/)
@@ -9,24 +11,26 @@
  * record a finding in a hand-authored file, which must be fixed instead.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatProblems, getTotals, type OutputFormat } from '@redocly/openapi-core';
 import { IGNORE_FILE, loadApis } from './apis.js';
+import { lintOverlays } from './bundle.js';
+import { type Parsed, runEntry } from './entry.js';
 import { PipelineError } from './errors.js';
 import { formatProblem, lintApi, type Problem } from './lint.js';
 
 const FORMATS = ['codeframe', 'stylish', 'json', 'checkstyle', 'codeclimate', 'github-actions', 'markdown', 'summary'];
 const VENDORED = /[\\/]vendor[\\/][^\\/]+$/;
 
-async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      format: { type: 'string', default: 'codeframe' },
-      'generate-ignore-file': { type: 'boolean', default: false },
-      root: { type: 'string', default: process.cwd() },
-    },
-  });
+const USAGE = `usage: npm run lint:specs [-- --format ${FORMATS.join('|')}] [--generate-ignore-file] [--root <dir>]`;
+const ARGS = {
+  options: {
+    format: { type: 'string', default: 'codeframe' },
+    'generate-ignore-file': { type: 'boolean', default: false },
+    root: { type: 'string', default: process.cwd() },
+  },
+} as const;
+
+async function main({ values }: Parsed<typeof ARGS>): Promise<number> {
   if (!FORMATS.includes(values.format)) {
     throw new PipelineError(`--format ${JSON.stringify(values.format)} is not a known format`, {
       reason: `expected one of ${FORMATS.join(', ')}`,
@@ -36,7 +40,9 @@ async function main(argv: string[]): Promise<number> {
   const apis = await loadApis(rootDir);
   const all: Problem[] = [];
   for (const api of apis) {
-    const problems = await lintApi(api, rootDir);
+    const problems: Problem[] = await lintApi(api, rootDir);
+    // With the overlays applied, as generate lints them; a spec with open errors may not bundle.
+    if (!problems.some((p) => !p.ignored && p.severity === 'error')) problems.push(...(await lintOverlays(api)));
     if (values['generate-ignore-file']) {
       const handAuthored = problems.filter((p) => !VENDORED.test(p.location[0]?.source.absoluteRef ?? ''));
       if (handAuthored.length > 0) {
@@ -73,12 +79,4 @@ async function main(argv: string[]): Promise<number> {
   return open.length === 0 ? 0 : 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`lint:specs: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+void runEntry({ name: 'lint:specs', usage: USAGE, args: ARGS }, main);

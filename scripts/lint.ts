@@ -1,6 +1,6 @@
 /** Pipeline step "lint": runs the Redocly rules of redocly.yaml on one API. */
 import { relative, sep } from 'node:path';
-import { BaseResolver, getLineColLocation, lint, type NormalizedProblem } from '@redocly/openapi-core';
+import { BaseResolver, type Config, getLineColLocation, lint, type NormalizedProblem } from '@redocly/openapi-core';
 import type { Api } from './apis.js';
 import { PipelineError } from './errors.js';
 
@@ -11,10 +11,51 @@ export function newResolver(api: Api): BaseResolver {
   return new BaseResolver(api.config.resolve);
 }
 
+/**
+ * The rules that validate examples against their schemas: most of a lint's time at vendor
+ * scale (Ajv compiles a validator per schema an example is checked against). The pipeline
+ * runs them in a worker thread, and the other rules beside the bundle and types steps.
+ */
+export const EXAMPLE_RULES = [
+  'no-invalid-media-type-examples',
+  'no-invalid-parameter-examples',
+  'no-invalid-schema-examples',
+] as const;
+
+/** Which rules of the API's configuration a lint runs: all of them, the example rules, or the others. */
+export type RuleSet = 'all' | 'examples' | 'others';
+
+/** Every rule id a configuration names (assertions by their id), in every spec version. */
+function ruleIds(config: Config): string[] {
+  const ids = new Set<string>();
+  for (const rules of Object.values(config.rules)) {
+    for (const [id, setting] of Object.entries(rules ?? {})) {
+      if (id !== 'assertions') ids.add(id);
+      else if (Array.isArray(setting))
+        for (const a of setting as { assertionId?: string }[]) ids.add(a.assertionId ?? '');
+    }
+  }
+  ids.delete('');
+  return [...ids];
+}
+
+function configFor(api: Api, rules: RuleSet): Config {
+  if (rules === 'all') return api.config;
+  const config = api.freshConfig();
+  const examples = new Set<string>(EXAMPLE_RULES);
+  config.skipRules(rules === 'others' ? [...examples] : ruleIds(config).filter((id) => !examples.has(id)));
+  return config;
+}
+
 /** Lints an API; resolves to every finding, those recorded in the ignore file marked `ignored`. */
-export async function lintApi(api: Api, cwd: string, resolver = newResolver(api)): Promise<Problem[]> {
+export async function lintApi(
+  api: Api,
+  cwd: string,
+  resolver = newResolver(api),
+  rules: RuleSet = 'all',
+): Promise<Problem[]> {
   try {
-    return await lint({ ref: api.root, config: api.config, externalRefResolver: resolver });
+    return await lint({ ref: api.root, config: configFor(api, rules), externalRefResolver: resolver });
   } catch (error) {
     // An unreadable or unparsable entry file makes the resolver throw instead of reporting.
     throw new PipelineError(`${api.name}: ${describeThrown(error, api.root, cwd)}`);

@@ -1,12 +1,17 @@
 /**
- * Pipeline step "write": compares the generated tree with generated/ and replaces it as a
- * whole. The new tree is written to a staging folder, then swapped in with renames, so an
- * interrupted run leaves either the old tree or the new one, never a mix.
+ * Pipeline step "write": compares the generated tree with generated/ and brings generated/ to
+ * it. generated/ itself is never moved or removed, so there is no moment without it: each
+ * file that changes is written beside its target and renamed over it (writeFilesAtomically),
+ * then the files no longer generated are removed. A reader sees every file whole, old or new;
+ * during the swap (the renames, a few milliseconds) it may see some files new and others still
+ * old. A failed write puts back every file already replaced; a run killed during the renames
+ * can leave that mix, with `<file>.bak-<pid>-<hex>` beside the files it replaced, which the
+ * next `generate` repairs (they count as files not generated).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { type Dirent, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { GENERATED_DIR } from './apis.js';
-import { listFiles } from './files.js';
+import { listFiles, readIfExists, writeFilesAtomically } from './files.js';
 
 /** Generated files, keyed by their path under generated/ (forward slashes). */
 export type Tree = Map<string, string>;
@@ -34,28 +39,33 @@ export function isClean(drift: Drift): boolean {
 }
 
 export function replaceTree(rootDir: string, tree: Tree): void {
-  const target = join(rootDir, GENERATED_DIR);
-  const suffix = `${process.pid}-${Date.now()}`;
-  const staging = join(rootDir, `.generated-staging-${suffix}`);
-  const old = join(rootDir, `.generated-old-${suffix}`);
-  try {
-    for (const [path, content] of tree) {
-      const file = join(staging, path);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, content);
-    }
-  } catch (error) {
-    rmSync(staging, { recursive: true, force: true });
-    throw error;
+  const dir = join(rootDir, GENERATED_DIR);
+  const onDisk = listFiles(dir);
+  const changed = new Map<string, string>();
+  for (const [path, content] of tree) {
+    const target = join(dir, path);
+    if (readIfExists(target) !== content) changed.set(target, content);
   }
-  const hadTarget = existsSync(target);
-  if (hadTarget) renameSync(target, old);
   try {
-    renameSync(staging, target);
-  } catch (error) {
-    if (hadTarget) renameSync(old, target);
-    rmSync(staging, { recursive: true, force: true });
-    throw error;
+    writeFilesAtomically(changed);
+    for (const path of onDisk) if (!tree.has(path)) rmSync(join(dir, path), { force: true });
+  } finally {
+    removeEmptyFolders(dir);
   }
-  rmSync(old, { recursive: true, force: true });
+}
+
+/** Removes the folders under `dir` (not `dir` itself) left empty, deepest first. */
+function removeEmptyFolders(dir: string): void {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (!entry.isDirectory()) continue;
+    const sub = join(dir, entry.name);
+    removeEmptyFolders(sub);
+    if (readdirSync(sub).length === 0) rmdirSync(sub);
+  }
 }

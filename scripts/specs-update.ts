@@ -15,10 +15,10 @@
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
 import { changeReports } from './api-changes.js';
 import { failingChanges, formatReport, reportOptions } from './api-changes-format.js';
 import { CONFIG_FILE, IGNORE_FILE, loadApis } from './apis.js';
+import { type Parsed, runEntry } from './entry.js';
 import { PipelineError } from './errors.js';
 import { readIfExists, writeFilesAtomically } from './files.js';
 import type { Tree } from './output.js';
@@ -173,23 +173,18 @@ async function bundlesWith(rootDir: string, changed: Map<string, string>): Promi
   }
 }
 
-async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      check: { type: 'boolean', default: false },
-      format: { type: 'string', default: 'text' },
-      'fail-on': { type: 'string', default: 'none' },
-      date: { type: 'string', default: new Date().toISOString().slice(0, 10) },
-      root: { type: 'string', default: process.cwd() },
-      'max-size': { type: 'string', default: String(DEFAULT_MAX_BYTES) },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+const ARGS = {
+  options: {
+    check: { type: 'boolean', default: false },
+    format: { type: 'string', default: 'text' },
+    'fail-on': { type: 'string', default: 'none' },
+    date: { type: 'string', default: new Date().toISOString().slice(0, 10) },
+    root: { type: 'string', default: process.cwd() },
+    'max-size': { type: 'string', default: String(DEFAULT_MAX_BYTES) },
+  },
+} as const;
+
+async function main({ values }: Parsed<typeof ARGS>): Promise<number> {
   const { format, failOn } = reportOptions(values);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(values.date)) {
     throw new PipelineError(`--date ${JSON.stringify(values.date)} is not a day`, { reason: 'expected YYYY-MM-DD' });
@@ -256,14 +251,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `specs:update: failed; nothing written\n${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    process.exitCode = 1;
-  },
-);
+void runEntry({ name: 'specs:update', usage: USAGE, args: ARGS, failure: 'failed; nothing written' }, main);

@@ -1,59 +1,52 @@
 /**
- * Pipeline step "types": turns a bundled spec into TypeScript types with openapi-typescript.
+ * Pipeline step "types": turns a bundled spec into TypeScript types with openapi-typescript's
+ * public API: `transformSchema`, `scanDiscriminators`, `resolveRef` and `astToString`, exported
+ * by the package's entry.
  *
- * openapiTS(), the package's entry, lints and bundles the document it is given once more, with
- * its own copy of @redocly/openapi-core, before it transforms anything. The document handed
- * over here was linted and bundled by the steps before, so this step calls the transform that
- * openapiTS() calls afterwards (the same function, with the context openapiTS() would build
- * from the options below), and loads neither that second Redocly core nor the package's ESM
- * entry: openapi-typescript and TypeScript are required as CommonJS, which spares Node's scan
- * of TypeScript's 9 MB of source for ESM export names (about 0.6 s).
+ * openapiTS(), the package's main function, lints and bundles the document it is given once
+ * more before it calls transformSchema. The document handed over here was linted and bundled
+ * by the steps before, so this step calls transformSchema itself, with the context openapiTS()
+ * builds for `{ silent: true }`. That context is typed as the package's exported
+ * `GlobalContext`, so an option a new release adds fails `npm run typecheck`, and
+ * test/scripts/types.test.ts checks that the text is the one openapiTS() gives, on the
+ * project's specs and on specs that use what they do not: a release whose defaults or
+ * transform change fails there rather than changing generated/ silently.
+ *
+ * The package is required as CommonJS (its `require` entry), which spares Node's scan of
+ * TypeScript's 9 MB of source for ESM export names (about 0.6 s).
  */
 import { createRequire } from 'node:module';
+import type * as OpenapiTypescript from 'openapi-typescript';
 import type { Api } from './apis.js';
 import { PipelineError } from './errors.js';
 
-type Node = unknown;
-type Context = Record<string, unknown>;
+type Package = typeof OpenapiTypescript;
+type GlobalContext = OpenapiTypescript.GlobalContext;
+type Document = Parameters<Package['transformSchema']>[0];
 
-interface Transform {
-  transformSchema(schema: Record<string, unknown>, ctx: Context): Node[];
-  scanDiscriminators(schema: Record<string, unknown>, options: object): unknown;
-  resolveRef(schema: Record<string, unknown>, $ref: string, options: { silent: boolean }): unknown;
-  astToString(ast: Node[]): string;
-}
+let loaded: Package | undefined;
 
-let loaded: Transform | undefined;
-
-/** openapi-typescript's transform, from the CommonJS files of the installed version. */
-function loadTransform(): Transform {
+/** openapi-typescript's public entry, as CommonJS. */
+function loadPackage(): Package {
   if (loaded) return loaded;
-  const load = createRequire(import.meta.url);
-  // transform/index.cjs sets module.exports to the function itself.
-  const transform = load('openapi-typescript/dist/transform/index.cjs') as unknown;
-  const utils = load('openapi-typescript/dist/lib/utils.cjs') as Partial<Transform>;
-  const ts = load('openapi-typescript/dist/lib/ts.cjs') as Partial<Transform>;
-  const candidate = {
-    transformSchema: typeof transform === 'function' ? transform : (transform as { default?: unknown }).default,
-    scanDiscriminators: utils.scanDiscriminators,
-    resolveRef: utils.resolveRef,
-    astToString: ts.astToString,
-  };
-  const missing = Object.entries(candidate).filter(([, f]) => typeof f !== 'function');
+  const candidate = createRequire(import.meta.url)('openapi-typescript') as Partial<Package>;
+  const needed = ['transformSchema', 'scanDiscriminators', 'resolveRef', 'astToString'] as const;
+  const missing = needed.filter((name) => typeof candidate[name] !== 'function');
   if (missing.length > 0) {
-    throw new PipelineError('openapi-typescript: the installed version does not have the files this step calls', {
-      reason: `expected ${missing.map(([name]) => name).join(', ')} in dist/ (as in openapi-typescript 7.x)`,
+    throw new PipelineError('openapi-typescript: the installed version does not export what this step calls', {
+      reason: `expected ${missing.join(', ')} among its exports (as in openapi-typescript 7.x)`,
     });
   }
-  loaded = candidate as Transform;
+  loaded = candidate as Package;
   return loaded;
 }
 
 /**
  * The context openapiTS() builds for `{ silent: true }` and no other option (openapi-typescript
- * 7.x, src/index.ts): every option at its default.
+ * 7.x, src/index.ts): every option at its default. `redoc` (the Redocly config openapiTS()
+ * loaded for its own lint and bundle) is not used by the transform.
  */
-function defaultContext(schema: Record<string, unknown>, t: Transform): Context {
+function defaultContext(schema: Document, t: Package): GlobalContext {
   return {
     additionalProperties: false,
     alphabetize: false,
@@ -75,15 +68,14 @@ function defaultContext(schema: Record<string, unknown>, t: Transform): Context 
     pathParamsAsTypes: false,
     postTransform: undefined,
     propertiesRequiredByDefault: false,
-    redoc: undefined,
+    redoc: undefined as unknown as GlobalContext['redoc'],
     silent: true,
-    inject: undefined,
     transform: undefined,
     transformProperty: undefined,
     makePathsEnum: false,
     generatePathParams: false,
     readWriteMarkers: false,
-    resolve: ($ref: string) => t.resolveRef(schema, $ref, { silent: true }),
+    resolve: <T>($ref: string) => t.resolveRef<T>(schema, $ref, { silent: true }),
   };
 }
 
@@ -92,9 +84,10 @@ function defaultContext(schema: Record<string, unknown>, t: Transform): Context 
  * is not used afterwards (the pipeline serializes the bundle first).
  */
 export function generateTypes(api: Api, bundled: Record<string, unknown>): string {
-  const t = loadTransform();
+  const t = loadPackage();
+  const schema = bundled as unknown as Document;
   try {
-    return t.astToString(t.transformSchema(bundled, defaultContext(bundled, t)));
+    return t.astToString(t.transformSchema(schema, defaultContext(schema, t)));
   } catch (error) {
     throw new PipelineError(`${api.name}: openapi-typescript failed`, { reason: (error as Error).message });
   }

@@ -86,10 +86,14 @@ export {
   type AdaptiveOptions,
   CancelledError,
   type ConcurrencyChange,
+  type IndexedResult,
   type ManyClock,
   type ManyOptions,
   type ManyProgress,
   type ManyResult,
+  type ManyStream,
+  runMany,
+  streamMany,
 } from './oracle-documents/many.js';
 export {
   type DeletePreview,

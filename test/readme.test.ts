@@ -54,8 +54,8 @@ async function runExample(index: number): Promise<RunResult> {
   });
 }
 
-it('has the four examples this test knows', () => {
-  expect(blocks).toHaveLength(4);
+it('has the five examples this test knows', () => {
+  expect(blocks).toHaveLength(5);
 });
 
 it('Edge Impulse: clears the key on the matching samples, following the job', async () => {
@@ -116,8 +116,20 @@ it('Oracle: through an applink, without other credentials', async () => {
   expect(sandbox.requests[0]?.headers.authorization).toBeUndefined();
 });
 
-it('Errors: the guards tell an answer from no answer', async () => {
+it('Oracle: many files as a stream', async () => {
+  for (const id of ['F1', 'F2']) {
+    sandbox.oracle.addFile({ id, owner: 'operator', collections: { CollectionA: { A1: '1', A2: '2' } } });
+  }
   const result = await runExample(3);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  expect(result.stdout).toBe('3 taken, 1 failed\n');
+  expect(sandbox.oracle.file('F1')?.collections.CollectionA).toEqual({ A2: '2' });
+  expect(sandbox.oracle.file('F2')?.collections.CollectionA).toEqual({ A2: '2' });
+});
+
+it('Errors: the guards tell an answer from no answer', async () => {
+  const result = await runExample(4);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   expect(result.stdout).toBe('HTTP 404, errorCode -16\n');

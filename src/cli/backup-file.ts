@@ -16,7 +16,7 @@ import { resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe } from '../core/validate.js';
 import { UsageError } from './errors.js';
-import { RecordFile } from './record-file.js';
+import { RecordFile, type RecordWriteError } from './record-file.js';
 
 export const BACKUP_VERSION = 1;
 
@@ -80,6 +80,17 @@ function endsWithNewline(path: string): boolean {
   }
 }
 
+/** The backup could not be written: what it would hold must not be cleared. */
+export class BackupWriteError extends Error {
+  override name = 'BackupWriteError';
+  constructor(
+    readonly path: string,
+    override readonly cause: RecordWriteError,
+  ) {
+    super(`the backup ${path} cannot be written (${cause.code ?? cause.message}); nothing it would hold is cleared`);
+  }
+}
+
 /** A new backup file: refuses a path that exists (a backup is never overwritten). */
 export class BackupWriter<Entry> {
   readonly #file: RecordFile;
@@ -104,6 +115,10 @@ export class BackupWriter<Entry> {
     const { api, baseUrl, target, created } = header;
     file.line(JSON.stringify({ metaclear: 'backup', version: BACKUP_VERSION, api, baseUrl, target, created }));
     file.sync();
+    if (file.failure) {
+      file.discard();
+      throw new UsageError(`${flag} ${path} cannot be written: ${file.failure.code}`);
+    }
     return new BackupWriter<E>(file);
   }
 
@@ -149,19 +164,38 @@ export class BackupWriter<Entry> {
     return this.#entries;
   }
 
+  /**
+   * Writes the entry and hands it to the operating system at once (not buffered): once this
+   * returns, a kill of the process cannot lose it. Throws BackupWriteError when it cannot be
+   * written: nothing it would hold may be cleared.
+   */
   add(entry: Entry): void {
     this.#file.line(JSON.stringify(entry));
+    this.#file.flush();
+    this.#check();
     this.#entries++;
   }
 
-  /** On disk before anything it holds is cleared. */
-  sync(): void {
-    this.#file.sync();
+  /** Called once when a write fails (a full disk, a file-size limit), beside the throw. */
+  set onFailure(listener: ((error: RecordWriteError) => void) | undefined) {
+    this.#file.onFailure = listener;
   }
 
-  close(): void {
+  /** On disk before anything it holds is cleared. Throws BackupWriteError when it cannot be. */
+  sync(): void {
     this.#file.sync();
+    this.#check();
+  }
+
+  /** Syncs and closes; throws BackupWriteError when what it holds did not all reach the disk. */
+  close(): void {
     this.#file.close();
+    this.#check();
+  }
+
+  #check(): void {
+    const failure = this.#file.failure;
+    if (failure) throw new BackupWriteError(this.#file.path, failure);
   }
 }
 

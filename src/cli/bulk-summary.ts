@@ -1,15 +1,19 @@
 /**
- * What a bulk run says when it ends: why each file failed (the summary's causes), the commands
- * that re-run the failed IDs and resume the run, and the IDs a second Ctrl-C adds to the record.
+ * What a bulk run says when it ends, whichever way it ends (done, Ctrl-C, a second Ctrl-C, a
+ * record that cannot be written, the credential refused, a bad input line): what was done, what
+ * was not, and the exact commands that re-run the failures and resume the run. One builder for
+ * every exit path, in words or as the --json summary line.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ApiError, CancelledError, NetworkError, ValidationError } from '../index.js';
+import type { BulkCounts } from './bulk-recorder.js';
 import { SECRET_FLAGS } from './credentials.js';
-import { fileIdOnLine } from './file-ids.js';
 import type { DeleteFlags } from './oracle-session.js';
 import { plural, shellQuote } from './output.js';
+import { printable } from './printable.js';
 
 /** Why an item failed, as the summary groups it. */
 export function causeOf(error: Error): string {
@@ -59,9 +63,28 @@ export function rerunCommand(flags: DeleteFlags, command: Command, path: string)
   return args.map(shellQuote).join(' ');
 }
 
-/** The command as it was typed, without any credential flag: re-run with the journal, it resumes. */
-export function resumeCommand(argv: readonly string[]): string {
+/** `failed.txt` → `failed-2.txt` (or -3...): a path that does not exist yet, spelled as given. */
+export function nextFreePath(spec: string, cwd: string): string {
+  const dot = spec.lastIndexOf('.');
+  const slash = spec.lastIndexOf('/');
+  const [stem, ext] = dot > slash + 1 ? [spec.slice(0, dot), spec.slice(dot)] : [spec, ''];
+  for (let n = 2; ; n++) {
+    const candidate = `${stem}-${n}${ext}`;
+    if (!existsSync(resolve(cwd, candidate))) return candidate;
+  }
+}
+
+/** Flags that take a value, among those the commands below rewrite. */
+const REWRITTEN = ['--failed-out', '--from-line'];
+
+/**
+ * The command as it was typed, without any credential flag, that runs as printed: `--failed-out`
+ * names a file that does not exist yet (the one given exists now) and `--overwrite` is dropped;
+ * `fromLine`, when given, replaces any --from-line (the rest of an input run without a journal).
+ */
+export function resumeCommand(argv: readonly string[], cwd: string, fromLine?: number): string {
   const args: string[] = [];
+  let failedOut: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (SECRET_FLAGS.includes(arg)) {
@@ -69,35 +92,19 @@ export function resumeCommand(argv: readonly string[]): string {
       continue;
     }
     if (SECRET_FLAGS.some((flag) => arg.startsWith(`${flag}=`))) continue;
+    if (arg === '--overwrite') continue;
+    const rewritten = REWRITTEN.find((flag) => arg === flag || arg.startsWith(`${flag}=`));
+    if (rewritten !== undefined) {
+      const value = arg === rewritten ? argv[++i] : arg.slice(rewritten.length + 1);
+      if (rewritten === '--failed-out' && value !== undefined) failedOut = value;
+      if (rewritten === '--from-line' && fromLine === undefined && value !== undefined) args.push('--from-line', value);
+      continue;
+    }
     args.push(arg);
   }
+  if (failedOut !== undefined) args.push('--failed-out', nextFreePath(failedOut, cwd));
+  if (fromLine !== undefined) args.push('--from-line', String(fromLine));
   return ['metaclear', ...args].map(shellQuote).join(' ');
-}
-
-/** The IDs of a file from a byte offset on (the lines the run had not reached), synchronously. */
-export function remainingIds(path: string, offset: number, each: (id: string) => void): void {
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.alloc(1 << 20);
-    let position = offset;
-    let rest = '';
-    for (;;) {
-      const read = readSync(fd, buffer, 0, buffer.length, position);
-      if (read === 0) break;
-      position += read;
-      const text = rest + buffer.toString('utf8', 0, read);
-      const parts = text.split('\n');
-      rest = parts.pop() ?? '';
-      for (const line of parts) {
-        const id = fileIdOnLine(line);
-        if (id !== undefined) each(id);
-      }
-    }
-    const id = fileIdOnLine(rest);
-    if (id !== undefined) each(id);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** The summary's account of the adaptive concurrency. */
@@ -112,4 +119,120 @@ export interface ConcurrencyReport {
 export function concurrencyText(report: ConcurrencyReport): string | undefined {
   if (report.decreases === 0) return undefined;
   return `the server answered 429/503: concurrency lowered ${plural(report.decreases, 'time')} (down to ${report.lowest} of ${report.max}), ${report.final} at the end`;
+}
+
+/** Why a run stopped before its input was done, when it did. */
+export type BulkStop =
+  | { kind: 'interrupted'; signal: 'SIGINT' | 'SIGTERM' }
+  | { kind: 'forced'; signal: 'SIGINT' | 'SIGTERM' }
+  | { kind: 'record'; path: string; code: string }
+  | { kind: 'credential'; inARow: number; cause: string }
+  | { kind: 'input'; message: string };
+
+/** Everything the summary says: built once, printed in words or as JSON. */
+export interface BulkOutcome {
+  counts: BulkCounts;
+  /** Done in an earlier run, per the journal. */
+  skipped: number;
+  causes: ReadonlyMap<string, number>;
+  stop: BulkStop | undefined;
+  /** After a second Ctrl-C: the files in flight, written to the failed-IDs file. */
+  notFinished: number | undefined;
+  /** The input not run: from this line on (undefined when all of it was taken). */
+  notRunFrom: number | undefined;
+  inputName: string;
+  failedFile: string | undefined;
+  rerun: string | undefined;
+  journal: string | undefined;
+  resume: string | undefined;
+  /** Without a journal: the command that runs the input from the line not run on. */
+  rest: string | undefined;
+  /** Records that could not be written: the file and the lines it lacks. */
+  unrecorded: { path: string; lines: string[] } | undefined;
+  concurrency: ConcurrencyReport;
+  exitCode: number;
+}
+
+function stopText(stop: BulkStop): string {
+  switch (stop.kind) {
+    case 'interrupted':
+      return `Interrupted (${stop.signal}).`;
+    case 'forced':
+      return `Interrupted (${stop.signal} twice): exited at once; the files in flight are listed as not finished.`;
+    case 'record':
+      return `Stopped: cannot write ${stop.path} (${stop.code}); the run ended there, its calls in flight finished or cancelled.`;
+    case 'credential':
+      return `Stopped: ${stop.inARow} answers in a row refused the credential (${stop.cause}); no other file was sent. Check the credential and its rights (--max-auth-failures 0 never stops).`;
+    case 'input':
+      return `Stopped: ${stop.message}.`;
+  }
+}
+
+/** The summary, as the operator reads it (stdout). */
+export function summaryLines(outcome: BulkOutcome, stdin: boolean): string[] {
+  const { counts } = outcome;
+  const out: string[] = [];
+  if (outcome.stop) out.push(stopText(outcome.stop));
+  const causeText = causesInOrder(outcome.causes)
+    .map(([cause, n]) => `${n} ${cause}`)
+    .join(', ');
+  const skipped = outcome.skipped > 0 ? `, ${outcome.skipped} skipped (done in an earlier run, per the journal)` : '';
+  const notFinished = outcome.notFinished !== undefined ? `, ${outcome.notFinished} not finished` : '';
+  out.push(
+    `${plural(counts.total + (outcome.notFinished ?? 0), 'file')}: ${counts.succeeded} succeeded, ${counts.failed + counts.cancelled} failed${causeText ? ` (${causeText})` : ''}${notFinished}${skipped}.`,
+  );
+  if (outcome.notRunFrom !== undefined) {
+    out.push(`Not run: ${outcome.inputName} from line ${outcome.notRunFrom} on (not read).`);
+  }
+  if (outcome.unrecorded !== undefined && outcome.unrecorded.lines.length > 0) {
+    out.push(`Not written to ${outcome.unrecorded.path} (${plural(outcome.unrecorded.lines.length, 'line')}):`);
+    for (const line of outcome.unrecorded.lines) out.push(`  ${printable(line)}`);
+  }
+  const adaptive = concurrencyText(outcome.concurrency);
+  if (adaptive) out.push(`Rate: ${adaptive}.`);
+  if (outcome.failedFile !== undefined && (counts.failed + counts.cancelled > 0 || outcome.notFinished)) {
+    out.push(`Failed file IDs written to ${outcome.failedFile}`);
+  }
+  if (outcome.rerun !== undefined) {
+    out.push('Re-run them with:');
+    out.push(`  ${outcome.rerun}`);
+  }
+  if (outcome.resume !== undefined) {
+    out.push(
+      `Resume the run (the journal skips the files that succeeded${stdin ? '; give it the same input on stdin' : ''}) with:`,
+    );
+    out.push(`  ${outcome.resume}`);
+  } else if (outcome.rest !== undefined) {
+    out.push(`Run the rest of the input${stdin ? ' (the same input on stdin)' : ''} with:`);
+    out.push(`  ${outcome.rest}`);
+  }
+  return out;
+}
+
+/** The --json summary line. */
+export function summaryJson(outcome: BulkOutcome): Record<string, unknown> {
+  const { counts } = outcome;
+  const stop = outcome.stop;
+  return {
+    summary: {
+      total: counts.total + (outcome.notFinished ?? 0),
+      succeeded: counts.succeeded,
+      failed: counts.failed + counts.cancelled,
+      cancelled: counts.cancelled,
+      skipped: outcome.skipped,
+      ...(outcome.notFinished !== undefined ? { notFinished: outcome.notFinished } : {}),
+      causes: Object.fromEntries(causesInOrder(outcome.causes)),
+      interrupted: stop?.kind === 'interrupted' || stop?.kind === 'forced' ? stop.signal : null,
+      stopped: stop === undefined ? null : { reason: stop.kind, message: stopText(stop) },
+      notRunFromLine: outcome.notRunFrom ?? null,
+      failedFile: outcome.failedFile ?? null,
+      rerun: outcome.rerun ?? null,
+      journal: outcome.journal ?? null,
+      resume: outcome.resume ?? null,
+      rest: outcome.rest ?? null,
+      unrecorded: outcome.unrecorded ?? null,
+      concurrency: outcome.concurrency,
+      exitCode: outcome.exitCode,
+    },
+  };
 }

@@ -19,7 +19,7 @@ export function exitCodesHelp(options: { wait?: boolean; bulk?: boolean } = { wa
   return [
     'Exit status:',
     '  0    success',
-    `  1    the API refused or failed${options.wait ? ', or the job failed' : ''}${options.bulk ? '; in bulk mode: any file failed' : ''}`,
+    `  1    the API refused or failed${options.wait ? ', or the job failed' : ''}${options.bulk ? '; in bulk mode: any file failed, or the run stopped on a refused credential or a record it could not write' : ''}`,
     '  2    bad flags or input; nothing was sent',
     ...(options.wait ? ['  124  --wait: the job had not finished within --timeout'] : []),
     '  130  interrupted (Ctrl-C); 143 terminated (SIGTERM)',

@@ -103,9 +103,15 @@ export interface FileIdSource {
 
 /**
  * Opens `-` (stdin) or a path. A file is read through once first, so that a bad line, or no ID at
- * all, is found before anything is sent; then it is read again, lazily, for the run.
+ * all, is found before anything is sent (and `check` sees every ID: the journal's check that the
+ * input is its own); then it is read again, lazily, for the run.
  */
-export async function openFileIds(spec: string, cwd: string, stdin: Readable): Promise<FileIdSource> {
+export async function openFileIds(
+  spec: string,
+  cwd: string,
+  stdin: Readable,
+  check?: { each(n: number, id: string): void; end(count: number): void },
+): Promise<FileIdSource> {
   if (spec === '-') {
     const name = '--files-from - (stdin)';
     return { path: undefined, name, total: undefined, ids: fileIds(stdin, name) };
@@ -125,7 +131,15 @@ export async function openFileIds(spec: string, cwd: string, stdin: Readable): P
     throw new UsageError(`--files-from: ${path} is a directory; expected a file with one file ID per line`);
   }
   let total = 0;
-  for await (const _ of fileIds(handle.createReadStream(), name)) total++;
+  try {
+    for await (const { id } of fileIds(handle.createReadStream(), name)) {
+      total++;
+      check?.each(total, id);
+    }
+    check?.end(total);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
   const again = await open(path, 'r');
   return { path, name, total, ids: fileIds(again.createReadStream(), name) };
 }

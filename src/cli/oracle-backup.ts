@@ -22,6 +22,7 @@ import { utcStamp } from './failed-file.js';
 import type { DeleteFlags, OracleSession } from './oracle-session.js';
 import { plural, shellQuote } from './output.js';
 import { checkOutputPath } from './output-paths.js';
+import type { RecordWriteError } from './record-file.js';
 
 /** Entries between two fsyncs of the backup. */
 export const SYNC_EVERY = 64;
@@ -133,16 +134,29 @@ export class OracleBackup {
     };
   }
 
-  /** Made durable and closed; a new backup that holds nothing is removed. Returns whether it is kept. */
+  /** A write of the backup failed: the run is to stop (the step refuses to clear the file, too). */
+  set onFailure(listener: ((error: RecordWriteError) => void) | undefined) {
+    this.#writer.onFailure = listener;
+  }
+
+  /**
+   * Made durable and closed; a new backup that holds nothing is removed. Returns whether it is
+   * kept. Never throws: a last sync that fails is said by summaryLine.
+   */
   close(): boolean {
-    if (this.#writer.entries === 0 && !this.#appended) {
+    try {
       this.#writer.close();
+    } catch (error) {
+      this.#closeError = error instanceof Error ? error.message : String(error);
+    }
+    if (this.#writer.entries === 0 && !this.#appended && this.#closeError === undefined) {
       this.#discard();
       return false;
     }
-    this.#writer.close();
     return true;
   }
+
+  #closeError: string | undefined;
 
   #discard(): void {
     try {
@@ -155,6 +169,9 @@ export class OracleBackup {
   /** The summary's line about the backup. */
   summaryLine(kept: boolean): string {
     if (!kept) return 'Backup: none needed (no file held a value of its own in these fields).';
+    if (this.#closeError !== undefined) {
+      return `Backup: ${this.path}: ${this.#closeError}; the entries written before it are in the file. Undo with: ${oracleRestoreCommand(this.path)}`;
+    }
     return `Backup: ${this.path} (${plural(this.#writer.entries, 'file')}${this.#appended ? ' added to it by this run' : ''}). Undo with: ${oracleRestoreCommand(this.path)}`;
   }
 }

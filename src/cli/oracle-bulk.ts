@@ -1,46 +1,62 @@
 /**
- * Bulk mode of `oracle delete-metadata`: file IDs read lazily from a file or stdin, run through the
- * facade's deleteFileMetadataValuesMany. Nothing is lost: every output path is checked before the
- * first request; the failed-IDs file and the journal are written as files finish; a second Ctrl-C
- * adds what was not done from the CLI's own state and exits at once. Then (JSON lines with --json,
- * one per file as it finishes) a summary by cause, and how to re-run or resume.
+ * Bulk mode of `oracle delete-metadata`, as one pipeline:
+ *   input (bulk-input.ts: IDs read lazily, minus those the journal has done)
+ *   → runner (streamMany: concurrency, rate, AIMD, cancellation; results as they finish)
+ *   → the per-file call (clearFile: with the backup (oracle-backup.ts), read the file's own values →
+ *     write them to the backup → clear those fields; with --no-backup, one DELETE)
+ *   → recorder (bulk-recorder.ts: journal, failed-IDs file, counts; durable every second)
+ *   → summary (bulk-summary.ts: what was done, what was not, the commands that re-run and resume).
+ * Memory is O(concurrency). Every way the run ends (done, Ctrl-C, a second Ctrl-C, a record that
+ * cannot be written, the credential refused, a bad input line) goes through the same summary.
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
-  CancelledError,
   type ConcurrencyChange,
   createOracleDocumentsClient,
   type DeleteManyItem,
-  type ManyResult,
+  type IndexedResult,
+  type ManyOptions,
+  streamMany,
   ValidationError,
 } from '../index.js';
-import { runMany } from '../oracle-documents/many.js';
+import { CredentialRefusals, DEFAULT_MAX_AUTH_FAILURES } from './bulk-fail-fast.js';
+import { BulkInput, type BulkItem } from './bulk-input.js';
 import { BulkProgress } from './bulk-progress.js';
+import { BulkRecorder } from './bulk-recorder.js';
 import {
+  type BulkOutcome,
+  type BulkStop,
   type ConcurrencyReport,
-  causeOf,
-  causesInOrder,
-  concurrencyText,
-  remainingIds,
   rerunCommand,
   resumeCommand,
+  summaryJson,
+  summaryLines,
 } from './bulk-summary.js';
 import type { CliContext } from './context.js';
 import { captureFetch } from './dry-run.js';
-import { exitCodeFor, type InterruptedError, UsageError } from './errors.js';
+import { InterruptedError, UsageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { openFailedFile } from './failed-file.js';
-import { InputLineError, openFileIds } from './file-ids.js';
+import { type FileIdSource, InputLineError, openFileIds } from './file-ids.js';
 import { watchInterrupts } from './interrupt.js';
-import { Journal } from './journal.js';
+import { Journal, JournalInputError, JournalPlan, type JournalTarget } from './journal.js';
 import { errorJson } from './json-output.js';
 import { type ClearOutcome, NO_BACKUP_LINE, OracleBackup } from './oracle-backup.js';
 import { checkMaxAffected, previewRun } from './oracle-preview.js';
 import { connect, type DeleteFlags, type OracleSession } from './oracle-session.js';
-import { plural } from './output.js';
 import { checkFolder, checkOutputPath } from './output-paths.js';
-import type { RecordFile } from './record-file.js';
+import { printable } from './printable.js';
+import type { RecordFile, RecordWriteError } from './record-file.js';
+
+function item(flags: DeleteFlags, session: OracleSession, fileId: string): DeleteManyItem {
+  return {
+    fileId,
+    collection: flags.collection,
+    fields: flags.field,
+    ...(session.appLink !== undefined ? { appLink: session.appLink } : {}),
+  };
+}
 
 /**
  * Runs the facade once on a placeholder ID with a fetch that sends nothing: flags the facade
@@ -59,26 +75,29 @@ async function preflight(flags: DeleteFlags, session: OracleSession): Promise<vo
   await offline.deleteFileMetadataValues(item(flags, session, 'preflight'));
 }
 
-function item(flags: DeleteFlags, session: OracleSession, fileId: string): DeleteManyItem {
-  return {
-    fileId,
-    collection: flags.collection,
-    fields: flags.field,
-    ...(session.appLink !== undefined ? { appLink: session.appLink } : {}),
+/**
+ * The per-file step of the run. Whatever a file needs done is done here: with a backup, read its own
+ * values → write them to the backup → clear exactly those fields; with --no-backup, one DELETE.
+ */
+function clearFile(flags: DeleteFlags, session: OracleSession, backup: OracleBackup | undefined) {
+  const backedUp = backup?.step(session);
+  return async (file: BulkItem, signal: AbortSignal): Promise<ClearOutcome> => {
+    const one = item(flags, session, file.fileId);
+    if (backedUp) return backedUp(one, signal);
+    return { response: await session.client.deleteFileMetadataValues({ ...one, signal }), cleared: one.fields };
   };
 }
 
-export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: string, command: Command): Promise<number> {
-  const session = connect(ctx, flags, command);
-  await preflight(flags, session);
-  const json = flags.json === true;
-  const dryRun = flags.dryRun === true;
-  if (flags.concurrency !== undefined && flags.concurrency < 1) {
-    throw new ValidationError('options.concurrency', 'a positive integer', `got ${flags.concurrency}`);
-  }
+interface Paths {
+  inputPath: string | undefined;
+  failedOut: string | undefined;
+  journalPath: string | undefined;
+}
 
-  // Every output path, checked before anything is read or sent.
+/** Every output path, checked before anything is read or sent. */
+function checkPaths(ctx: CliContext, flags: DeleteFlags, spec: string): Paths {
   const inputPath = spec === '-' ? undefined : resolve(ctx.deps.cwd, spec);
+  if (flags.overwrite && flags.failedOut === undefined) throw new UsageError('--overwrite applies to --failed-out');
   const failedOut =
     flags.failedOut === undefined
       ? undefined
@@ -87,7 +106,6 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
           existingAllowed: flags.overwrite === true,
           existingHint: 'add --overwrite to replace it, or choose another path',
         });
-  if (flags.overwrite && flags.failedOut === undefined) throw new UsageError('--overwrite applies to --failed-out');
   const journalPath =
     flags.journal === undefined
       ? undefined
@@ -99,11 +117,126 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
           existingAllowed: true,
           existingHint: '',
         });
-  if (failedOut === undefined && !dryRun) {
+  if (failedOut === undefined && flags.dryRun !== true) {
     checkFolder('the failed-IDs file (in the current folder; --failed-out chooses another path)', ctx.deps.cwd);
   }
+  return { inputPath, failedOut, journalPath };
+}
+
+function checkFlags(flags: DeleteFlags): void {
+  if (flags.concurrency !== undefined && flags.concurrency < 1) {
+    throw new ValidationError('options.concurrency', 'a positive integer', `got ${flags.concurrency}`);
+  }
+  if (flags.maxAuthFailures !== undefined && flags.maxAuthFailures < 0) {
+    throw new UsageError(
+      `--max-auth-failures: expected 0 (never stop) or a positive integer, got ${flags.maxAuthFailures}`,
+    );
+  }
+  if (flags.fromLine !== undefined && flags.fromLine < 1) {
+    throw new UsageError(`--from-line: expected a line number from 1, got ${flags.fromLine}`);
+  }
+  if (flags.fromLine !== undefined && flags.journal !== undefined) {
+    throw new UsageError('--from-line and --journal do not go together: the journal says where to resume');
+  }
+}
+
+function journalTarget(flags: DeleteFlags): JournalTarget {
+  return {
+    api: 'oracle-documents',
+    operation: 'delete-metadata',
+    origin: new URL(flags.baseUrl).origin,
+    collection: flags.collection,
+    fields: [...flags.field].sort(),
+  };
+}
+
+/** The journal (locked) and the input, checked against each other before anything is sent. */
+async function openInput(
+  ctx: CliContext,
+  flags: DeleteFlags,
+  spec: string,
+  journalPath: string | undefined,
+): Promise<{ source: FileIdSource; journal: Journal | undefined; plan: JournalPlan | undefined }> {
+  const journal =
+    journalPath !== undefined && flags.dryRun !== true
+      ? Journal.open(journalPath, '--journal', journalTarget(flags), ctx.now(), flags.journal)
+      : undefined;
+  const describe = `the journal ${flags.journal}`;
+  const inputName = spec === '-' ? '--files-from - (stdin)' : `--files-from ${spec}`;
+  const plan = journal ? new JournalPlan(journal.record, describe, inputName) : undefined;
+  try {
+    const checkPlan = journal ? new JournalPlan(journal.record, describe, inputName) : undefined;
+    const check = checkPlan && {
+      each: (n: number, id: string) => void checkPlan.run(n, id),
+      end: (count: number) => checkPlan.end(count),
+    };
+    const source = await openFileIds(spec, ctx.deps.cwd, ctx.deps.stdin, check);
+    if (source.total === 0 && !flags.allowEmpty) {
+      throw new UsageError(
+        `${source.name}: no file IDs in it (only blank lines and # comments); add --allow-empty to accept that`,
+      );
+    }
+    return { source, journal, plan };
+  } catch (error) {
+    journal?.close();
+    throw error;
+  }
+}
+
+/** The failed-IDs file, opened with its header (none with --dry-run); the journal is closed if it cannot be. */
+function openFailedRecord(ctx: CliContext, flags: DeleteFlags, paths: Paths, journal: Journal | undefined) {
+  if (flags.dryRun === true) return undefined;
+  const started = ctx.now();
+  let file: RecordFile;
+  try {
+    file = openFailedFile(paths.failedOut, flags.overwrite === true, ctx.deps.cwd, started);
+  } catch (error) {
+    journal?.close();
+    throw error;
+  }
+  file.line(
+    `# metaclear oracle delete-metadata: the file IDs that did not succeed, run started ${new Date(started).toISOString()}`,
+  );
+  file.line('# re-run them with --files-from (lines starting with # are skipped)');
+  return file;
+}
+
+/** The runner's settings: the flags, the run's stop signal, and the hooks that feed the recorder and the progress bar. */
+function runnerOptions(
+  ctx: CliContext,
+  flags: DeleteFlags,
+  run: {
+    signal: AbortSignal;
+    recorder: BulkRecorder;
+    input: BulkInput;
+    progress: BulkProgress;
+    concurrency: ConcurrencyReport;
+  },
+): ManyOptions {
+  return {
+    ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
+    ...(flags.maxRate !== undefined ? { maxRatePerSecond: flags.maxRate } : {}),
+    adaptive: true,
+    signal: run.signal,
+    onStart: (_fileId, index) => run.recorder.started(index, run.input.take(index)),
+    onProgress: (p) => run.progress.update(p),
+    onConcurrencyChange: (change: ConcurrencyChange) => {
+      noteConcurrency(run.concurrency, change);
+      if (flags.verbose) ctx.err.line(`  concurrency ${change.previous} -> ${change.concurrency} (${change.reason})`);
+    },
+  };
+}
+
+export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: string, command: Command): Promise<number> {
+  const session = connect(ctx, flags, command);
+  await preflight(flags, session);
+  checkFlags(flags);
+  const json = flags.json === true;
+  const dryRun = flags.dryRun === true;
+  const paths = checkPaths(ctx, flags, spec);
   const backingUp = flags.backup !== false;
   if (dryRun && (backingUp || flags.maxAffected !== undefined)) {
+    // The preview: each file's own values and the DELETE it would get, then the totals.
     const reading = watchInterrupts(ctx, () => undefined);
     try {
       return await previewRun(ctx, flags, session, spec, reading.signal, backingUp);
@@ -113,52 +246,57 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
   }
   const backupPlace =
     backingUp && !dryRun
-      ? OracleBackup.check(ctx, flags, journalPath, [
-          { flag: '--files-from', path: inputPath },
-          { flag: '--failed-out', path: failedOut },
-          { flag: '--journal', path: journalPath },
+      ? OracleBackup.check(ctx, flags, paths.journalPath, [
+          { flag: '--files-from', path: paths.inputPath },
+          { flag: '--failed-out', path: paths.failedOut },
+          { flag: '--journal', path: paths.journalPath },
         ])
       : undefined;
-
-  const source = await openFileIds(spec, ctx.deps.cwd, ctx.deps.stdin);
-  if (source.total === 0 && !flags.allowEmpty) {
-    throw new UsageError(
-      `${source.name}: no file IDs in it (only blank lines and # comments); add --allow-empty to accept that`,
-    );
-  }
-  const journal = journalPath !== undefined && !dryRun ? await Journal.open(journalPath, '--journal') : undefined;
-  if (!dryRun && flags.maxAffected !== undefined) {
-    const counting = watchInterrupts(ctx, () => undefined);
-    try {
-      await checkMaxAffected(ctx, flags, session, spec, (id) => journal?.done.has(id) === true, counting.signal);
-    } finally {
-      counting.dispose();
+  const { source, journal, plan } = await openInput(ctx, flags, spec, paths.journalPath);
+  let backup: OracleBackup | undefined;
+  try {
+    if (!dryRun && flags.maxAffected !== undefined) {
+      // A read pass over the input (minus what the journal has done) before anything is cleared.
+      const countPlan = journal
+        ? new JournalPlan(journal.record, `the journal ${flags.journal}`, source.name)
+        : undefined;
+      const fromLine = flags.fromLine ?? 1;
+      const counting = watchInterrupts(ctx, () => undefined);
+      try {
+        await checkMaxAffected(
+          ctx,
+          flags,
+          session,
+          spec,
+          (n, id, line) => line < fromLine || (countPlan !== undefined && !countPlan.run(n, id)),
+          counting.signal,
+        );
+      } finally {
+        counting.dispose();
+      }
     }
+    if (backupPlace !== undefined) backup = OracleBackup.open(ctx, flags, backupPlace);
+  } catch (error) {
+    journal?.close();
+    throw error;
   }
-  const backup = backupPlace !== undefined ? OracleBackup.open(ctx, flags, backupPlace) : undefined;
-  // The per-file call: with a backup, read own values → backup entry → clear those fields.
-  const clearOne =
-    backup?.step(session) ??
-    (async (file: DeleteManyItem, signal: AbortSignal): Promise<ClearOutcome> => ({
-      response: await session.client.deleteFileMetadataValues({ ...file, signal }),
-      cleared: file.fields,
-    }));
-  const started = ctx.now();
-  const failedFile: RecordFile | undefined = dryRun
-    ? undefined
-    : openFailedFile(failedOut, flags.overwrite === true, ctx.deps.cwd, started);
-  failedFile?.line(
-    `# metaclear oracle delete-metadata: the file IDs that did not succeed, run started ${new Date(started).toISOString()}`,
-  );
-  failedFile?.line('# re-run them with --files-from (lines starting with # are skipped)');
 
-  // The CLI's own account of the run: enough to write the record without the runner.
-  const counts = { total: 0, succeeded: 0, failed: 0, skipped: 0 };
-  const causes = new Map<string, number>();
-  const pending = new Map<number, string>();
-  let yielded = 0;
-  let readUpTo = { line: 0, end: 0 };
-  let inputError: InputLineError | undefined;
+  const failedFile = openFailedRecord(ctx, flags, paths, journal);
+
+  // The run stops on Ctrl-C, on a record it cannot write, or on a credential refused again and again.
+  const stopper = new AbortController();
+  let stop: BulkStop | undefined;
+  const stopWith = (why: BulkStop): void => {
+    stop ??= why;
+    stopper.abort(why.kind === 'interrupted' ? new InterruptedError(why.signal) : new Error(why.kind));
+  };
+  const recorder = new BulkRecorder(journal, failedFile, (failure: RecordWriteError) =>
+    stopWith({ kind: 'record', path: failure.path, code: failure.code }),
+  );
+  // A backup that cannot be written stops the run (and the file whose entry failed is not cleared).
+  if (backup) backup.onFailure = (failure) => stopWith({ kind: 'record', path: failure.path, code: failure.code });
+  const input = new BulkInput(source, plan, flags.fromLine ?? 1);
+  const refusals = new CredentialRefusals(flags.maxAuthFailures ?? DEFAULT_MAX_AUTH_FAILURES);
   const concurrency: ConcurrencyReport = {
     max: flags.concurrency ?? 8,
     lowest: flags.concurrency ?? 8,
@@ -166,202 +304,211 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
     decreases: 0,
     increases: 0,
   };
-
   const progress = new BulkProgress(ctx, source.total);
-  const resume = journal !== undefined ? resumeCommand(ctx.deps.argv) : undefined;
+
+  const outcome = (exitCode: number, notFinished?: number): BulkOutcome =>
+    outcomeOf({ ctx, flags, command, source, recorder, input, stop, concurrency, exitCode, notFinished, dryRun });
+
+  /** Set by a second signal, whose handler has written the outcome: the run's own end then says nothing more. */
   let forced = false;
   const interruption = watchInterrupts(
     ctx,
     (signal) => {
       progress.stop();
-      ctx.err.line(`${signal}: cancelling; files not yet done are reported as cancelled (again to exit at once)`);
+      ctx.err.line(`${signal}: cancelling the files in flight; no more are started (again to exit at once)`);
+      stopWith({ kind: 'interrupted', signal });
     },
     (signal) => {
-      forced = true;
+      // A second signal: written from the recorder's own state, synchronously, then the process ends.
       progress.stop();
-      // Within a second, from the CLI's own state: the files in flight, then the input not yet read.
-      let notDone = 0;
-      for (const fileId of pending.values()) {
-        failedFile?.line(fileId);
-        notDone++;
-      }
-      if (source.path !== undefined) {
-        remainingIds(source.path, readUpTo.end, (fileId) => {
-          if (journal?.done.has(fileId)) return;
-          failedFile?.line(fileId);
-          notDone++;
-        });
-      } else {
-        failedFile?.line(`# stdin was read up to line ${readUpTo.line}; the IDs after it are not in this file`);
-      }
-      const line = `${counts.succeeded} succeeded, ${counts.failed} failed, ${notDone} not finished (${signal} twice)`;
-      failedFile?.line(`# ${line}`);
-      failedFile?.close();
-      journal?.file.close();
-      const exitCode = signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated;
-      if (json) {
-        ctx.out.json({
-          summary: {
-            ...counts,
-            notFinished: notDone,
-            causes: Object.fromEntries(causesInOrder(causes)),
-            interrupted: signal,
-            failedFile: failedFile?.path ?? null,
-            journal: journal?.file.path ?? null,
-            resume: resume ?? null,
-            exitCode,
-          },
-        });
-      } else {
-        ctx.out.line(`Interrupted (${signal} twice): ${line}.`);
-        if (failedFile) ctx.out.line(`The IDs not done are in ${failedFile.path}`);
-        if (backup) ctx.out.line(backup.summaryLine(true));
-        if (resume) ctx.out.line(`Resume with: ${resume}`);
-      }
+      stop = { kind: 'forced', signal };
+      forced = true;
+      for (const file of recorder.inFlight.values()) failedFile?.line(file.fileId);
+      const ending = outcome(signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated, recorder.inFlight.size);
+      noteEnd(recorder, ending);
+      recorder.close();
+      const kept = backup?.close();
+      printOutcome(ctx, ending, json, source.path === undefined, backupNote(backup, kept, recorder));
     },
   );
 
-  const items = (async function* () {
-    try {
-      for await (const { id, line, end } of source.ids) {
-        if (journal?.done.has(id)) {
-          counts.skipped++;
-          readUpTo = { line, end };
-          continue;
-        }
-        pending.set(yielded++, id);
-        readUpTo = { line, end };
-        yield item(flags, session, id);
+  const stream = streamMany(
+    input.items(),
+    clearFile(flags, session, backup),
+    runnerOptions(ctx, flags, { signal: stopper.signal, recorder, input, progress, concurrency }),
+  );
+  try {
+    for await (const result of stream) {
+      const cause = recorder.finished(result.index, result);
+      if (!dryRun) await report(ctx, json, result, cause, backup !== undefined);
+      if (refusals.see(result.ok ? undefined : result.error, cause ?? '')) {
+        stopWith({ kind: 'credential', inARow: refusals.limit, cause: refusals.reached ?? '' });
       }
-    } catch (error) {
-      // A bad line read during the run (stdin is not read ahead): the run stops taking files.
-      if (!(error instanceof InputLineError)) throw error;
-      inputError = error;
     }
-  })();
+  } catch (error) {
+    if (!(error instanceof InputLineError || error instanceof JournalInputError)) {
+      // Not an ending the run knows: what was recorded is still made durable, the lock given back.
+      recorder.close();
+      backup?.close();
+      throw error;
+    }
+    stop ??= { kind: 'input', message: error.message };
+  } finally {
+    progress.stop();
+    interruption.dispose();
+  }
 
-  const onResult = (result: ManyResult<ClearOutcome>, index: number): void => {
-    if (forced) return;
-    pending.delete(index);
-    counts.total++;
-    if (result.ok) {
-      counts.succeeded++;
-      journal?.succeeded(result.fileId);
-    } else {
-      counts.failed++;
-      const cause = causeOf(result.error);
-      causes.set(cause, (causes.get(cause) ?? 0) + 1);
-      failedFile?.line(result.fileId);
-      if (!(result.error instanceof CancelledError)) journal?.failed(result.fileId, cause);
-      if (!json && !dryRun && !(result.error instanceof CancelledError)) {
-        ctx.err.line(`error: ${result.fileId}: ${result.error.message}`);
-      }
-    }
-    if (json && !dryRun) {
-      ctx.out.json(
+  if (forced) return stop?.kind === 'forced' && stop.signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
+  const ending = outcome(exitCodeOf(stop, recorder, input, flags));
+  noteEnd(recorder, ending);
+  recorder.close();
+  const backupKept = backup?.close();
+  if (ending.failedFile === undefined) failedFile?.discard();
+  if (stop?.kind === 'input') ctx.err.line(`error: ${stop.message}; the files before it were run`);
+  if (ending.exitCode === EXIT.usage && stop === undefined) {
+    ctx.err.line(`error: ${source.name}: no file IDs in it; add --allow-empty to accept that`);
+  }
+  if (dryRun) session.dryRun?.notice();
+  else printOutcome(ctx, ending, json, source.path === undefined, backupNote(backup, backupKept, recorder));
+  return ending.exitCode;
+}
+
+/** What the summary says of the backup: its line, and its fields of the --json summary. */
+interface BackupNote {
+  line: string;
+  json: { backup: string | null; cleared: number };
+}
+
+function backupNote(backup: OracleBackup | undefined, kept: boolean | undefined, recorder: BulkRecorder): BackupNote {
+  if (backup === undefined) return { line: NO_BACKUP_LINE, json: { backup: null, cleared: recorder.counts.succeeded } };
+  return {
+    line: backup.summaryLine(kept === true),
+    json: { backup: kept === true ? backup.path : null, cleared: backup.cleared },
+  };
+}
+
+/** One finished file, as the operator sees it: a --json line (waiting for the reader), or an error line. */
+async function report(
+  ctx: CliContext,
+  json: boolean,
+  result: IndexedResult<ClearOutcome>,
+  cause: string | undefined,
+  backingUp: boolean,
+): Promise<void> {
+  if (json) {
+    await ctx.out.lineDrained(
+      JSON.stringify(
         result.ok
           ? {
               fileId: result.fileId,
               ok: true,
               response: result.response.response,
-              ...(backup ? { cleared: result.response.cleared } : {}),
+              ...(backingUp ? { cleared: result.response.cleared } : {}),
             }
-          : { fileId: result.fileId, ok: false, cause: causeOf(result.error), error: errorJson(result.error) },
-      );
-    }
+          : { fileId: result.fileId, ok: false, cause, error: errorJson(result.error) },
+      ),
+    );
+  } else if (!result.ok && cause !== 'cancelled') {
+    await ctx.err.lineDrained(`error: ${printable(result.fileId)}: ${printable(result.error.message)}`);
+  }
+}
+
+function noteConcurrency(report: ConcurrencyReport, change: ConcurrencyChange): void {
+  if (change.reason === 'overload') report.decreases++;
+  else report.increases++;
+  report.lowest = Math.min(report.lowest, change.concurrency);
+  report.final = change.concurrency;
+}
+
+function exitCodeOf(stop: BulkStop | undefined, recorder: BulkRecorder, input: BulkInput, flags: DeleteFlags): number {
+  if (stop?.kind === 'interrupted' || stop?.kind === 'forced') {
+    return stop.signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated;
+  }
+  if (stop?.kind === 'input') return EXIT.usage;
+  if (stop !== undefined) return EXIT.failed;
+  const { counts } = recorder;
+  // stdin with no ID at all (a file with none was refused before the run).
+  if (input.read === 0 && !flags.allowEmpty) return EXIT.usage;
+  return counts.failed + counts.cancelled > 0 ? EXIT.failed : EXIT.ok;
+}
+
+interface OutcomeParts {
+  ctx: CliContext;
+  flags: DeleteFlags;
+  command: Command;
+  source: FileIdSource;
+  recorder: BulkRecorder;
+  input: BulkInput;
+  stop: BulkStop | undefined;
+  concurrency: ConcurrencyReport;
+  exitCode: number;
+  notFinished: number | undefined;
+  dryRun: boolean;
+}
+
+function outcomeOf(parts: OutcomeParts): BulkOutcome {
+  const { ctx, flags, command, source, recorder, input, stop } = parts;
+  const { counts } = recorder;
+  const failed = counts.failed + counts.cancelled + (parts.notFinished ?? 0);
+  const failedFile = recorder.failedFile;
+  const keepFailed = failedFile !== undefined && (failed > 0 || flags.failedOut !== undefined || stop !== undefined);
+  const notRunFrom =
+    stop !== undefined && !input.exhausted ? Math.max(recorder.lastStartedLine + 1, flags.fromLine ?? 1) : undefined;
+  const resume =
+    stop !== undefined && recorder.journal !== undefined ? resumeCommand(ctx.deps.argv, ctx.deps.cwd) : undefined;
+  const rest =
+    stop !== undefined && recorder.journal === undefined && notRunFrom !== undefined && stop.kind !== 'input'
+      ? resumeCommand(ctx.deps.argv, ctx.deps.cwd, notRunFrom)
+      : undefined;
+  const broken = recorder.failure;
+  return {
+    counts,
+    skipped: input.skipped,
+    causes: recorder.causes,
+    stop,
+    notFinished: parts.notFinished,
+    notRunFrom,
+    inputName: source.name,
+    failedFile: keepFailed ? failedFile?.path : undefined,
+    rerun: keepFailed && failed > 0 && failedFile ? rerunCommand(flags, command, failedFile.path) : undefined,
+    journal: recorder.journal?.path,
+    resume,
+    rest,
+    unrecorded: broken ? { path: broken.path, lines: brokenLines(recorder, broken.path) } : undefined,
+    concurrency: parts.concurrency,
+    exitCode: parts.exitCode,
   };
-  const onConcurrencyChange = (change: ConcurrencyChange): void => {
-    if (change.reason === 'overload') concurrency.decreases++;
-    else concurrency.increases++;
-    concurrency.lowest = Math.min(concurrency.lowest, change.concurrency);
-    concurrency.final = change.concurrency;
-    if (flags.verbose) ctx.err.line(`  concurrency ${change.previous} -> ${change.concurrency} (${change.reason})`);
-  };
+}
 
-  let backupKept: boolean | undefined;
-  try {
-    await runMany(items, clearOne, {
-      ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
-      ...(flags.maxRate !== undefined ? { maxRatePerSecond: flags.maxRate } : {}),
-      adaptive: true,
-      signal: interruption.signal,
-      onProgress: (p) => progress.update(p),
-      onResult: onResult as (result: ManyResult<unknown>, index: number) => void,
-      onConcurrencyChange,
-    });
-  } finally {
-    progress.stop();
-    interruption.dispose();
-    backupKept = backup?.close();
+function brokenLines(recorder: BulkRecorder, path: string): string[] {
+  const file = recorder.journal?.file.path === path ? recorder.journal.file : recorder.failedFile;
+  return file?.unwritten.filter((line) => !line.startsWith('#')) ?? [];
+}
+
+/** The last comment lines of the failed-IDs file: how the run ended, and what of the input was not run. */
+function noteEnd(recorder: BulkRecorder, outcome: BulkOutcome): void {
+  const lines = summaryLines(
+    { ...outcome, rerun: undefined, resume: undefined, rest: undefined, unrecorded: undefined },
+    false,
+  );
+  for (const line of lines.filter((text) => !text.startsWith('Failed file IDs') && !text.startsWith('Rate:'))) {
+    recorder.note(line);
   }
-  const interrupted = interruption.signal.aborted ? (interruption.signal.reason as InterruptedError) : undefined;
+}
 
-  const causeText = causesInOrder(causes)
-    .map(([cause, n]) => `${n} ${cause}`)
-    .join(', ');
-  const skippedText = counts.skipped > 0 ? `, ${counts.skipped} skipped (done in an earlier run, per the journal)` : '';
-  const summaryLine = `${plural(counts.total, 'file')}: ${counts.succeeded} succeeded, ${counts.failed} failed${causeText ? ` (${causeText})` : ''}${skippedText}`;
-  const adaptiveText = concurrencyText(concurrency);
-  const empty = counts.total === 0 && counts.skipped === 0 && inputError === undefined;
-
-  let failedPath: string | undefined;
-  let rerun: string | undefined;
-  if (failedFile !== undefined) {
-    failedFile.line(`# ${summaryLine}${interrupted ? `, ${interrupted.message}` : ''}`);
-    if (inputError) failedFile.line(`# stopped: ${inputError.message}`);
-    failedFile.close();
-    if (counts.failed > 0 || failedOut !== undefined) failedPath = failedFile.path;
-    else failedFile.discard();
-    if (counts.failed > 0) rerun = rerunCommand(flags, command, failedFile.path);
-  }
-  journal?.file.close();
-
-  let exitCode: number = EXIT.ok;
-  if (interrupted) exitCode = exitCodeFor(interrupted);
-  else if (inputError) exitCode = EXIT.usage;
-  else if (empty && !flags.allowEmpty) exitCode = EXIT.usage;
-  else if (counts.failed > 0) exitCode = EXIT.failed;
-
-  if (inputError) ctx.err.line(`error: ${inputError.message}; the files before it were run`);
-  if (empty && !flags.allowEmpty) {
-    ctx.err.line(`error: ${source.name}: no file IDs in it; add --allow-empty to accept that`);
-  }
-  const resumeHint = interrupted || inputError ? resume : undefined;
-  if (dryRun) {
-    session.dryRun?.notice();
-  } else if (json) {
-    ctx.out.json({
-      summary: {
-        ...counts,
-        causes: Object.fromEntries(causesInOrder(causes)),
-        interrupted: interrupted?.signal ?? null,
-        failedFile: failedPath ?? null,
-        rerun: rerun ?? null,
-        journal: journal?.file.path ?? null,
-        resume: resumeHint ?? null,
-        concurrency,
-        backup: backup && backupKept ? backup.path : null,
-        cleared: backup ? backup.cleared : counts.succeeded,
-        exitCode,
-      },
-    });
-    if (rerun !== undefined) ctx.err.line(`failed IDs written to ${failedPath}; re-run with: ${rerun}`);
-  } else {
-    if (interrupted) ctx.out.line(`Interrupted (${interrupted.signal}).`);
-    ctx.out.line(`${summaryLine}.`);
-    if (adaptiveText) ctx.out.line(`Rate: ${adaptiveText}.`);
-    ctx.out.line(backup ? backup.summaryLine(backupKept === true) : NO_BACKUP_LINE);
-    if (rerun !== undefined) {
-      ctx.out.line(`Failed file IDs written to ${failedPath}`);
-      ctx.out.line('Re-run them with:');
-      ctx.out.line(`  ${rerun}`);
+function printOutcome(ctx: CliContext, outcome: BulkOutcome, json: boolean, stdin: boolean, backup: BackupNote): void {
+  if (json) {
+    const document = summaryJson(outcome) as { summary: Record<string, unknown> };
+    const { exitCode, ...rest } = document.summary;
+    ctx.out.json({ summary: { ...rest, ...backup.json, exitCode } });
+    if (outcome.rerun !== undefined) {
+      ctx.err.line(`failed IDs written to ${outcome.failedFile}; re-run with: ${outcome.rerun}`);
     }
-    if (resumeHint !== undefined) {
-      ctx.out.line('Resume the run (the journal skips the files that succeeded) with:');
-      ctx.out.line(`  ${resumeHint}`);
-    } else if (interrupted && journal === undefined) {
-      ctx.out.line('Add --journal <path> to a bulk run to resume it after an interruption.');
-    }
+    return;
   }
-  return exitCode;
+  const lines = summaryLines(outcome, stdin);
+  // The backup's line right after the counts (and the stop and rate lines), before the commands.
+  const at = lines.findIndex((line) => /^(Failed file IDs|Re-run|Resume|Run the rest)/.test(line));
+  lines.splice(at < 0 ? lines.length : at, 0, backup.line);
+  for (const line of lines) ctx.out.line(line);
 }

@@ -6,12 +6,12 @@
  * would change. Both stream: nothing is kept per file.
  */
 import { ApiError } from '../index.js';
+import { streamMany } from '../oracle-documents/many.js';
 import {
   type DeletePreview,
   type OwnValues,
   previewDeleteFileMetadataValues,
   readOwnValues,
-  streamMany,
 } from '../oracle-documents/values.js';
 import type { CliContext } from './context.js';
 import { UsageError } from './errors.js';
@@ -20,6 +20,7 @@ import { openFileIds } from './file-ids.js';
 import { errorJson } from './json-output.js';
 import type { DeleteFlags, OracleSession } from './oracle-session.js';
 import { plural } from './output.js';
+import { printable } from './printable.js';
 
 const valuesText = (values: OwnValues): string =>
   Object.entries(values)
@@ -38,10 +39,15 @@ export function refuseOverLimit(flags: DeleteFlags, withValues: number): void {
   }
 }
 
-/** The IDs of the input not done yet (per the journal), read again from the start. */
-async function* idsOf(ctx: CliContext, spec: string, skip: (id: string) => boolean): AsyncGenerator<string> {
+/** The IDs of the input the run would take (not skipped), read again from the start. */
+async function* idsOf(
+  ctx: CliContext,
+  spec: string,
+  skip: (n: number, id: string, line: number) => boolean,
+): AsyncGenerator<string> {
   const source = await openFileIds(spec, ctx.deps.cwd, ctx.deps.stdin);
-  for await (const { id } of source.ids) if (!skip(id)) yield id;
+  let n = 0;
+  for await (const { id, line } of source.ids) if (!skip(++n, id, line)) yield id;
 }
 
 /**
@@ -55,7 +61,8 @@ export async function checkMaxAffected(
   flags: DeleteFlags,
   session: OracleSession,
   spec: string,
-  skip: (id: string) => boolean,
+  /** Whether the run skips the n-th ID (done per the journal, or before --from-line). */
+  skip: (n: number, id: string, line: number) => boolean,
   signal: AbortSignal,
 ): Promise<void> {
   if (flags.maxAffected === undefined) return;
@@ -122,12 +129,12 @@ export async function previewRun(
       `Preview: the values of ${fieldsText(flags)} on each file of ${source.name} (its own: directAssigned=1)`,
     );
   const ids = (async function* () {
-    for await (const { id } of source.ids) yield id;
+    for await (const { id } of source.ids) yield { fileId: id };
   })();
   const appLink = session.appLink ? { appLink: session.appLink } : {};
-  await streamMany(
+  const results = streamMany(
     ids,
-    async (fileId, callSignal) => {
+    async ({ fileId }, callSignal) => {
       const values = await readOwnValues(session.reader, {
         fileId,
         collection: flags.collection,
@@ -139,7 +146,11 @@ export async function previewRun(
       if (json) ctx.out.json({ dryRun: true, fileId, values });
       else
         ctx.out.line(
-          fields.length > 0 ? `  ${fileId}: ${valuesText(values)}` : `  ${fileId}: no value of its own in these fields`,
+          printable(
+            fields.length > 0
+              ? `  ${fileId}: ${valuesText(values)}`
+              : `  ${fileId}: no value of its own in these fields`,
+          ),
         );
       if (fields.length > 0 || !narrow) {
         await session.client.deleteFileMetadataValues({
@@ -157,20 +168,20 @@ export async function previewRun(
       ...(flags.maxRate !== undefined ? { maxRatePerSecond: flags.maxRate } : {}),
       adaptive: true,
       signal,
-      onResult: (result, fileId) => {
-        if (!result.ok) {
-          preview.failed++;
-          if (json) ctx.out.json({ dryRun: true, fileId, error: errorJson(result.error) });
-          else ctx.out.line(`  ${fileId}: cannot be read: ${result.error.message}`);
-          return;
-        }
-        preview.files++;
-        const n = Object.keys(result.response).length;
-        if (n > 0) preview.withValues++;
-        preview.values += n;
-      },
     },
   );
+  for await (const result of results) {
+    if (!result.ok) {
+      preview.failed++;
+      if (json) ctx.out.json({ dryRun: true, fileId: result.fileId, error: errorJson(result.error) });
+      else ctx.out.line(`  ${printable(result.fileId)}: cannot be read: ${printable(result.error.message)}`);
+      continue;
+    }
+    preview.files++;
+    const n = Object.keys(result.response).length;
+    if (n > 0) preview.withValues++;
+    preview.values += n;
+  }
   signal.throwIfAborted();
   if (json) ctx.out.json({ dryRun: true, preview });
   else {

@@ -10,7 +10,8 @@
  */
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { restoreFileMetadataValues, streamMany } from '../oracle-documents/values.js';
+import { streamMany } from '../index.js';
+import { restoreFileMetadataValues } from '../oracle-documents/values.js';
 import { action } from './action.js';
 import { type OpenedBackup, type OracleEntry, openBackup, oracleEntry, recordedBaseUrl } from './backup-file.js';
 import { causeOf, resumeCommand } from './bulk-summary.js';
@@ -20,12 +21,13 @@ import { addOracleCredentialOptions, ORACLE_ENV } from './credentials.js';
 import { exitCodeFor, type InterruptedError, UsageError } from './errors.js';
 import { EXIT, exitCodesHelp } from './exit-codes.js';
 import { watchInterrupts } from './interrupt.js';
-import { Journal } from './journal.js';
+import { Journal, JournalPlan, type JournalTarget } from './journal.js';
 import { errorJson } from './json-output.js';
 import { connect, type OracleSessionFlags } from './oracle-session.js';
 import { addOutputOptions, plural } from './output.js';
 import { checkOutputPath } from './output-paths.js';
 import { parseInteger, parseRate } from './parsers.js';
+import { printable } from './printable.js';
 
 export const ORACLE_RESTORE = 'oracle restore';
 
@@ -88,7 +90,13 @@ export async function restoreOracle(
       `--journal ${flags.journal} is the journal of the run that wrote this backup; give the restore a journal of its own (e.g. --journal restore.journal)`,
     );
   }
-  const journal = journalPath !== undefined && !dryRun ? await Journal.open(journalPath, '--journal') : undefined;
+  const target: JournalTarget = {
+    api: 'oracle-documents',
+    operation: 'restore',
+    origin: new URL(header.baseUrl).origin,
+    collection,
+    fields: [...header.target.fields].sort(),
+  };
   const counts: OracleRestoreCounts = {
     entries: 0,
     restored: 0,
@@ -99,9 +107,6 @@ export async function restoreOracle(
     skipped: 0,
     calls: 0,
   };
-  const interruption = watchInterrupts(ctx, (signal) =>
-    ctx.err.line(`${signal}: stopping; what is restored stays restored (again to exit at once)`),
-  );
   const fields = header.target.fields;
   /** An entry, checked: an Oracle entry whose fields the header names. */
   const checked = (entry: unknown, line: number): OracleEntry => {
@@ -114,22 +119,53 @@ export async function restoreOracle(
     }
     return e;
   };
-  // The whole backup is checked before the first request (one read of the file, nothing kept).
-  for await (const { entry, line } of backup.entries()) checked(entry, line);
+  // The journal (bound to a restore of this collection and these fields, and to this backup's
+  // entries by their sequence) and the whole backup, checked before the first request.
+  const journal =
+    journalPath !== undefined && !dryRun
+      ? Journal.open(journalPath, '--journal', target, ctx.now(), flags.journal)
+      : undefined;
+  const planOf = () =>
+    journal ? new JournalPlan(journal.record, `the journal ${flags.journal}`, `the backup ${backup.path}`) : undefined;
+  try {
+    const check = planOf();
+    let n = 0;
+    for await (const { entry, line } of backup.entries()) {
+      // Checked whether or not there is a journal to check it against.
+      const { fileId } = checked(entry, line);
+      check?.run(++n, fileId);
+    }
+    check?.end(n);
+  } catch (error) {
+    journal?.close();
+    throw error;
+  }
+  const interruption = watchInterrupts(ctx, (signal) =>
+    ctx.err.line(`${signal}: stopping; what is restored stays restored (again to exit at once)`),
+  );
+  const plan = planOf();
+  /** The positions (from 1) of the entries handed to the runner and not yet started, in order. */
+  const positions: number[] = [];
+  /** The position of each entry in flight, by the runner's index. */
+  const started = new Map<number, number>();
   const entries = (async function* () {
+    let n = 0;
     for await (const { entry, line } of backup.entries()) {
       const e = checked(entry, line);
       counts.entries++;
-      if (journal?.done.has(e.fileId)) {
+      n++;
+      if (plan !== undefined && !plan.run(n, e.fileId)) {
         counts.skipped++;
         continue;
       }
+      positions.push(n);
       yield e;
     }
+    plan?.end(n);
   })();
   const appLink = session.appLink !== undefined ? { appLink: session.appLink } : {};
   try {
-    await streamMany(
+    const results = streamMany(
       entries,
       (entry: OracleEntry, signal) =>
         restoreFileMetadataValues(session.reader, {
@@ -147,44 +183,49 @@ export async function restoreOracle(
         ...(flags.maxRate !== undefined ? { maxRatePerSecond: flags.maxRate } : {}),
         adaptive: true,
         signal: interruption.signal,
-        onResult: (result, entry) => {
-          if (!result.ok) {
-            counts.failed++;
-            const cause = causeOf(result.error);
-            if (cause !== 'cancelled') {
-              journal?.failed(entry.fileId, cause);
-              if (!json) ctx.err.line(`error: ${entry.fileId}: ${result.error.message}`);
-            }
-            return;
-          }
-          const outcome = result.response;
-          if (outcome.status === 'restored') {
-            counts.restored++;
-            counts.calls++;
-            journal?.succeeded(entry.fileId);
-          } else if (outcome.status === 'unchanged') {
-            counts.unchanged++;
-            journal?.succeeded(entry.fileId);
-          } else if (outcome.status === 'changed') {
-            counts.changed++;
-            journal?.failed(entry.fileId, 'changed since the backup');
-            if (flags.verbose) {
-              ctx.err.line(`  ${entry.fileId}: changed since the backup, left as it is (--force overwrites it)`);
-            }
-          } else {
-            counts.missing++;
-            journal?.failed(entry.fileId, 'no longer exists');
-          }
-        },
+        // The entry's position, for the journal, as each call starts (results come in completion order).
+        onStart: (_fileId, index) => started.set(index, positions.shift() as number),
       },
     );
+    for await (const result of results) {
+      const n = started.get(result.index) as number;
+      started.delete(result.index);
+      const fileId = result.fileId;
+      if (!result.ok) {
+        counts.failed++;
+        const cause = causeOf(result.error);
+        if (cause !== 'cancelled') {
+          journal?.entry(n, fileId, false, cause);
+          if (!json) ctx.err.line(`error: ${printable(fileId)}: ${printable(result.error.message)}`);
+        }
+        continue;
+      }
+      const outcome = result.response;
+      if (outcome.status === 'restored') {
+        counts.restored++;
+        counts.calls++;
+        journal?.entry(n, fileId, true);
+      } else if (outcome.status === 'unchanged') {
+        counts.unchanged++;
+        journal?.entry(n, fileId, true);
+      } else if (outcome.status === 'changed') {
+        counts.changed++;
+        journal?.entry(n, fileId, false, 'changed since the backup');
+        if (flags.verbose) {
+          ctx.err.line(`  ${printable(fileId)}: changed since the backup, left as it is (--force overwrites it)`);
+        }
+      } else {
+        counts.missing++;
+        journal?.entry(n, fileId, false, 'no longer exists');
+      }
+    }
   } finally {
     interruption.dispose();
-    journal?.file.close();
+    journal?.close();
   }
   const interrupted = interruption.signal.aborted ? (interruption.signal.reason as InterruptedError) : undefined;
   const exitCode = interrupted ? exitCodeFor(interrupted) : counts.failed > 0 ? EXIT.failed : EXIT.ok;
-  const resume = journal !== undefined && exitCode !== EXIT.ok ? resumeCommand(ctx.deps.argv) : undefined;
+  const resume = journal !== undefined && exitCode !== EXIT.ok ? resumeCommand(ctx.deps.argv, ctx.deps.cwd) : undefined;
   if (dryRun) {
     if (json) ctx.out.json({ dryRun: true, restore: counts });
     else ctx.out.line(describe(counts, backup.path, true));

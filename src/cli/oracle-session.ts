@@ -21,6 +21,8 @@ export type DeleteFlags = OracleSessionFlags & {
   journal?: string;
   allowEmpty?: true;
   maxRate?: number;
+  maxAuthFailures?: number;
+  fromLine?: number;
   /** Bulk: where the values are backed up before they are cleared; false: --no-backup. */
   backup?: string | false;
   maxAffected?: number;

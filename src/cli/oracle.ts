@@ -70,6 +70,8 @@ const BULK_ONLY = [
   ['journal', '--journal'],
   ['allowEmpty', '--allow-empty'],
   ['maxRate', '--max-rate'],
+  ['maxAuthFailures', '--max-auth-failures'],
+  ['fromLine', '--from-line'],
   ['backup', '--backup'],
   ['maxAffected', '--max-affected'],
 ] as const;
@@ -144,6 +146,22 @@ export function registerOracle(program: Command, ctx: CliContext): void {
         .helpGroup('Bulk mode:'),
     )
     .addOption(
+      new Option(
+        '--max-auth-failures <n>',
+        'bulk: stop after n answers in a row that refuse the credential (HTTP 401, 403, errorCode -20); 0 never stops (default 10)',
+      )
+        .argParser(parseInteger)
+        .helpGroup('Bulk mode:'),
+    )
+    .addOption(
+      new Option(
+        '--from-line <n>',
+        'bulk: start at line n of the input (the lines before it are skipped): the rest of a run without a journal',
+      )
+        .argParser(parseInteger)
+        .helpGroup('Bulk mode:'),
+    )
+    .addOption(
       new Option('--allow-empty', 'bulk: an input with no file ID is not an error (exit status 0)').helpGroup(
         'Bulk mode:',
       ),
@@ -197,12 +215,14 @@ Examples:
   metaclear restore run.journal.backup.jsonl
 
 In bulk mode every output path is checked before the first request; the failed IDs (and the
-journal) are written as files finish. Each file's own values of the fields (directAssigned=1) are
-read and written to the backup before they are cleared; only the fields that held a value are
-cleared (--no-backup: one DELETE per file, no undo). The exit status is 1 when any file failed. Ctrl-C cancels
-the files not yet done and lists them in the failed-IDs file; a second Ctrl-C exits at once,
-after adding the files still in flight and those not yet read. On 429/503 answers the number of
-requests in flight is halved, and raised again as answers recover.
+journal) are written as files finish, and made durable every second. Each file's own values of
+the fields (directAssigned=1) are read and written to the backup before they are cleared; only the
+fields that held a value are cleared (--no-backup: one DELETE per file, no undo). The exit status is 1 when
+any file failed. Ctrl-C cancels the files in flight (listed in the failed-IDs file) and starts no
+more; the summary says from which line the input was not run, and the command that resumes.
+A second Ctrl-C exits at once. A record that cannot be written (a full disk) stops the run, as do
+10 answers in a row that refuse the credential (--max-auth-failures). On 429/503 answers the
+number of requests in flight is halved, and raised again as answers recover.
 
 ${ENVIRONMENT_HELP}
 

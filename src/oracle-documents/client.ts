@@ -25,7 +25,7 @@ import {
   requireObject,
   requireText,
 } from '../core/validate.js';
-import { type ManyOptions, type ManyResult, runMany } from './many.js';
+import { type ManyOptions, type ManyResult, type ManyStream, runMany, streamMany } from './many.js';
 
 export type FileCollectionResponse = components['schemas']['FileCollectionResponse'];
 /** The answer of Get File Metadata Collection: `metadata` holds collection → field → value. */
@@ -125,7 +125,19 @@ export interface OracleDocumentsClient {
   assignFileMetadataValues(input: AssignFileMetadataValuesInput): Promise<FileCollectionResponse>;
   /** The applink with a new access token, for its refresh token (PUT …/applinks/token). */
   refreshAppLinkToken(input: RefreshAppLinkTokenInput): Promise<AppLink>;
-  /** The same call for many files, `concurrency` at a time; never rejects for one item's failure. */
+  /**
+   * The same call for many files, `concurrency` at a time, each result yielded as it finishes
+   * (completion order, with its input index); memory stays O(concurrency) however long the input.
+   * See streamMany for abort, back-pressure and leaving the loop early.
+   */
+  deleteFileMetadataValuesStream(
+    items: Iterable<DeleteManyItem> | AsyncIterable<DeleteManyItem>,
+    options?: ManyOptions,
+  ): ManyStream<FileCollectionResponse>;
+  /**
+   * The stream collected into an array in input order, for inputs small enough to hold; never
+   * rejects for one item's failure.
+   */
   deleteFileMetadataValuesMany(
     items: Iterable<DeleteManyItem> | AsyncIterable<DeleteManyItem>,
     options?: ManyOptions,
@@ -427,6 +439,9 @@ export function createOracleDocumentsClient(options: OracleDocumentsClientOption
     return { id: appLink.id, accessToken: answer.accessToken as string };
   }
 
+  const deleteOne = (item: DeleteManyItem, signal: AbortSignal): Promise<FileCollectionResponse> =>
+    deleteFileMetadataValues({ ...item, signal });
+
   return {
     raw,
     close,
@@ -435,7 +450,7 @@ export function createOracleDocumentsClient(options: OracleDocumentsClientOption
     getFileMetadataCollection,
     assignFileMetadataValues,
     refreshAppLinkToken,
-    deleteFileMetadataValuesMany: (items, manyOptions) =>
-      runMany(items, (item, signal) => deleteFileMetadataValues({ ...item, signal }), manyOptions),
+    deleteFileMetadataValuesStream: (items, manyOptions) => streamMany(items, deleteOne, manyOptions),
+    deleteFileMetadataValuesMany: (items, manyOptions) => runMany(items, deleteOne, manyOptions),
   };
 }

@@ -1,16 +1,18 @@
 /**
- * Runs one call per item with bounded concurrency. Items are pulled from the input only as
- * workers free up, so a long input (an iterator over 100,000 files) never becomes 100,000
- * pending requests; results come back in input order, one per item, never as a rejection.
+ * The bulk runner: one call per item with bounded concurrency. streamMany yields each result as it
+ * finishes, with its input index, and holds at most `concurrency` items at once (in flight, or
+ * finished and not yet read), so memory does not grow with the input; runMany collects the stream
+ * into an array in input order, for small inputs. One item's failure is a result, never a rejection.
  *
- * Politeness: `maxRatePerSecond` spaces the starts of calls; `adaptive` lowers the number of
- * calls in flight when the server answers 429 or 503 (halved, at most once per round of calls)
- * and raises it again by one after each round of successes (additive increase, multiplicative
- * decrease), never above `concurrency`. Both use `clock`, which a test can replace.
+ * Politeness (politeness.ts): `maxRatePerSecond` spaces the starts of calls; `adaptive` lowers the
+ * number of calls in flight when the server answers 429 or 503 (halved, at most once per round of
+ * calls) and raises it again by one after each round of successes (additive increase,
+ * multiplicative decrease), never above `concurrency`. Both use `clock`, which a test can replace.
  */
 import { MetaclearError, ValidationError } from '../core/errors.js';
 import { sleep } from '../core/sleep.js';
 import { requireFiniteNumber, requireInteger } from '../core/validate.js';
+import { adaptiveSettings, aimdOf, type Limit, type RateSpacing, rateSpacing } from './politeness.js';
 
 export type ManyResult<R> = { fileId: string; ok: true; response: R } | { fileId: string; ok: false; error: Error };
 
@@ -53,12 +55,15 @@ export interface ManyOptions {
   adaptive?: boolean | AdaptiveOptions;
   /** The clock for `maxRatePerSecond` (default: Date.now and timers). */
   clock?: ManyClock;
-  /** Stops the run: calls in flight are aborted, the items not yet run are reported as cancelled. */
+  /**
+   * Stops the run: no more items are read, and the calls in flight are aborted and reported as
+   * cancelled (runMany with an array input also reports the items not run as cancelled).
+   */
   signal?: AbortSignal;
   onProgress?: (progress: ManyProgress) => void;
   /** Called when an item is taken from the input and about to run, with its input index. */
   onStart?: (fileId: string, index: number) => void;
-  /** Called with each item's result as soon as it is known (in completion order), with its input index. */
+  /** Called with each item's result as it is handed to the consumer (completion order), with its input index. */
   onResult?: (result: ManyResult<unknown>, index: number) => void;
   /** Called when `adaptive` changes the concurrency. */
   onConcurrencyChange?: (change: ConcurrencyChange) => void;
@@ -81,105 +86,14 @@ function fileIdOf(item: unknown): string {
   return typeof id === 'string' ? id : String(id);
 }
 
-const statusOverload = (error: Error): boolean => {
-  const status = (error as { status?: unknown }).status;
-  return status === 429 || status === 503;
-};
-
-/** How many calls may be in flight; waiters are let in as calls end or the limit rises. */
-class Gate {
-  active = 0;
-  #waiters: (() => void)[] = [];
-  constructor(public limit: number) {}
-
-  enter(): Promise<void> | undefined {
-    if (this.active < this.limit) {
-      this.active++;
-      return undefined;
-    }
-    return new Promise((resolve) => this.#waiters.push(resolve));
-  }
-
-  leave(): void {
-    this.active--;
-    this.#wake();
-  }
-
-  setLimit(limit: number): void {
-    this.limit = limit;
-    this.#wake();
-  }
-
-  /** Lets every waiter in (the run is over or cancelled). */
-  open(): void {
-    this.limit = Number.POSITIVE_INFINITY;
-    this.#wake();
-  }
-
-  #wake(): void {
-    while (this.active < this.limit && this.#waiters.length > 0) {
-      this.active++;
-      this.#waiters.shift()?.();
-    }
-  }
+interface Settings {
+  concurrency: number;
+  rate: RateSpacing | undefined;
+  adaptive: Required<AdaptiveOptions> | undefined;
 }
 
-/** Additive increase, multiplicative decrease of the gate's limit. */
-class Aimd {
-  #sinceDecrease = Number.POSITIVE_INFINITY;
-  #successes = 0;
-  constructor(
-    private readonly gate: Gate,
-    private readonly max: number,
-    private readonly min: number,
-    private readonly onChange: ((change: ConcurrencyChange) => void) | undefined,
-  ) {}
-
-  overloaded(): void {
-    this.#successes = 0;
-    // One decrease per round: the calls already in flight when it was lowered answer from the old rate.
-    if (this.#sinceDecrease < this.gate.limit) {
-      this.#sinceDecrease++;
-      return;
-    }
-    this.#sinceDecrease = 0;
-    this.#set(Math.max(this.min, Math.floor(this.gate.limit / 2)), 'overload');
-  }
-
-  succeeded(): void {
-    this.#sinceDecrease++;
-    if (++this.#successes < this.gate.limit || this.gate.limit >= this.max) return;
-    this.#successes = 0;
-    this.#set(this.gate.limit + 1, 'recovered');
-  }
-
-  #set(concurrency: number, reason: ConcurrencyChange['reason']): void {
-    const previous = this.gate.limit;
-    if (concurrency === previous) return;
-    this.gate.setLimit(concurrency);
-    this.onChange?.({ previous, concurrency, reason });
-  }
-}
-
-function adaptiveSettings(adaptive: ManyOptions['adaptive'], max: number): Required<AdaptiveOptions> | undefined {
-  if (adaptive === undefined || adaptive === false) return undefined;
-  const options = adaptive === true ? {} : adaptive;
-  const minConcurrency = requireInteger('options.adaptive.minConcurrency', options.minConcurrency ?? 1, 1);
-  if (minConcurrency > max) {
-    throw new ValidationError(
-      'options.adaptive.minConcurrency',
-      `at most options.concurrency (${max})`,
-      `got ${minConcurrency}`,
-    );
-  }
-  return { minConcurrency, isOverload: options.isOverload ?? statusOverload };
-}
-
-export async function runMany<T, R>(
-  items: Iterable<T> | AsyncIterable<T>,
-  call: (item: T, signal: AbortSignal) => Promise<R>,
-  options: ManyOptions = {},
-): Promise<ManyResult<R>[]> {
+/** Every option checked, and the input checked to be iterable, before anything is read or sent. */
+function settingsOf(items: unknown, options: ManyOptions): Settings {
   const concurrency = requireInteger('options.concurrency', options.concurrency ?? DEFAULT_CONCURRENCY, 1);
   const rate =
     options.maxRatePerSecond === undefined
@@ -189,105 +103,285 @@ export async function runMany<T, R>(
     throw new ValidationError('options.maxRatePerSecond', 'a positive number of calls per second', `got ${rate}`);
   }
   const adaptive = adaptiveSettings(options.adaptive, concurrency);
-  const clock = options.clock ?? REAL_CLOCK;
   if (items === null || typeof items !== 'object' || !(Symbol.iterator in items || Symbol.asyncIterator in items)) {
     throw new ValidationError('items', 'an iterable or async iterable of items');
   }
-  const iterator =
-    Symbol.asyncIterator in items
-      ? (items as AsyncIterable<T>)[Symbol.asyncIterator]()
-      : (items as Iterable<T>)[Symbol.iterator]();
-  const controller = new AbortController();
-  const gate = new Gate(concurrency);
-  const aimd = adaptive ? new Aimd(gate, concurrency, adaptive.minConcurrency, options.onConcurrencyChange) : undefined;
-  // Each call in flight has its own controller, aborted from here: the run's signal carries no
-  // listener per call, however many run at once.
+  return {
+    concurrency,
+    rate: rate === undefined ? undefined : rateSpacing(rate, options.clock ?? REAL_CLOCK),
+    adaptive,
+  };
+}
+
+/** A result with the 0-based position of its item in the input. */
+export type IndexedResult<R> = ManyResult<R> & { index: number };
+
+/**
+ * The results of a run, one per item taken from the input, in completion order. Nothing is read
+ * or sent before the first `next()`. Leaving the loop early (`break`, `throw`, `return()`) stops
+ * the run: nothing more is read, the calls in flight are aborted, and `return()` resolves once
+ * they have settled (their results are dropped).
+ */
+export interface ManyStream<R> extends AsyncIterableIterator<IndexedResult<R>> {
+  /**
+   * How many items have been taken from the input so far: the next unread item has this index.
+   * After an abort, the items from this index on were neither run nor yielded, nor read.
+   */
+  readonly taken: number;
+  /** Calls allowed in flight now (below `concurrency` while `adaptive` has lowered it). */
+  readonly concurrency: number;
+}
+
+type Waiter<R> = { resolve: (step: IteratorResult<IndexedResult<R>>) => void; reject: (error: unknown) => void };
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * Runs `call` once per item, `concurrency` at a time, and yields each result as it finishes
+ * (completion order) with its input index. Memory is O(concurrency): at most `concurrency` items
+ * are held at once, in flight or finished and not yet taken by the consumer; an item is read from
+ * the input only when there is room, so a consumer that stops reading stops new calls, and nothing
+ * keeps a result once it is yielded. Nothing is read or sent before the first `next()`.
+ *
+ * `options.signal` stops the run at once: no more items are read (an item the input hands over
+ * later is neither run nor counted), the calls in flight are aborted and yielded as CancelledError,
+ * then the stream ends; `taken` says where a resume starts. An input that throws ends the stream
+ * with its error, after the calls in flight have settled and been yielded. A hook (`onStart`,
+ * `onResult`, `onProgress`) that throws stops the run as leaving the loop does, and the stream
+ * then throws its error. `onResult` and `onProgress` are called as each result is handed to the
+ * consumer. The options are checked at once: a bad one throws before anything is read.
+ */
+export function streamMany<T, R>(
+  items: Iterable<T> | AsyncIterable<T>,
+  call: (item: T, signal: AbortSignal) => Promise<R>,
+  options: ManyOptions = {},
+): ManyStream<R> {
+  const settings = settingsOf(items, options);
+  const isAsync = Symbol.asyncIterator in items;
+  const iterator = isAsync
+    ? (items as AsyncIterable<T>)[Symbol.asyncIterator]()
+    : (items as Iterable<T>)[Symbol.iterator]();
+  const { signal, onStart, onResult, onProgress } = options;
+  const max = settings.concurrency;
+  const limit: Limit = { value: max };
+  const rate = settings.rate;
+  const adaptive = settings.adaptive;
+  const aimd = adaptive
+    ? aimdOf(limit, max, adaptive.minConcurrency, (change) => {
+        options.onConcurrencyChange?.(change);
+        pump();
+      })
+    : undefined;
+  // One controller per call in flight: the caller's signal carries one listener, not one per call.
   const inFlight = new Set<AbortController>();
-  const onAbort = (): void => {
-    controller.abort(options.signal?.reason);
-    for (const call of inFlight) call.abort(options.signal?.reason);
-    gate.open();
-  };
-  if (options.signal?.aborted) onAbort();
-  else options.signal?.addEventListener('abort', onAbort, { once: true });
-
-  const results: ManyResult<R>[] = [];
+  /** Finished results the consumer has not taken yet. */
+  const ready: IndexedResult<R>[] = [];
+  const waiters: Waiter<R>[] = [];
+  /** Resolved when the run has ended: nothing in flight, nothing more to come (return() waits for it). */
+  let markEnded = (): void => undefined;
+  const ended = new Promise<void>((resolve) => {
+    markEnded = resolve;
+  });
   const progress = { done: 0, succeeded: 0, failed: 0 };
-  let next = 0;
-  // Pulling from the iterator is serialized: one worker at a time takes the next item.
-  let pulling: Promise<unknown> = Promise.resolve();
-  const take = (): Promise<{ index: number; item: T } | undefined> => {
-    const turn = pulling.then(async () => {
-      const step = await iterator.next();
-      return step.done ? undefined : { index: next++, item: step.value };
-    });
-    pulling = turn.catch(() => undefined);
-    return turn;
-  };
-  // The time the next call may start, with maxRatePerSecond.
-  let nextStart = Number.NEGATIVE_INFINITY;
-  const waitForRate = async (signal: AbortSignal): Promise<void> => {
-    if (rate === undefined) return;
-    const now = clock.now();
-    const at = Math.max(now, nextStart);
-    nextStart = at + 1000 / rate;
-    if (at > now) await clock.sleep(at - now, signal);
-  };
+  let taken = 0;
+  let started = false;
+  let pulling = false;
+  let inputDone = false;
+  /** No more items are taken: aborted, the consumer left, or a hook threw. */
+  let stopped = false;
+  /** Results are dropped, not yielded: the consumer left, or a hook threw. */
+  let dropping = false;
+  /** The error the stream ends with once the calls in flight have settled: the input's, or a hook's. */
+  let failure: { error: unknown } | undefined;
 
-  const record = (index: number, result: ManyResult<R>): void => {
-    results[index] = result;
-    options.onResult?.(result, index);
+  const onAbort = (): void => stop(signal?.reason);
+
+  /** Takes items while there is room, one pull at a time. */
+  function pump(): void {
+    while (!stopped && !inputDone && !pulling && inFlight.size < limit.value && inFlight.size + ready.length < max) {
+      pulling = true;
+      let step: IteratorResult<T> | Promise<IteratorResult<T>>;
+      try {
+        step = iterator.next();
+      } catch (error) {
+        inputFailed(error);
+        return;
+      }
+      if (!isAsync) {
+        pulled(step as IteratorResult<T>);
+        continue;
+      }
+      Promise.resolve(step).then((s) => {
+        pulled(s);
+        pump();
+      }, inputFailed);
+      return;
+    }
+  }
+
+  function inputFailed(error: unknown): void {
+    pulling = false;
+    inputDone = true;
+    if (!dropping) failure ??= { error };
+    settle();
+  }
+
+  function pulled(step: IteratorResult<T>): void {
+    pulling = false;
+    if (stopped) closeInput();
+    else if (step.done) inputDone = true;
+    else run(taken++, step.value);
+    settle();
+  }
+
+  function run(index: number, item: T): void {
+    const fileId = fileIdOf(item);
+    const own = new AbortController();
+    inFlight.add(own);
+    attempt(item, own.signal).then(
+      (response) => {
+        aimd?.succeeded();
+        finished(own, { fileId, ok: true, response, index });
+      },
+      (error: unknown) => {
+        const e = error instanceof Error ? error : new Error(String(error));
+        if (own.signal.aborted) return finished(own, { fileId, ok: false, error: new CancelledError(e), index });
+        if (adaptive?.isOverload(e)) aimd?.overloaded();
+        finished(own, { fileId, ok: false, error: e, index });
+      },
+    );
+    try {
+      onStart?.(fileId, index);
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  async function attempt(item: T, callSignal: AbortSignal): Promise<R> {
+    if (rate) await rate(callSignal);
+    return call(item, callSignal);
+  }
+
+  function finished(own: AbortController, result: IndexedResult<R>): void {
+    inFlight.delete(own);
+    if (!dropping) ready.push(result);
+    settle();
+    pump();
+  }
+
+  /** Counts a result and tells the hooks; false when a hook threw (the run then fails). */
+  function deliver(result: IndexedResult<R>): boolean {
     progress.done++;
     if (result.ok) progress.succeeded++;
     else progress.failed++;
-    options.onProgress?.({ ...progress, concurrency: gate.limit });
-  };
-
-  const runOne = async (index: number, item: T): Promise<void> => {
-    const fileId = fileIdOf(item);
-    options.onStart?.(fileId, index);
-    if (controller.signal.aborted) {
-      record(index, { fileId, ok: false, error: new CancelledError(controller.signal.reason) });
-      return;
-    }
-    const own = new AbortController();
-    inFlight.add(own);
     try {
-      await waitForRate(own.signal);
-      const response = await call(item, own.signal);
-      aimd?.succeeded();
-      record(index, { fileId, ok: true, response });
+      onResult?.(result, result.index);
+      onProgress?.({ ...progress, concurrency: limit.value });
+      return true;
     } catch (error) {
-      const e = error instanceof Error ? error : new Error(String(error));
-      if (controller.signal.aborted) {
-        record(index, { fileId, ok: false, error: new CancelledError(e) });
-      } else {
-        if (adaptive?.isOverload(e)) aimd?.overloaded();
-        record(index, { fileId, ok: false, error: e });
-      }
-    } finally {
-      inFlight.delete(own);
+      fail(error);
+      return false;
     }
-  };
+  }
 
-  const worker = async (): Promise<void> => {
-    for (;;) {
-      const waiting = gate.enter();
-      if (waiting) await waiting;
-      try {
-        const taken = await take();
-        if (!taken) return;
-        await runOne(taken.index, taken.item);
-      } finally {
-        gate.leave();
-      }
+  /** A hook threw: stop, drop what is left, and end with its error once the calls in flight have settled. */
+  function fail(error: unknown): void {
+    if (!dropping) failure ??= { error };
+    dropping = true;
+    ready.length = 0;
+    stop(error);
+  }
+
+  function stop(reason: unknown): void {
+    if (!stopped) {
+      stopped = true;
+      signal?.removeEventListener('abort', onAbort);
+      // A pull under way closes the input when it returns (a running generator cannot be closed).
+      if (!pulling) closeInput();
     }
-  };
+    for (const own of inFlight) own.abort(reason);
+    settle();
+  }
 
-  try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
-  } finally {
-    options.signal?.removeEventListener('abort', onAbort);
+  /** Lets the input release what it holds (a generator's `finally`), without waiting for it. */
+  function closeInput(): void {
+    if (inputDone) return;
+    inputDone = true;
+    try {
+      Promise.resolve(iterator.return?.()).catch(() => undefined);
+    } catch {
+      // The input's own clean-up failed: nothing of the run depends on it.
+    }
+  }
+
+  /** Hands out what can be handed out, and ends the stream once nothing more can come. */
+  function settle(): void {
+    while (waiters.length > 0 && ready.length > 0) {
+      const result = ready.shift() as IndexedResult<R>;
+      if (deliver(result)) waiters.shift()?.resolve({ done: false, value: result });
+    }
+    if (inFlight.size > 0 || ready.length > 0 || (!stopped && (pulling || !inputDone))) return;
+    signal?.removeEventListener('abort', onAbort);
+    markEnded();
+    for (const waiter of waiters.splice(0)) {
+      const ending = failure;
+      failure = undefined;
+      if (ending) waiter.reject(ending.error);
+      else waiter.resolve(DONE);
+    }
+  }
+
+  const stream: ManyStream<R> = {
+    get taken() {
+      return taken;
+    },
+    get concurrency() {
+      return limit.value;
+    },
+    [Symbol.asyncIterator]: () => stream,
+    next() {
+      if (!started) {
+        started = true;
+        if (signal?.aborted) stop(signal.reason);
+        else signal?.addEventListener('abort', onAbort, { once: true });
+      }
+      const step = new Promise<IteratorResult<IndexedResult<R>>>((resolve, reject) =>
+        waiters.push({ resolve, reject }),
+      );
+      settle();
+      pump();
+      return step;
+    },
+    return() {
+      started = true;
+      dropping = true;
+      failure = undefined;
+      ready.length = 0;
+      stop(new Error('the results are no longer read'));
+      return ended.then(() => DONE);
+    },
+  };
+  return stream;
+}
+
+/**
+ * streamMany, collected into an array in input order: for inputs small enough to hold. After an
+ * abort, an array input has a result for every item, the ones not run being CancelledError; any
+ * other input is not read further, and the array ends with the last item taken.
+ */
+export async function runMany<T, R>(
+  items: Iterable<T> | AsyncIterable<T>,
+  call: (item: T, signal: AbortSignal) => Promise<R>,
+  options: ManyOptions = {},
+): Promise<ManyResult<R>[]> {
+  const stream = streamMany(items, call, options);
+  const results: ManyResult<R>[] = [];
+  for await (const { index, ...result } of stream) results[index] = result as ManyResult<R>;
+  if (Array.isArray(items) && stream.taken < items.length) {
+    const reason = options.signal?.reason;
+    for (let index = stream.taken; index < items.length; index++) {
+      results[index] = { fileId: fileIdOf(items[index]), ok: false, error: new CancelledError(reason) };
+    }
   }
   return results;
 }

@@ -2,14 +2,13 @@
  * The values of some fields of a collection on Oracle files, read before they are cleared and
  * assigned again after: a file's own values (`directAssigned=1`, so a value inherited from a
  * folder is never taken for the file's own), the preview of a clear over many files, and the
- * restore of one file from its backed-up values. Every loop over many files streams: memory is
- * O(concurrency), never O(files).
+ * restore of one file from its backed-up values. Every loop over many files streams (streamMany):
+ * memory is O(concurrency), never O(files).
  */
 import type { CallOptions } from '../core/client.js';
 import { ApiError } from '../core/errors.js';
-import { requireInteger } from '../core/validate.js';
 import type { AppLink, AppLinkSource, FieldValue, OracleDocumentsClient } from './client.js';
-import { type ManyOptions, type ManyResult, runMany } from './many.js';
+import { type ManyOptions, streamMany } from './many.js';
 
 /** Field name → value: only the named fields that hold a value of the file's own. */
 export type OwnValues = Record<string, FieldValue>;
@@ -52,38 +51,6 @@ export async function readOwnValues(client: OracleDocumentsClient, input: ReadOw
   return own;
 }
 
-/** Items per round of the windowed runner: what is held at once, beside the calls in flight. */
-export const WINDOW = 256;
-
-/**
- * runMany over an input of any length, a window of items at a time, so that nothing per item is
- * kept once its result is handed to `onResult`: memory is O(window), not O(items). Stops taking
- * items once `signal` aborts (the items of the window in flight are reported as cancelled).
- */
-export async function streamMany<T, R>(
-  items: Iterable<T> | AsyncIterable<T>,
-  call: (item: T, signal: AbortSignal) => Promise<R>,
-  options: Omit<ManyOptions, 'onResult'> & { onResult: (result: ManyResult<R>, item: T) => void; window?: number },
-): Promise<void> {
-  const size = requireInteger('options.window', options.window ?? WINDOW, 1);
-  const { onResult, window: _window, ...many } = options;
-  let chunk: T[] = [];
-  const flush = async (): Promise<void> => {
-    const taken = chunk;
-    chunk = [];
-    await runMany(taken, call, {
-      ...many,
-      onResult: (result, index) => onResult(result as ManyResult<R>, taken[index] as T),
-    });
-  };
-  for await (const item of items as AsyncIterable<T>) {
-    if (options.signal?.aborted) break;
-    chunk.push(item);
-    if (chunk.length >= size) await flush();
-  }
-  if (chunk.length > 0 && !options.signal?.aborted) await flush();
-}
-
 export interface FilePreview {
   fileId: string;
   /** The file's own values of the named fields; empty: the clear would change nothing on it. */
@@ -121,21 +88,26 @@ export async function previewDeleteFileMetadataValues(
 ): Promise<DeletePreview> {
   const { onFile, onError, ...many } = options;
   const preview: DeletePreview = { files: 0, withValues: 0, values: 0, failed: 0 };
-  await streamMany(fileIds, (fileId, signal) => readOwnValues(client, { ...selection, fileId, signal }), {
-    ...many,
-    onResult: (result, fileId) => {
-      if (!result.ok) {
-        preview.failed++;
-        onError?.(fileId, result.error);
-        return;
-      }
-      preview.files++;
-      const n = Object.keys(result.response).length;
-      if (n > 0) preview.withValues++;
-      preview.values += n;
-      onFile?.({ fileId, values: result.response });
-    },
-  });
+  const items = (async function* () {
+    for await (const fileId of fileIds) yield { fileId };
+  })();
+  const results = streamMany(
+    items,
+    (item, signal) => readOwnValues(client, { ...selection, fileId: item.fileId, signal }),
+    many,
+  );
+  for await (const result of results) {
+    if (!result.ok) {
+      preview.failed++;
+      onError?.(result.fileId, result.error);
+      continue;
+    }
+    preview.files++;
+    const n = Object.keys(result.response).length;
+    if (n > 0) preview.withValues++;
+    preview.values += n;
+    onFile?.({ fileId: result.fileId, values: result.response });
+  }
   return preview;
 }
 

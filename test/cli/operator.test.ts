@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { builtCli, cliOutputs, leakedSecrets, runCli, startCli } from '../helpers/cli.js';
+import { builtCli, cliOutputs, leakedSecrets, runCli, runPrinted, startCli } from '../helpers/cli.js';
 import { neverAnswer, type SeenRequest, startScriptedServer } from '../helpers/scripted-server.js';
 
 const PASSWORD = `ocm-planted-password-${randomUUID()}`;
@@ -83,6 +83,8 @@ const clear = (args: string[], env: Record<string, string> = eiEnv()) =>
 
 const mine = (id: string) =>
   sandbox.oracle.addFile({ id, owner: USER, collections: { CollectionA: { A1: 'x', A2: 'y' } } });
+/** Runs a command the CLI printed, as printed, in the test's folder. */
+const shell = (command: string, env: Record<string, string>) => runPrinted(command, { env, cwd: dir });
 const cleared = (id: string) => sandbox.oracle.file(id)?.collections.CollectionA?.A1 === undefined;
 const write = (name: string, text: string | Buffer) => {
   writeFileSync(join(dir, name), text);
@@ -150,48 +152,53 @@ describe('work done, record kept: output paths are checked before the first requ
         env: ocmEnv(`${answered.url}/documents/api/1.1`),
         cwd: dir,
       });
-      // With one call at a time, the third request is sent only after the second result was recorded.
-      while (answered.requests.length < 3) await new Promise((r) => setTimeout(r, 10));
+      await answered.received(3);
+      // Lines are handed to the system in the turn after their result (and synced every second):
+      // wait until both are in the file, then kill.
+      while (!/^B$/m.test(readFileSync(join(dir, 'failed.txt'), 'utf8'))) await new Promise((r) => setTimeout(r, 10));
       cli.child.kill('SIGKILL');
       await cli.result;
       expect(idsIn(join(dir, 'failed.txt'))).toEqual(['A', 'B']);
+      expect(readFileSync(join(dir, 'failed.txt'), 'utf8').endsWith('B\n')).toBe(true);
     } finally {
       await answered.close();
     }
   });
 
-  it("a second Ctrl-C writes what was not done from the CLI's own state, and exits 130 (stalled server, stdin still open)", async () => {
+  it('the first Ctrl-C ends a run whose input never ends (stalled server, stdin still open): 130, the files in flight listed, the line not run named', async () => {
     const server = await startScriptedServer(neverAnswer);
     try {
       const cli = startCli(
         [...BULK, '--files-from', '-', '--concurrency', '2', '--failed-out', 'failed.txt', '--journal', 'run.journal'],
         { env: ocmEnv(`${server.url}/documents/api/1.1`), cwd: dir },
       );
-      cli.child.stdin.write('S1\nS2\n'); // stdin stays open: the input never ends
+      cli.child.stdin.write('S1\nS2\nS3\n'); // stdin stays open: the input never ends
       await server.received(2);
       cli.child.kill('SIGINT');
-      await cli.waitForStderr(/^SIGINT: cancelling/m);
-      cli.child.kill('SIGINT');
       const run = await cli.result;
-      expect(run.code).toBe(130);
-      expect(run.stderr).toMatch(/^SIGINT again: exiting now$/m);
+      expect({ code: run.code, signal: run.signal }).toEqual({ code: 130, signal: null });
+      expect(run.stderr).toMatch(/^SIGINT: cancelling/m);
+      expect(run.stdout).toMatch(/^Interrupted \(SIGINT\)\.$/m);
+      expect(run.stdout).toMatch(/^2 files: 0 succeeded, 2 failed \(2 cancelled\)\.$/m);
+      expect(run.stdout).toContain('Not run: --files-from - (stdin) from line 3 on (not read).');
+      expect(run.stdout).toContain(`Failed file IDs written to ${join(dir, 'failed.txt')}`);
       expect(run.stdout).toMatch(
-        /^Interrupted \(SIGINT twice\): 0 succeeded, \d failed, \d not finished \(SIGINT twice\)\.$/m,
+        /^ {2}metaclear oracle delete-metadata .*--journal run\.journal --failed-out failed-2\.txt$/m,
       );
-      expect(run.stdout).toContain(`The IDs not done are in ${join(dir, 'failed.txt')}`);
-      expect(run.stdout).toMatch(/^Resume with: metaclear oracle delete-metadata .*--journal run\.journal$/m);
       expect(idsIn(join(dir, 'failed.txt')).sort()).toEqual(['S1', 'S2']);
-      expect(readFileSync(join(dir, 'failed.txt'), 'utf8')).toMatch(/^# stdin was read up to line 2;/m);
+      expect(readFileSync(join(dir, 'failed.txt'), 'utf8')).toMatch(
+        /^# Not run: --files-from - \(stdin\) from line 3 on/m,
+      );
       expect(run.stdout).not.toContain(PASSWORD);
     } finally {
       await server.close();
     }
   });
 
-  it('a second Ctrl-C on a file input: every ID not done is in the failed-IDs file, once', async () => {
+  it('Ctrl-C on a file input: the files in flight in the failed-IDs file, the rest by position; both printed commands run as printed and finish the input, each file once', async () => {
     const server = await startScriptedServer(neverAnswer);
+    const all = Array.from({ length: 50 }, (_, i) => `S${i}`);
     try {
-      const all = Array.from({ length: 50 }, (_, i) => `S${i}`);
       write('ids.txt', all.join('\n'));
       const cli = startCli([...BULK, '--files-from', 'ids.txt', '--concurrency', '2', '--failed-out', 'failed.txt'], {
         env: ocmEnv(`${server.url}/documents/api/1.1`),
@@ -200,15 +207,24 @@ describe('work done, record kept: output paths are checked before the first requ
       await server.received(2);
       cli.child.kill('SIGINT');
       await cli.waitForStderr(/^SIGINT: cancelling/m);
-      // The first Ctrl-C may already have let the run finish: the second then reaches a process
-      // that is ending, past its handlers; it still ends with 130, never killed by the signal
-      // (src/cli/process-signals.ts). Either way the record must be whole.
+      // A second Ctrl-C may reach it as it ends, or while it ends the run: 130 either way, the record whole.
       if (cli.child.exitCode === null) cli.child.kill('SIGINT');
       const run = await cli.result;
       expect({ code: run.code, signal: run.signal }).toEqual({ code: 130, signal: null });
-      const recorded = idsIn(join(dir, 'failed.txt'));
-      expect(recorded.length).toBe(50);
-      expect(new Set(recorded)).toEqual(new Set(all));
+      expect(new Set(idsIn(join(dir, 'failed.txt')))).toEqual(new Set(['S0', 'S1']));
+      expect(run.stdout).toContain('Not run: --files-from ids.txt from line 3 on (not read).');
+      const rerun = /^Re-run them with:\n {2}(.*)$/m.exec(run.stdout)?.[1] as string;
+      const rest = /^Run the rest of the input with:\n {2}(.*)$/m.exec(run.stdout)?.[1] as string;
+      expect(rest).toBe(
+        'metaclear oracle delete-metadata --collection CollectionA --field A1 --no-backup --files-from ids.txt --concurrency 2 --failed-out failed-2.txt --from-line 3',
+      );
+      for (const id of all) mine(id);
+      for (const command of [rerun, rest]) {
+        const again = await shell(command, ocmEnv());
+        expect(again.code).toBe(0);
+      }
+      expect(all.every(cleared)).toBe(true);
+      expect(sandbox.requests.map((r) => r.path.split('/')[5]).sort()).toEqual([...all].sort());
     } finally {
       await server.close();
     }
@@ -223,11 +239,20 @@ describe('resumable runs: --journal', () => {
     const first = await bulk(args);
     expect(first.code).toBe(1);
     const journal = readFileSync(join(dir, 'run.journal'), 'utf8').trimEnd().split('\n');
-    expect(journal[0]).toBe('# metaclear journal v1: one JSON line per finished file');
+    expect(JSON.parse(journal[0] as string)).toEqual({
+      metaclear: 'journal',
+      version: 2,
+      api: 'oracle-documents',
+      operation: 'delete-metadata',
+      origin: new URL(sandbox.oracleBaseUrl).origin,
+      collection: 'CollectionA',
+      fields: ['A1'],
+      created: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
     expect(journal.slice(1).map((line) => JSON.parse(line))).toEqual(
       expect.arrayContaining([
-        { fileId: 'G1', ok: true },
-        { fileId: 'NOPE-1', ok: false, cause: 'HTTP 404 Not Found' },
+        { n: 1, fileId: 'G1', ok: true },
+        { n: 2, fileId: 'NOPE-1', ok: false, cause: 'HTTP 404 Not Found' },
       ]),
     );
     expect(journal).toHaveLength(6);
@@ -267,7 +292,7 @@ describe('resumable runs: --journal', () => {
     expect(done.length).toBeLessThan(200);
 
     const before = sandbox.requests.length;
-    const resumed = await runCli((resume as string).split(' ').slice(1), { env: ocmEnv(), cwd: dir });
+    const resumed = await shell(resume as string, ocmEnv());
     expect(resumed.code).toBe(0);
     expect(ids.every(cleared)).toBe(true);
     const skipped = Number(/(\d+) skipped/.exec(resumed.stdout)?.[1]);
@@ -279,10 +304,15 @@ describe('resumable runs: --journal', () => {
     mine('G1');
     mine('G2');
     write('ids.txt', 'G1\nG2\n');
-    write(
-      'run.journal',
-      '# metaclear journal v1: one JSON line per finished file\n{"fileId":"G1","ok":true}\n{"fileId":"G2","o',
-    );
+    const first = await bulk(['--files-from', 'ids.txt', '--journal', 'run.journal']);
+    expect(first.code).toBe(0);
+    // As a kill in the middle of writing the second entry leaves it:
+    const [header, one] = readFileSync(join(dir, 'run.journal'), 'utf8').split('\n');
+    const g1 = [one, readFileSync(join(dir, 'run.journal'), 'utf8').split('\n')[2]].find((l) => l?.includes('"G1"'));
+    write('run.journal', `${header}\n${g1}\n{"n":2,"fileId":"G2","o`);
+    sandbox.reset();
+    mine('G1');
+    mine('G2');
     const run = await bulk(['--files-from', 'ids.txt', '--journal', 'run.journal']);
     expect(run.code).toBe(0);
     expect(sandbox.requests.map((r) => r.path.split('/')[5])).toEqual(['G2']);

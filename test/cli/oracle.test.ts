@@ -390,13 +390,18 @@ describe('bulk mode (--files-from)', () => {
         total: 6,
         succeeded: 3,
         failed: 3,
+        cancelled: 0,
         skipped: 0,
         causes: { 'HTTP 404 Not Found': 2, 'HTTP 403 Forbidden': 1 },
         interrupted: null,
+        stopped: null,
+        notRunFromLine: null,
         failedFile: failedPath,
         rerun: `metaclear oracle delete-metadata --collection CollectionA --field A1 --files-from ${failedPath}`,
         journal: null,
         resume: null,
+        rest: null,
+        unrecorded: null,
         concurrency: { max: 8, lowest: 8, final: 8, decreases: 0, increases: 0 },
         backup: expect.stringMatching(new RegExp(`^${dir}/metaclear-backup-oracle-\\d{8}T\\d{6}Z\\.jsonl$`)),
         cleared: 3,
@@ -434,7 +439,7 @@ describe('bulk mode (--files-from)', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('Ctrl-C cancels the files not yet done: exit status 130, and they are in the failed-IDs file', async () => {
+  it('Ctrl-C stops at once: the file in flight cancelled, the input not read further, recorded by its line', async () => {
     const ids = Array.from({ length: 2000 }, (_, i) => `MISSING-${i}`);
     writeFileSync(join(dir, 'ids.txt'), ids.join('\n'));
     const cli = startCli(
@@ -462,13 +467,22 @@ describe('bulk mode (--files-from)', () => {
     expect(run.code).toBe(130);
     const sent = sandbox.requests.length;
     expect(sent).toBeLessThan(2000);
-    expect(run.stderr).toMatch(/^SIGINT: cancelling; files not yet done are reported as cancelled/m);
+    expect(run.stderr).toMatch(/^SIGINT: cancelling the files in flight; no more are started/m);
     const summary = run.stdout.split('\n');
     expect(summary[0]).toBe('Interrupted (SIGINT).');
-    expect(summary[1]).toMatch(/^2000 files: 0 succeeded, 2000 failed \(\d+ HTTP 404 Not Found, \d+ cancelled\)\.$/);
+    // Each file counted once: those answered, and at most the one in flight cancelled.
+    const counted = /^(\d+) files: 0 succeeded, \1 failed \((\d+) HTTP 404 Not Found(?:, (\d) cancelled)?\)\.$/.exec(
+      summary[1] as string,
+    );
+    expect(counted).not.toBeNull();
+    const [total, notFound, cancelled] = [Number(counted?.[1]), Number(counted?.[2]), Number(counted?.[3] ?? 0)];
+    expect(total).toBe(notFound + cancelled);
+    expect(cancelled).toBeLessThanOrEqual(1);
+    expect(summary[2]).toBe(`Not run: --files-from ids.txt from line ${total + 1} on (not read).`);
     const failedPath = join(dir, readdirSync(dir).find((name) => name.startsWith('metaclear-failed-')) as string);
-    expect(idsIn(failedPath)).toEqual(ids);
-    expect(readFileSync(failedPath, 'utf8')).toMatch(/^# .*interrupted by SIGINT$/m);
+    expect(idsIn(failedPath)).toEqual(ids.slice(0, total));
+    expect(readFileSync(failedPath, 'utf8')).toMatch(/^# Interrupted \(SIGINT\)\.$/m);
+    expect(readFileSync(failedPath, 'utf8')).toContain(`# Not run: --files-from ids.txt from line ${total + 1} on`);
   });
 });
 

@@ -3,7 +3,8 @@
  * every output it produced so that a test file can check no credential ever appeared in one.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const REPO = resolve(__dirname, '..', '..');
@@ -129,4 +130,45 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
 /** The planted values that appear in any output so far (expected: none). */
 export function leakedSecrets(secrets: readonly string[]): string[] {
   return secrets.filter((secret) => cliOutputs.some((output) => output.includes(secret)));
+}
+
+let binDir: string | undefined;
+/** A folder with a `metaclear` executable that runs the built CLI: what the printed commands call. */
+function metaclearOnPath(): string {
+  if (binDir === undefined) {
+    binDir = mkdtempSync(join(tmpdir(), 'metaclear-bin-'));
+    const script = join(binDir, 'metaclear');
+    writeFileSync(script, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(builtCli())} "$@"\n`);
+    chmodSync(script, 0o755);
+  }
+  return binDir;
+}
+
+/**
+ * Runs a command the CLI printed (a re-run, a resume) exactly as printed, through `sh -c`, with
+ * `metaclear` on the PATH running the built CLI.
+ */
+export function runPrinted(command: string, options: CliOptions = {}): Promise<CliResult> {
+  const env = cleanEnv(options.env);
+  env.PATH = `${metaclearOnPath()}:${env.PATH ?? ''}`;
+  const child = spawn('sh', ['-c', command], { cwd: options.cwd ?? REPO, env, stdio: 'pipe' });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  if (options.stdin !== undefined) child.stdin.end(options.stdin);
+  else child.stdin.end();
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+  return new Promise((resolvePromise, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      cliOutputs.push(stdout, stderr);
+      resolvePromise({ code, signal, stdout, stderr });
+    });
+  });
 }

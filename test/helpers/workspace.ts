@@ -19,7 +19,12 @@ export interface RunResult {
 const LAUNCHED = new Set(['generate', 'lint-specs', 'specs-update', 'extract-page', 'extract-operation']);
 
 /** Runs a pipeline entry (scripts/<name>.ts) in a child Node process, the way its `npm run` script does. */
-export async function runScript(name: string, args: string[], cwd = REPO): Promise<RunResult> {
+export async function runScript(
+  name: string,
+  args: string[],
+  cwd = REPO,
+  env: NodeJS.ProcessEnv = {},
+): Promise<RunResult> {
   try {
     const { stdout, stderr } = await run(
       process.execPath,
@@ -28,7 +33,7 @@ export async function runScript(name: string, args: string[], cwd = REPO): Promi
         : ['--import', 'tsx', join(REPO, 'scripts', `${name}.ts`), ...args],
       {
         cwd,
-        env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+        env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
         maxBuffer: 16 * 1024 * 1024,
       },
     );

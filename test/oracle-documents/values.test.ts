@@ -1,7 +1,6 @@
 /**
  * The Oracle values helpers (readOwnValues, previewDeleteFileMetadataValues,
- * restoreFileMetadataValues) over real HTTP against the sandbox, and the windowed runner's bound
- * on what it holds.
+ * restoreFileMetadataValues) over real HTTP against the sandbox.
  */
 import {
   createOracleDocumentsClient,
@@ -9,7 +8,6 @@ import {
   readOwnValues,
   restoreFileMetadataValues,
 } from '../../src/index.js';
-import { streamMany, WINDOW } from '../../src/oracle-documents/values.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 
 let sandbox: Sandbox;
@@ -82,52 +80,5 @@ describe('restoreFileMetadataValues', () => {
     });
     expect(sandbox.oracle.file('OWN')?.collections.C).toEqual({ A: 'older', B: 'b' });
     expect(await restoreFileMetadataValues(c, { ...input, fileId: 'GONE' })).toEqual({ status: 'missing' });
-  });
-});
-
-describe('streamMany', () => {
-  it('never holds more than a window of items beyond those reported, however long the input', async () => {
-    const total = 20_000;
-    let pulled = 0;
-    let reported = 0;
-    let most = 0;
-    function* items() {
-      for (let i = 0; i < total; i++) {
-        pulled++;
-        most = Math.max(most, pulled - reported);
-        yield i;
-      }
-    }
-    await streamMany(items(), async (i) => i * 2, {
-      concurrency: 8,
-      onResult: (result, item) => {
-        expect(result).toMatchObject({ ok: true, response: item * 2 });
-        reported++;
-      },
-    });
-    expect(reported).toBe(total);
-    expect(most).toBeLessThanOrEqual(WINDOW);
-  });
-
-  it('stops taking items once its signal aborts', async () => {
-    const controller = new AbortController();
-    let pulled = 0;
-    function* items() {
-      for (let i = 0; i < 100_000; i++) {
-        pulled++;
-        yield i;
-      }
-    }
-    let cancelled = 0;
-    await streamMany(
-      items(),
-      async (i) => {
-        if (i === 10) controller.abort(new Error('stop'));
-        return i;
-      },
-      { signal: controller.signal, onResult: (r) => void (r.ok ? undefined : cancelled++) },
-    );
-    expect(pulled).toBeLessThanOrEqual(WINDOW + 1);
-    expect(cancelled).toBeGreaterThan(0);
   });
 });

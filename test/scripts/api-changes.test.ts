@@ -3,7 +3,7 @@
  * before.json against each other file), and the report of the real `generate` command.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type ApiChange, compareBundles } from '../../scripts/api-changes.js';
@@ -350,7 +350,88 @@ describe('--base <git-ref>: the CI gate for a pull request that commits regenera
     expect(added.code).toBe(0);
 
     const missing = await generate(ws, '--check', '--base', 'no-such-branch');
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--base "no-such-branch" is not a commit in the repository at /);
+  });
+});
+
+describe('the gate refuses what a caller would lose, and a base it cannot read', () => {
+  let ws: Workspace;
+  const git = (...args: string[]): Promise<{ stdout: string }> =>
+    run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], {
+      cwd: ws.root,
+    });
+  beforeEach(() => {
+    ws = new Workspace();
+  });
+  afterEach(() => ws.dispose());
+
+  it('an API removed from redocly.yaml is breaking: --fail-on breaking refuses and writes nothing', async () => {
+    ws.edit('redocly.yaml', '  oracle-documents:\n    root: specs/oracle-documents/openapi.yaml\n', '');
+    const before = ws.snapshot('generated');
+    const result = await generate(ws, '--fail-on', 'breaking');
+    expect(result.stdout).toContain('oracle-documents: API removed');
+    expect(result.stdout).toMatch(/ {2}breaking {5}\[Removed\] operation DELETE \/files\/\{fileId\}\/metadata/);
+    expect(result.stderr).toMatch(/change\(s\) of a kind --fail-on breaking refuses; generated\/ was left as it was/);
+    expect(result.code).toBe(1);
+    expect(ws.snapshot('generated')).toEqual(before);
+
+    const json = JSON.parse((await generate(ws, '--check', '--format', 'json')).stdout);
+    expect(json.apis).toEqual([
+      expect.objectContaining({
+        api: 'oracle-documents',
+        status: 'removed',
+        changes: expect.arrayContaining([expect.objectContaining({ type: 'breaking', action: 'remove' })]),
+      }),
+    ]);
+  });
+
+  it('an operation removed from an API is breaking', async () => {
+    ws.edit(
+      'specs/edge-impulse/openapi.yaml',
+      "  /api/{projectId}/raw-data/batch/clear-metadata-by-key:\n    $ref: './vendor/batch-clear-metadata-by-key.yaml#/paths/~1api~1{projectId}~1raw-data~1batch~1clear-metadata-by-key'\n",
+      '',
+    );
+    const result = await generate(ws, '--fail-on', 'breaking');
+    expect(result.stdout).toMatch(new RegExp(` {2}breaking .*\\(${OPERATION.replace(/[{}/]/g, '\\$&')}\\)`));
+    expect(result.code).toBe(1);
+  });
+
+  it('an API removed since the base fails the CI gate', async () => {
+    await git('init', '-q', '-b', 'main');
+    await git('add', '-A');
+    await git('commit', '-q', '-m', 'base');
+    ws.edit('redocly.yaml', '  oracle-documents:\n    root: specs/oracle-documents/openapi.yaml\n', '');
+    expect((await generate(ws)).code).toBe(0);
+    await git('commit', '-q', '-a', '-m', 'drop oracle-documents');
+    const gated = await generate(ws, '--check', '--base', 'main~1', '--fail-on', 'breaking');
+    expect(gated.stdout).toContain('oracle-documents: API removed');
+    expect(gated.code).toBe(1);
+  });
+
+  it('a base bundle git cannot read is an error naming the ref and the path (exit 2), never "added"', async () => {
+    await git('init', '-q', '-b', 'main');
+    await git('add', '-A');
+    await git('commit', '-q', '-m', 'base');
+    // A clone that lacks the object (as a partial clone without its promisor remote would):
+    // the tree names the file, its content cannot be read.
+    const blob = (await git('rev-parse', 'main:generated/oracle-documents/openapi.json')).stdout.trim();
+    rmSync(ws.path(`.git/objects/${blob.slice(0, 2)}/${blob.slice(2)}`));
+    const gated = await generate(ws, '--check', '--base', 'main', '--fail-on', 'breaking');
+    expect(gated.stdout).not.toMatch(/new API/);
+    expect(gated.stderr).toMatch(/--base "main": cannot read generated\/oracle-documents\/openapi\.json/);
+    expect(gated.code).toBe(2);
+  });
+
+  it('a base bundle that is not JSON is an error too', async () => {
+    await git('init', '-q', '-b', 'main');
+    const committed = ws.read('generated/oracle-documents/openapi.json');
+    ws.write('generated/oracle-documents/openapi.json', '{ not json');
+    await git('add', '-A');
+    await git('commit', '-q', '-m', 'base');
+    ws.write('generated/oracle-documents/openapi.json', committed);
+    const gated = await generate(ws, '--check', '--base', 'main', '--fail-on', 'breaking');
+    expect(gated.stderr).toMatch(/--base "main": generated\/oracle-documents\/openapi\.json is not JSON/);
+    expect(gated.code).toBe(2);
   });
 });

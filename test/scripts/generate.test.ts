@@ -1,4 +1,4 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { REPO, runScript, Workspace } from '../helpers/workspace.js';
 
 const ORACLE = 'specs/oracle-documents/openapi.yaml';
@@ -192,6 +192,85 @@ describe('npm run generate -- --check', () => {
   });
 });
 
+describe('the lint split between two threads (METACLEAR_PIPELINE_THREADS=2)', () => {
+  const twoThreads = (...args: string[]) =>
+    runScript('generate', ['--root', ws.root, ...args], undefined, { METACLEAR_PIPELINE_THREADS: '2' });
+
+  it('refuses another thread count, naming what it expected', async () => {
+    const result = await runScript('generate', ['--root', ws.root], undefined, { METACLEAR_PIPELINE_THREADS: '4' });
+    expect(result.stderr).toMatch(/METACLEAR_PIPELINE_THREADS=4 is not a thread count: expected 1 .* or 2/);
+    expect(result.code).toBe(1);
+  });
+
+  it('gives the committed files', async () => {
+    const result = await twoThreads('--check');
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/generated\/ is up to date \(4 files/);
+    expect(result.code).toBe(0);
+  });
+
+  it('reports the findings of both halves, in one list per API, and writes nothing', async () => {
+    // An example that does not match its schema (the worker's rules) and an operationId that is
+    // not URL-safe (this thread's).
+    ws.edit(
+      ORACLE,
+      '        collection: CollectionA\n        fields: A1,A2\n',
+      '        collection: 7\n        fields: A1,A2\n',
+    );
+    ws.edit(ORACLE, 'operationId: deleteFileMetadataValues', 'operationId: delete file');
+    const before = ws.snapshot('generated');
+    const result = await twoThreads();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/oracle-documents: lint found 2 problems\n/);
+    expect(result.stderr).toMatch(/error no-invalid-media-type-examples: Example value must conform to the schema/);
+    expect(result.stderr).toMatch(/error operation-operationId-url-safe/);
+    expect(ws.snapshot('generated')).toEqual(before);
+    const oneThread = await runScript('generate', ['--root', ws.root], undefined, { METACLEAR_PIPELINE_THREADS: '1' });
+    expect(oneThread.stderr).toBe(result.stderr);
+  });
+});
+
+describe('the input fingerprint', () => {
+  it('covers a file outside the entry folder that a $ref reads', async () => {
+    ws.edit(
+      ORACLE,
+      `        - fields
+      properties:
+        collection:
+          type: string
+          description: >-
+            The collection name, for example CollectionA; a user's personal collection starts
+            with "Personal.", for example Personal.MyCollection.
+          example: CollectionA
+`,
+      "        - fields\n      properties:\n        collection:\n          $ref: '../shared/collection.yaml'\n",
+    );
+    mkdirSync(ws.path('specs/shared'));
+    ws.write('specs/shared/collection.yaml', 'type: string\ndescription: The collection name.\nexample: CollectionA\n');
+    expect((await ws.generate()).stdout).toMatch(/wrote generated\//);
+    expect((await ws.generate()).stdout).toMatch(/nothing changed since the last run/);
+
+    ws.write(
+      'specs/shared/collection.yaml',
+      'type: string\ndescription: The name of a collection.\nexample: CollectionA\n',
+    );
+    const after = await ws.generate();
+    expect(after.stdout).toMatch(/wrote generated\//);
+    expect(ws.read('generated/oracle-documents/openapi.json')).toContain('"description": "The name of a collection."');
+  });
+});
+
+describe('the entries refuse what they do not know', () => {
+  it('generate: an unknown flag is a usage error (exit 2), before any work', async () => {
+    const before = ws.snapshot('generated');
+    const result = await ws.generate('--chek');
+    expect(result.stderr).toMatch(/^generate: unknown option '--chek'\nusage: npm run generate /);
+    expect(result.stderr).not.toMatch(/failed/);
+    expect(result.code).toBe(2);
+    expect(ws.snapshot('generated')).toEqual(before);
+  });
+});
+
 describe('npm run lint:specs', () => {
   it('passes on the committed specs and prints JSON for CI', async () => {
     const result = await runScript('lint-specs', ['--format', 'json']);
@@ -207,6 +286,25 @@ describe('npm run lint:specs', () => {
     expect(result.stdout).toMatch(
       /^::error title=operation-operationId-url-safe,file=specs\/oracle-documents\/openapi\.yaml,line=\d+/m,
     );
+  });
+
+  it('lints with the overlays applied, as generate does: a finding in an addition fails', async () => {
+    ws.write(
+      ADDITIONS,
+      `${ws.read(ADDITIONS)}  - target: $.paths['/api/{projectId}/jobs/{jobId}/status'].get.responses
+    update:
+      '5XX':
+        x-metaclear-addition: A server error answer.
+        content:
+          application/json:
+            schema:
+              type: object
+`,
+    );
+    const result = await runScript('lint-specs', ['--format', 'stylish', '--root', ws.root]);
+    expect(`${result.stdout}${result.stderr}`).toMatch(/The field `description` must be present on this level/);
+    expect(`${result.stdout}${result.stderr}`).toMatch(/5XX/);
+    expect(result.code).toBe(1);
   });
 
   it('refuses an unknown format', async () => {
