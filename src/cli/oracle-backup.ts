@@ -4,8 +4,9 @@
  * (directAssigned=1) → write them to the backup → clear exactly the fields that held one". The
  * backup entry is handed to the operating system (a synchronous write) before the DELETE is sent,
  * so no value is ever cleared that the backup does not hold, even when the CLI is killed; it is
- * made durable (fsync) every SYNC_EVERY entries and when the run ends, which is more often than
- * the journal, which is never fsynced. A file with no value of its own in the fields is not sent a
+ * made durable (fsync) every SYNC_EVERY entries, at least once a second while entries wait, and
+ * when the run ends: at least as often as the journal, whose lines are handed over once per turn of
+ * the event loop and fsynced once a second. A file with no value of its own in the fields is not sent a
  * DELETE at all.
  *
  * With --journal, the backup defaults to `<journal>.backup.jsonl` and a resumed run (the same
@@ -124,10 +125,8 @@ export class OracleBackup {
       const cleared = Object.keys(values);
       if (cleared.length === 0) return { response: null, cleared };
       this.#writer.add({ fileId: item.fileId, values });
-      if (++this.#sinceSync >= SYNC_EVERY) {
-        this.#sinceSync = 0;
-        this.#writer.sync();
-      }
+      if (++this.#sinceSync >= SYNC_EVERY) this.#sync();
+      else this.#timer ??= setTimeout(() => this.#syncQuietly(), 1000).unref();
       const response = await session.client.deleteFileMetadataValues({ ...item, fields: cleared, signal });
       this.cleared++;
       return { response, cleared };
@@ -144,6 +143,8 @@ export class OracleBackup {
    * kept. Never throws: a last sync that fails is said by summaryLine.
    */
   close(): boolean {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
     try {
       this.#writer.close();
     } catch (error) {
@@ -157,6 +158,24 @@ export class OracleBackup {
   }
 
   #closeError: string | undefined;
+  #timer: NodeJS.Timeout | undefined;
+
+  #sync(): void {
+    this.#sinceSync = 0;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#writer.sync();
+  }
+
+  /** The timer's sync: a failure is reported through onFailure (the run stops), not thrown here. */
+  #syncQuietly(): void {
+    this.#timer = undefined;
+    try {
+      this.#sync();
+    } catch {
+      // Said by onFailure; the next entry's write refuses to clear its file.
+    }
+  }
 
   #discard(): void {
     try {

@@ -2,6 +2,7 @@
  * A bulk `oracle delete-metadata` run with its preview (--dry-run), --max-affected and backup, and
  * `metaclear restore <backup>` of it: the built CLI against the sandbox, over HTTP, with real files.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -217,6 +218,51 @@ describe('the backup, before every clear', () => {
       await proxy.close();
     }
     expect(seen).toEqual([true, true, true, true]);
+  });
+
+  it('a backup that cannot be written (ulimit -f) stops the run; no value is cleared that the backup does not hold', async () => {
+    const files = Array.from({ length: 1500 }, (_, i) => `LIM${String(i).padStart(4, '0')}`);
+    for (const [i, id] of files.entries()) {
+      sandbox.oracle.addFile({ id, owner: USER, collections: { C: { A: `value ${i} ${'x'.repeat(60)}`, B: 'b' } } });
+    }
+    writeFileSync(join(dir, 'lim.txt'), `${files.join('\n')}\n`);
+    const before = state();
+    const cliPath = `${JSON.stringify(process.execPath)} ${JSON.stringify(builtCli())}`;
+    const run = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+      // 40 blocks of 512 bytes: the backup reaches the limit after about 200 of its entries.
+      const child = spawn(
+        'sh',
+        [
+          '-c',
+          `trap '' XFSZ; ulimit -f 40; exec ${cliPath} oracle delete-metadata --collection C --field A --field B --files-from lim.txt --backup lim.jsonl --failed-out failed.txt`,
+        ],
+        { cwd: dir, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env() } },
+      );
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+      child.stderr.resume();
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout }));
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^Stopped: cannot write .*lim\.jsonl \(EFBIG\)/m);
+    const held = new Map<string, unknown>();
+    for (const line of readFileSync(join(dir, 'lim.jsonl'), 'utf8').split('\n').slice(1)) {
+      try {
+        const entry = JSON.parse(line) as { fileId: string; values: unknown };
+        held.set(entry.fileId, entry.values);
+      } catch {
+        // The entry cut short by the limit: its file was not cleared (checked below).
+      }
+    }
+    const cleared = files.filter((id) => Object.keys(sandbox.oracle.file(id)?.collections.C ?? {}).length === 0);
+    expect(cleared.length).toBeGreaterThan(0);
+    expect(cleared.length).toBeLessThan(files.length);
+    for (const id of cleared) expect(held.get(id)).toEqual(before[id]?.C);
+    // And the restore puts every one of them back.
+    const restored = await cli(['restore', 'lim.jsonl']);
+    expect(restored.code).toBe(0);
+    expect(state()).toEqual(before);
   });
 
   it('--no-backup clears every file with one DELETE each and says so in the summary', async () => {
