@@ -126,7 +126,7 @@ export const oracleRestoreSection: Section = {
           value: `${restoredMore.peakRssMB.toFixed(0)} MB`,
           baseline: formatSummary(summarize(restoreRss), 'MB'),
           ratio: factor(restoredMore.peakRssMB, summarize(restoreRss).median),
-          note: `flat in the backup's length: near 1× for 4× the entries (the clear: ${clearedMore.peakRssMB.toFixed(0)} MB against ${formatSummary(summarize(clearRss), 'MB')}; its runner still keeps one result per file)`,
+          note: `flat in the backup's length: near 1× for 4× the entries (the clear: ${clearedMore.peakRssMB.toFixed(0)} MB against ${formatSummary(summarize(clearRss), 'MB')})`,
         },
         {
           section: 'oracle-restore',
