@@ -224,7 +224,7 @@ describe('a record that cannot be written ends the run with a summary and a resu
         'sh',
         [
           '-c',
-          `trap '' XFSZ; ulimit -f 40; exec ${cli} oracle delete-metadata --collection CollectionA --field A1 --files-from ids.txt --journal run.journal --failed-out failed.txt`,
+          `trap '' XFSZ; ulimit -f 40; exec ${cli} oracle delete-metadata --collection CollectionA --field A1 --no-backup --files-from ids.txt --journal run.journal --failed-out failed.txt`,
         ],
         { cwd: dir, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env() } },
       );
@@ -248,7 +248,7 @@ describe('a record that cannot be written ends the run with a summary and a resu
     expect(idsIn(join(dir, 'failed.txt'))).toHaveLength(failed);
     const resume = printed(run, /Resume the run \(the journal skips the files that succeeded\) with:/);
     expect(resume).toBe(
-      'metaclear oracle delete-metadata --collection CollectionA --field A1 --files-from ids.txt --journal run.journal --failed-out failed-2.txt',
+      'metaclear oracle delete-metadata --collection CollectionA --field A1 --no-backup --files-from ids.txt --journal run.journal --failed-out failed-2.txt',
     );
     const resumed = await runPrinted(resume, { env: env(), cwd: dir });
     expect(resumed.code).toBe(0);
