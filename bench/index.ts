@@ -13,6 +13,7 @@ import { bulkScaleSection } from './bulk-scale.js';
 import { bulkTlsSection } from './bulk-tls.js';
 import { clientOverheadSection } from './client-overhead.js';
 import { removeAllTempDirs } from './fixtures.js';
+import { oracleRestoreSection } from './oracle-restore.js';
 import { pipelineSection } from './pipeline.js';
 import { type BenchOptions, describeMachine, type Row, renderTable, type Section } from './report.js';
 import { scaleSection } from './scale.js';
@@ -26,6 +27,7 @@ const SECTIONS: readonly Section[] = [
   bulkScaleSection,
   bulkTlsSection,
   scaleSection,
+  oracleRestoreSection,
 ];
 const DEFAULT_RUNS = 5;
 const USAGE = 'usage: npm run bench [-- --runs <n>] [--section <name>]...';

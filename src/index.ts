@@ -95,3 +95,16 @@ export {
   runMany,
   streamMany,
 } from './oracle-documents/many.js';
+export {
+  type DeletePreview,
+  type FieldsSelection,
+  type FilePreview,
+  type OwnValues,
+  type PreviewOptions,
+  previewDeleteFileMetadataValues,
+  type ReadOwnValuesInput,
+  type RestoreFileInput,
+  type RestoreOutcome,
+  readOwnValues,
+  restoreFileMetadataValues,
+} from './oracle-documents/values.js';

@@ -11,12 +11,12 @@
  * A last line cut short by a kill is ignored (its item was not cleared: the backup line is made
  * durable before the clear is sent). Lines of any length are read back.
  */
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe } from '../core/validate.js';
 import { UsageError } from './errors.js';
-import { RecordFile } from './record-file.js';
+import { RecordFile, type RecordWriteError } from './record-file.js';
 
 export const BACKUP_VERSION = 1;
 
@@ -42,7 +42,8 @@ export interface EdgeImpulseEntry {
 
 export interface OracleEntry {
   fileId: string;
-  values: Record<string, string>;
+  /** The file's own values of the target's fields that held one (Oracle's are strings; numbers and booleans are kept as read). */
+  values: Record<string, string | number | boolean>;
 }
 
 /** A base URL as a backup records it: no credentials, no query, no fragment. */
@@ -53,6 +54,41 @@ export function recordedBaseUrl(baseUrl: string): string {
   url.search = '';
   url.hash = '';
   return url.href.replace(/\/$/, '');
+}
+
+/** The first 64 kB of a file (a header line is far shorter). */
+function headOf(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(64 * 1024);
+    return head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function endsWithNewline(path: string): boolean {
+  const size = statSync(path).size;
+  if (size === 0) return true;
+  const fd = openSync(path, 'r');
+  try {
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The backup could not be written: what it would hold must not be cleared. */
+export class BackupWriteError extends Error {
+  override name = 'BackupWriteError';
+  constructor(
+    readonly path: string,
+    override readonly cause: RecordWriteError,
+  ) {
+    super(`the backup ${path} cannot be written (${cause.code ?? cause.message}); nothing it would hold is cleared`);
+  }
 }
 
 /** A new backup file: refuses a path that exists (a backup is never overwritten). */
@@ -79,7 +115,44 @@ export class BackupWriter<Entry> {
     const { api, baseUrl, target, created } = header;
     file.line(JSON.stringify({ metaclear: 'backup', version: BACKUP_VERSION, api, baseUrl, target, created }));
     file.sync();
+    if (file.failure) {
+      file.discard();
+      throw new UsageError(`${flag} ${path} cannot be written: ${file.failure.code}`);
+    }
     return new BackupWriter<E>(file);
+  }
+
+  /**
+   * An existing backup, appended to: the resume of an interrupted run. Refused unless its header
+   * binds the same target (API, base URL, and target) as the run's.
+   */
+  static resume<E>(path: string, flag: string, header: BackupHeader): BackupWriter<E> {
+    BackupWriter.checkSameTarget(path, flag, header);
+    const file = new RecordFile(path, 'a');
+    // A line cut short by a kill must not swallow the first entry of this run.
+    if (!endsWithNewline(path)) file.write('\n');
+    return new BackupWriter<E>(file);
+  }
+
+  /** Throws a UsageError unless the backup at `path` binds the same target as `header`. */
+  static checkSameTarget(path: string, flag: string, header: BackupHeader): void {
+    let existing: BackupHeader;
+    try {
+      const first = headOf(path).split('\n', 1)[0];
+      existing = parseHeader(path, first === '' ? undefined : first);
+    } catch (error) {
+      if (error instanceof UsageError) throw new UsageError(`${flag} ${error.message}; choose another path`);
+      throw new UsageError(`${flag} ${path} cannot be read: ${(error as Error).message}`);
+    }
+    const same =
+      existing.api === header.api &&
+      existing.baseUrl === header.baseUrl &&
+      JSON.stringify(existing.target) === JSON.stringify(header.target);
+    if (!same) {
+      throw new UsageError(
+        `${flag} ${path} is the backup of another run (${existing.api} ${existing.baseUrl} ${JSON.stringify(existing.target)}); a backup is never overwritten: choose another path`,
+      );
+    }
   }
 
   get path(): string {
@@ -91,19 +164,38 @@ export class BackupWriter<Entry> {
     return this.#entries;
   }
 
+  /**
+   * Writes the entry and hands it to the operating system at once (not buffered): once this
+   * returns, a kill of the process cannot lose it. Throws BackupWriteError when it cannot be
+   * written: nothing it would hold may be cleared.
+   */
   add(entry: Entry): void {
     this.#file.line(JSON.stringify(entry));
+    this.#file.flush();
+    this.#check();
     this.#entries++;
   }
 
-  /** On disk before anything it holds is cleared. */
-  sync(): void {
-    this.#file.sync();
+  /** Called once when a write fails (a full disk, a file-size limit), beside the throw. */
+  set onFailure(listener: ((error: RecordWriteError) => void) | undefined) {
+    this.#file.onFailure = listener;
   }
 
-  close(): void {
+  /** On disk before anything it holds is cleared. Throws BackupWriteError when it cannot be. */
+  sync(): void {
     this.#file.sync();
+    this.#check();
+  }
+
+  /** Syncs and closes; throws BackupWriteError when what it holds did not all reach the disk. */
+  close(): void {
     this.#file.close();
+    this.#check();
+  }
+
+  #check(): void {
+    const failure = this.#file.failure;
+    if (failure) throw new BackupWriteError(this.#file.path, failure);
   }
 }
 
@@ -246,9 +338,11 @@ export function oracleEntry(path: string, entry: unknown, line: number): OracleE
     values === null ||
     typeof values !== 'object' ||
     Array.isArray(values) ||
-    !Object.values(values).every((v) => typeof v === 'string')
+    !Object.values(values).every(
+      (v) => typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)),
+    )
   ) {
     throw new UsageError(`${path}: line ${line} is not an Oracle backup entry; expected {"fileId":"…","values":{…}}`);
   }
-  return { fileId: e.fileId, values: values as Record<string, string> };
+  return { fileId: e.fileId, values: values as OracleEntry['values'] };
 }

@@ -58,6 +58,7 @@ export function rerunCommand(flags: DeleteFlags, command: Command, path: string)
   if (fromCli('baseUrl')) args.push('--base-url', flags.baseUrl);
   if (fromCli('applinkId') && flags.applinkId !== undefined) args.push('--applink-id', flags.applinkId);
   if (flags.concurrency !== undefined) args.push('--concurrency', String(flags.concurrency));
+  if (flags.backup === false) args.push('--no-backup');
   args.push('--files-from', path);
   return args.map(shellQuote).join(' ');
 }

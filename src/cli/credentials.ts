@@ -141,14 +141,18 @@ export interface OracleCredentialOptions {
   applinkRefreshToken?: string;
 }
 
-export function addOracleCredentialOptions(command: Command): Command {
+export function addOracleCredentialOptions(command: Command, options: { baseUrlRequired?: boolean } = {}): Command {
+  const required = options.baseUrlRequired !== false;
+  const baseUrl = new Option(
+    '--base-url <url>',
+    required
+      ? 'API root, e.g. https://tenant.example.com/documents/api/1.1 (required)'
+      : "API root (default: the one the backup's header names; another is refused)",
+  )
+    .env(ORACLE_ENV.baseUrl)
+    .helpGroup(GROUP);
   return command
-    .addOption(
-      new Option('--base-url <url>', 'API root, e.g. https://tenant.example.com/documents/api/1.1 (required)')
-        .env(ORACLE_ENV.baseUrl)
-        .makeOptionMandatory()
-        .helpGroup(GROUP),
-    )
+    .addOption(required ? baseUrl.makeOptionMandatory() : baseUrl)
     .addOption(
       new Option('--username <name>', 'HTTP Basic user name (with --password)')
         .env(ORACLE_ENV.username)

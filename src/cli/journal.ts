@@ -23,7 +23,8 @@ import { RecordFile } from './record-file.js';
 /** What a journal is a journal of. */
 export interface JournalTarget {
   api: 'oracle-documents';
-  operation: 'delete-metadata';
+  /** delete-metadata: a bulk clear; restore: `metaclear restore` of a backup (its entries are the input). */
+  operation: 'delete-metadata' | 'restore';
   /** The base URL's origin (scheme, host, port): no path, no user info. */
   origin: string;
   collection: string;

@@ -2,7 +2,8 @@
  * Bulk mode of `oracle delete-metadata`, as one pipeline:
  *   input (bulk-input.ts: IDs read lazily, minus those the journal has done)
  *   → runner (streamMany: concurrency, rate, AIMD, cancellation; results as they finish)
- *   → the per-file call (clearFile: one request per file)
+ *   → the per-file call (clearFile: with the backup (oracle-backup.ts), read the file's own values →
+ *     write them to the backup → clear those fields; with --no-backup, one DELETE)
  *   → recorder (bulk-recorder.ts: journal, failed-IDs file, counts; durable every second)
  *   → summary (bulk-summary.ts: what was done, what was not, the commands that re-run and resume).
  * Memory is O(concurrency). Every way the run ends (done, Ctrl-C, a second Ctrl-C, a record that
@@ -14,7 +15,6 @@ import {
   type ConcurrencyChange,
   createOracleDocumentsClient,
   type DeleteManyItem,
-  type FileCollectionResponse,
   type IndexedResult,
   type ManyOptions,
   streamMany,
@@ -42,6 +42,8 @@ import { type FileIdSource, InputLineError, openFileIds } from './file-ids.js';
 import { watchInterrupts } from './interrupt.js';
 import { Journal, JournalInputError, JournalPlan, type JournalTarget } from './journal.js';
 import { errorJson } from './json-output.js';
+import { type ClearOutcome, NO_BACKUP_LINE, OracleBackup } from './oracle-backup.js';
+import { checkMaxAffected, previewRun } from './oracle-preview.js';
 import { connect, type DeleteFlags, type OracleSession } from './oracle-session.js';
 import { checkFolder, checkOutputPath } from './output-paths.js';
 import { printable } from './printable.js';
@@ -73,10 +75,17 @@ async function preflight(flags: DeleteFlags, session: OracleSession): Promise<vo
   await offline.deleteFileMetadataValues(item(flags, session, 'preflight'));
 }
 
-/** The per-file step of the run: one file, one request. Whatever a file needs done is done here. */
-function clearFile(flags: DeleteFlags, session: OracleSession) {
-  return (file: BulkItem, signal: AbortSignal): Promise<FileCollectionResponse> =>
-    session.client.deleteFileMetadataValues({ ...item(flags, session, file.fileId), signal });
+/**
+ * The per-file step of the run. Whatever a file needs done is done here: with a backup, read its own
+ * values → write them to the backup → clear exactly those fields; with --no-backup, one DELETE.
+ */
+function clearFile(flags: DeleteFlags, session: OracleSession, backup: OracleBackup | undefined) {
+  const backedUp = backup?.step(session);
+  return async (file: BulkItem, signal: AbortSignal): Promise<ClearOutcome> => {
+    const one = item(flags, session, file.fileId);
+    if (backedUp) return backedUp(one, signal);
+    return { response: await session.client.deleteFileMetadataValues({ ...one, signal }), cleared: one.fields };
+  };
 }
 
 interface Paths {
@@ -225,7 +234,52 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
   const json = flags.json === true;
   const dryRun = flags.dryRun === true;
   const paths = checkPaths(ctx, flags, spec);
+  const backingUp = flags.backup !== false;
+  if (dryRun && (backingUp || flags.maxAffected !== undefined)) {
+    // The preview: each file's own values and the DELETE it would get, then the totals.
+    const reading = watchInterrupts(ctx, () => undefined);
+    try {
+      return await previewRun(ctx, flags, session, spec, reading.signal, backingUp);
+    } finally {
+      reading.dispose();
+    }
+  }
+  const backupPlace =
+    backingUp && !dryRun
+      ? OracleBackup.check(ctx, flags, paths.journalPath, [
+          { flag: '--files-from', path: paths.inputPath },
+          { flag: '--failed-out', path: paths.failedOut },
+          { flag: '--journal', path: paths.journalPath },
+        ])
+      : undefined;
   const { source, journal, plan } = await openInput(ctx, flags, spec, paths.journalPath);
+  let backup: OracleBackup | undefined;
+  try {
+    if (!dryRun && flags.maxAffected !== undefined) {
+      // A read pass over the input (minus what the journal has done) before anything is cleared.
+      const countPlan = journal
+        ? new JournalPlan(journal.record, `the journal ${flags.journal}`, source.name)
+        : undefined;
+      const fromLine = flags.fromLine ?? 1;
+      const counting = watchInterrupts(ctx, () => undefined);
+      try {
+        await checkMaxAffected(
+          ctx,
+          flags,
+          session,
+          spec,
+          (n, id, line) => line < fromLine || (countPlan !== undefined && !countPlan.run(n, id)),
+          counting.signal,
+        );
+      } finally {
+        counting.dispose();
+      }
+    }
+    if (backupPlace !== undefined) backup = OracleBackup.open(ctx, flags, backupPlace);
+  } catch (error) {
+    journal?.close();
+    throw error;
+  }
 
   const failedFile = openFailedRecord(ctx, flags, paths, journal);
 
@@ -239,6 +293,8 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
   const recorder = new BulkRecorder(journal, failedFile, (failure: RecordWriteError) =>
     stopWith({ kind: 'record', path: failure.path, code: failure.code }),
   );
+  // A backup that cannot be written stops the run (and the file whose entry failed is not cleared).
+  if (backup) backup.onFailure = (failure) => stopWith({ kind: 'record', path: failure.path, code: failure.code });
   const input = new BulkInput(source, plan, flags.fromLine ?? 1);
   const refusals = new CredentialRefusals(flags.maxAuthFailures ?? DEFAULT_MAX_AUTH_FAILURES);
   const concurrency: ConcurrencyReport = {
@@ -271,19 +327,20 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
       const ending = outcome(signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated, recorder.inFlight.size);
       noteEnd(recorder, ending);
       recorder.close();
-      printOutcome(ctx, ending, json, source.path === undefined);
+      const kept = backup?.close();
+      printOutcome(ctx, ending, json, source.path === undefined, backupNote(backup, kept, recorder));
     },
   );
 
   const stream = streamMany(
     input.items(),
-    clearFile(flags, session),
+    clearFile(flags, session, backup),
     runnerOptions(ctx, flags, { signal: stopper.signal, recorder, input, progress, concurrency }),
   );
   try {
     for await (const result of stream) {
       const cause = recorder.finished(result.index, result);
-      if (!dryRun) await report(ctx, json, result, cause);
+      if (!dryRun) await report(ctx, json, result, cause, backup !== undefined);
       if (refusals.see(result.ok ? undefined : result.error, cause ?? '')) {
         stopWith({ kind: 'credential', inARow: refusals.limit, cause: refusals.reached ?? '' });
       }
@@ -292,6 +349,7 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
     if (!(error instanceof InputLineError || error instanceof JournalInputError)) {
       // Not an ending the run knows: what was recorded is still made durable, the lock given back.
       recorder.close();
+      backup?.close();
       throw error;
     }
     stop ??= { kind: 'input', message: error.message };
@@ -304,28 +362,49 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
   const ending = outcome(exitCodeOf(stop, recorder, input, flags));
   noteEnd(recorder, ending);
   recorder.close();
+  const backupKept = backup?.close();
   if (ending.failedFile === undefined) failedFile?.discard();
   if (stop?.kind === 'input') ctx.err.line(`error: ${stop.message}; the files before it were run`);
   if (ending.exitCode === EXIT.usage && stop === undefined) {
     ctx.err.line(`error: ${source.name}: no file IDs in it; add --allow-empty to accept that`);
   }
   if (dryRun) session.dryRun?.notice();
-  else printOutcome(ctx, ending, json, source.path === undefined);
+  else printOutcome(ctx, ending, json, source.path === undefined, backupNote(backup, backupKept, recorder));
   return ending.exitCode;
+}
+
+/** What the summary says of the backup: its line, and its fields of the --json summary. */
+interface BackupNote {
+  line: string;
+  json: { backup: string | null; cleared: number };
+}
+
+function backupNote(backup: OracleBackup | undefined, kept: boolean | undefined, recorder: BulkRecorder): BackupNote {
+  if (backup === undefined) return { line: NO_BACKUP_LINE, json: { backup: null, cleared: recorder.counts.succeeded } };
+  return {
+    line: backup.summaryLine(kept === true),
+    json: { backup: kept === true ? backup.path : null, cleared: backup.cleared },
+  };
 }
 
 /** One finished file, as the operator sees it: a --json line (waiting for the reader), or an error line. */
 async function report(
   ctx: CliContext,
   json: boolean,
-  result: IndexedResult<FileCollectionResponse>,
+  result: IndexedResult<ClearOutcome>,
   cause: string | undefined,
+  backingUp: boolean,
 ): Promise<void> {
   if (json) {
     await ctx.out.lineDrained(
       JSON.stringify(
         result.ok
-          ? { fileId: result.fileId, ok: true, response: result.response }
+          ? {
+              fileId: result.fileId,
+              ok: true,
+              response: result.response.response,
+              ...(backingUp ? { cleared: result.response.cleared } : {}),
+            }
           : { fileId: result.fileId, ok: false, cause, error: errorJson(result.error) },
       ),
     );
@@ -417,13 +496,19 @@ function noteEnd(recorder: BulkRecorder, outcome: BulkOutcome): void {
   }
 }
 
-function printOutcome(ctx: CliContext, outcome: BulkOutcome, json: boolean, stdin: boolean): void {
+function printOutcome(ctx: CliContext, outcome: BulkOutcome, json: boolean, stdin: boolean, backup: BackupNote): void {
   if (json) {
-    ctx.out.json(summaryJson(outcome));
+    const document = summaryJson(outcome) as { summary: Record<string, unknown> };
+    const { exitCode, ...rest } = document.summary;
+    ctx.out.json({ summary: { ...rest, ...backup.json, exitCode } });
     if (outcome.rerun !== undefined) {
       ctx.err.line(`failed IDs written to ${outcome.failedFile}; re-run with: ${outcome.rerun}`);
     }
     return;
   }
-  for (const line of summaryLines(outcome, stdin)) ctx.out.line(line);
+  const lines = summaryLines(outcome, stdin);
+  // The backup's line right after the counts (and the stop and rate lines), before the commands.
+  const at = lines.findIndex((line) => /^(Failed file IDs|Re-run|Resume|Run the rest)/.test(line));
+  lines.splice(at < 0 ? lines.length : at, 0, backup.line);
+  for (const line of lines) ctx.out.line(line);
 }

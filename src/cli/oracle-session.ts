@@ -7,28 +7,35 @@ import { type OracleCredentialOptions, type OracleCredentials, oracleCredentials
 import { DryRun } from './dry-run.js';
 import type { OutputFlags } from './output.js';
 
-export type DeleteFlags = OutputFlags &
-  ConnectionFlags &
-  OracleCredentialOptions & {
-    file?: string;
-    filesFrom?: string;
-    collection: string;
-    field: string[];
-    concurrency?: number;
-    failedOut?: string;
-    overwrite?: true;
-    journal?: string;
-    allowEmpty?: true;
-    maxRate?: number;
-    maxAuthFailures?: number;
-    fromLine?: number;
-  };
+/** What every Oracle command takes: output, connection and credential flags. */
+export type OracleSessionFlags = OutputFlags & ConnectionFlags & OracleCredentialOptions;
+
+export type DeleteFlags = OracleSessionFlags & {
+  file?: string;
+  filesFrom?: string;
+  collection: string;
+  field: string[];
+  concurrency?: number;
+  failedOut?: string;
+  overwrite?: true;
+  journal?: string;
+  allowEmpty?: true;
+  maxRate?: number;
+  maxAuthFailures?: number;
+  fromLine?: number;
+  /** Bulk: where the values are backed up before they are cleared; false: --no-backup. */
+  backup?: string | false;
+  maxAffected?: number;
+};
 
 /** A synthetic success for --dry-run. */
 const dryRunAnswer = (): unknown => ({ errorCode: '0' });
 
 export interface OracleSession {
+  /** For the calls that change something: with --dry-run, it prints them and sends nothing. */
   client: OracleDocumentsClient;
+  /** For the reads (a preview, the values backed up): they are sent, --dry-run or not. */
+  reader: OracleDocumentsClient;
   credentials: OracleCredentials;
   /** Set with --dry-run: the client sends nothing. */
   dryRun: DryRun | undefined;
@@ -36,16 +43,20 @@ export interface OracleSession {
   appLink: AppLink | AppLinkSource | undefined;
 }
 
-export function connect(ctx: CliContext, flags: DeleteFlags, command: Command): OracleSession {
+export function connect(ctx: CliContext, flags: OracleSessionFlags, command: Command): OracleSession {
   const credentials = oracleCredentials(flags, ctx.redactor, (key) => command.getOptionValueSource(key));
   const dryRun = flags.dryRun ? new DryRun(ctx, flags.json === true, dryRunAnswer) : undefined;
-  const client = createOracleDocumentsClient({
-    baseUrl: flags.baseUrl,
-    ...(credentials.auth !== undefined ? { auth: credentials.auth } : {}),
-    ...connectionOptions(ctx, flags),
-    ...(dryRun !== undefined ? { fetch: dryRun.fetch } : {}),
-  });
-  return { client, credentials, dryRun, appLink: appLinkFor(ctx, client, credentials) };
+  const make = (fetch?: typeof globalThis.fetch) =>
+    createOracleDocumentsClient({
+      baseUrl: flags.baseUrl,
+      ...(credentials.auth !== undefined ? { auth: credentials.auth } : {}),
+      ...connectionOptions(ctx, flags),
+      ...(fetch !== undefined ? { fetch } : {}),
+    });
+  const reader = make();
+  const client = dryRun !== undefined ? make(dryRun.fetch) : reader;
+  // The applink's refresh goes through the reader: a dry run's reads need a live token too.
+  return { client, reader, credentials, dryRun, appLink: appLinkFor(ctx, reader, credentials) };
 }
 
 /**

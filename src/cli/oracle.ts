@@ -10,9 +10,10 @@ import { EXIT, exitCodesHelp } from './exit-codes.js';
 import { watchInterrupts } from './interrupt.js';
 import { successDocument } from './json-output.js';
 import { deleteMany } from './oracle-bulk.js';
+import { registerOracleRestore } from './oracle-restore.js';
 import { connect, type DeleteFlags } from './oracle-session.js';
 import { addOutputOptions } from './output.js';
-import { boundedText, collect, parseInteger, parseRate } from './parsers.js';
+import { boundedText, collect, parseCount, parseInteger, parseRate } from './parsers.js';
 
 const ENVIRONMENT_HELP = `Environment:
   ${ORACLE_ENV.baseUrl}   the API root, e.g. https://tenant.example.com/documents/api/1.1 (required)
@@ -71,6 +72,8 @@ const BULK_ONLY = [
   ['maxRate', '--max-rate'],
   ['maxAuthFailures', '--max-auth-failures'],
   ['fromLine', '--from-line'],
+  ['backup', '--backup'],
+  ['maxAffected', '--max-affected'],
 ] as const;
 
 async function deleteMetadata(ctx: CliContext, flags: DeleteFlags, command: Command): Promise<number> {
@@ -79,6 +82,8 @@ async function deleteMetadata(ctx: CliContext, flags: DeleteFlags, command: Comm
   }
   if (flags.file !== undefined) {
     for (const [key, flag] of BULK_ONLY) {
+      // --no-backup says what a single-file run does anyway.
+      if (key === 'backup' && flags.backup === false) continue;
       if (flags[key] !== undefined) throw new UsageError(`${flag} applies to --files-from`);
     }
     return deleteOne(ctx, flags, flags.file, command);
@@ -160,6 +165,23 @@ export function registerOracle(program: Command, ctx: CliContext): void {
       new Option('--allow-empty', 'bulk: an input with no file ID is not an error (exit status 0)').helpGroup(
         'Bulk mode:',
       ),
+    )
+    .addOption(
+      new Option(
+        '--backup <path>',
+        "bulk: write each file's own values of the fields here before clearing them (default: <journal>.backup.jsonl with --journal, else metaclear-backup-oracle-<UTC time>.jsonl)",
+      ).helpGroup('Safety:'),
+    )
+    .addOption(
+      new Option('--no-backup', 'bulk: clear without reading or backing up the values (no undo)').helpGroup('Safety:'),
+    )
+    .addOption(
+      new Option(
+        '--max-affected <n>',
+        'bulk: read every file first, and refuse the run if more than n hold a value in the fields',
+      )
+        .argParser(parseCount)
+        .helpGroup('Safety:'),
     );
   addConnectionOptions(remove);
   addOutputOptions(remove);
@@ -185,8 +207,17 @@ Examples:
   metaclear oracle delete-metadata --files-from ids.txt --collection CollectionA --field A1 \\
     --journal run.journal --max-rate 50/s
 
+  # see each file's own values and the DELETEs first; refuse if more than 500 files would change
+  metaclear oracle delete-metadata --files-from ids.txt --collection CollectionA --field A1 --dry-run
+  metaclear oracle delete-metadata --files-from ids.txt --collection CollectionA --field A1 --max-affected 500
+
+  # undo a run: the summary prints the command (the backup is run.journal.backup.jsonl with --journal)
+  metaclear restore run.journal.backup.jsonl
+
 In bulk mode every output path is checked before the first request; the failed IDs (and the
-journal) are written as files finish, and made durable every second. The exit status is 1 when
+journal) are written as files finish, and made durable every second. Each file's own values of
+the fields (directAssigned=1) are read and written to the backup before they are cleared; only the
+fields that held a value are cleared (--no-backup: one DELETE per file, no undo). The exit status is 1 when
 any file failed. Ctrl-C cancels the files in flight (listed in the failed-IDs file) and starts no
 more; the summary says from which line the input was not run, and the command that resumes.
 A second Ctrl-C exits at once. A record that cannot be written (a full disk) stops the run, as do
@@ -198,4 +229,5 @@ ${ENVIRONMENT_HELP}
 ${exitCodesHelp({ bulk: true })}`,
     )
     .action(action<DeleteFlags>(ctx, ORACLE_FIELD_FLAGS, (flags, command) => deleteMetadata(ctx, flags, command)));
+  registerOracleRestore(group, ctx);
 }

@@ -1,6 +1,6 @@
 /**
  * `metaclear restore <backup> [flags]`: reads the backup's header and runs the restore of its API
- * (`metaclear edge-impulse restore <backup>`), with the flags given.
+ * (`metaclear edge-impulse restore <backup>`, `metaclear oracle restore <backup>`), with the flags given.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -28,14 +28,17 @@ function apiOf(path: string): string | undefined {
 }
 
 /**
- * `restore <backup> …` as the command of the backup's API (`edge-impulse restore <backup> …`), when
+ * `restore <backup> …` as the command of the backup's API (`edge-impulse restore <backup> …`,
+ * `oracle restore <backup> …`), when
  * the backup names one this CLI has; otherwise the arguments as they are (the top-level command then
  * says what is wrong with the backup).
  */
 export function routeRestore(argv: readonly string[], cwd: string): readonly string[] {
   if (argv[0] !== 'restore' || argv[1] === undefined || argv[1].startsWith('-')) return argv;
   const api = apiOf(resolve(cwd, argv[1]));
-  return api === 'edge-impulse' ? [api, ...argv] : argv;
+  if (api === 'edge-impulse') return [api, ...argv];
+  if (api === 'oracle-documents') return ['oracle', ...argv];
+  return argv;
 }
 
 export function registerRestore(program: Command, ctx: CliContext): void {
@@ -45,7 +48,7 @@ export function registerRestore(program: Command, ctx: CliContext): void {
     .description(
       'Put back the values a run backed up before it cleared them (its summary prints this command).\n' +
         'Reads the backup, then runs `metaclear <api> restore <backup>` with the flags given; see\n' +
-        '`metaclear edge-impulse restore --help` for them.',
+        '`metaclear edge-impulse restore --help` and `metaclear oracle restore --help` for them.',
     )
     .allowUnknownOption()
     .allowExcessArguments()

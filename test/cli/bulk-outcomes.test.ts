@@ -27,6 +27,8 @@ afterEach(async () => {
 });
 
 const env = () => ({ OCM_BASE_URL: server.baseUrl, OCM_USERNAME: 'operator', OCM_PASSWORD: 'op-password-1234' });
+// The run's mechanisms (journal, lock, fail-fast, what is printed) are the same with or without
+// the backup step; these tests count one request per file. The backup: oracle-backup.test.ts.
 const clear = (args: string[], collection = 'CollectionA', field = 'A1') => [
   'oracle',
   'delete-metadata',
@@ -34,8 +36,10 @@ const clear = (args: string[], collection = 'CollectionA', field = 'A1') => [
   collection,
   '--field',
   field,
+  '--no-backup',
   ...args,
 ];
+const NO_BACKUP = 'No backup (--no-backup): the values cleared cannot be restored by metaclear.\n';
 const write = (name: string, text: string) => {
   writeFileSync(join(dir, name), text);
   return join(dir, name);
@@ -112,7 +116,9 @@ describe('a journal is bound to its operation', () => {
       cwd: dir,
     });
     expect(again.code).toBe(0);
-    expect(again.stdout).toBe('0 files: 0 succeeded, 0 failed, 2 skipped (done in an earlier run, per the journal).\n');
+    expect(again.stdout).toBe(
+      `0 files: 0 succeeded, 0 failed, 2 skipped (done in an earlier run, per the journal).\n${NO_BACKUP}`,
+    );
     expect(server.count).toBe(2);
   });
 
@@ -176,7 +182,7 @@ describe('a journal is bound to its operation', () => {
       cwd: dir,
     });
     expect(third.code).toBe(0);
-    expect(third.stdout).toBe('100 files: 100 succeeded, 0 failed.\n');
+    expect(third.stdout).toBe(`100 files: 100 succeeded, 0 failed.\n${NO_BACKUP}`);
     expect(readdirSync(dir).filter((name) => name.endsWith('.lock'))).toEqual([]);
   });
 });
@@ -218,7 +224,7 @@ describe('a record that cannot be written ends the run with a summary and a resu
         'sh',
         [
           '-c',
-          `trap '' XFSZ; ulimit -f 40; exec ${cli} oracle delete-metadata --collection CollectionA --field A1 --files-from ids.txt --journal run.journal --failed-out failed.txt`,
+          `trap '' XFSZ; ulimit -f 40; exec ${cli} oracle delete-metadata --collection CollectionA --field A1 --no-backup --files-from ids.txt --journal run.journal --failed-out failed.txt`,
         ],
         { cwd: dir, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env() } },
       );
@@ -242,7 +248,7 @@ describe('a record that cannot be written ends the run with a summary and a resu
     expect(idsIn(join(dir, 'failed.txt'))).toHaveLength(failed);
     const resume = printed(run, /Resume the run \(the journal skips the files that succeeded\) with:/);
     expect(resume).toBe(
-      'metaclear oracle delete-metadata --collection CollectionA --field A1 --files-from ids.txt --journal run.journal --failed-out failed-2.txt',
+      'metaclear oracle delete-metadata --collection CollectionA --field A1 --no-backup --files-from ids.txt --journal run.journal --failed-out failed-2.txt',
     );
     const resumed = await runPrinted(resume, { env: env(), cwd: dir });
     expect(resumed.code).toBe(0);
@@ -309,7 +315,7 @@ describe('output an operator can trust', () => {
       exitCode: 1,
     });
     expect(summary.rest).toBe(
-      'metaclear oracle delete-metadata --collection CollectionA --field A1 --files-from ids.txt --json --concurrency 1 --from-line 11',
+      'metaclear oracle delete-metadata --collection CollectionA --field A1 --no-backup --files-from ids.txt --json --concurrency 1 --from-line 11',
     );
     expect(server.count).toBe(10);
   });

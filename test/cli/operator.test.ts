@@ -73,7 +73,9 @@ const eiEnv = (baseUrl = sandbox.edgeImpulseBaseUrl) => ({
   EDGE_IMPULSE_API_KEY: API_KEY,
   EDGE_IMPULSE_BASE_URL: baseUrl,
 });
-const BULK = ['oracle', 'delete-metadata', '--collection', 'CollectionA', '--field', 'A1'];
+// The run's mechanisms (journal, rate, pipes, input) are the same with or without the backup step;
+// these tests count the DELETEs alone. The backup, preview and restore: oracle-backup.test.ts.
+const BULK = ['oracle', 'delete-metadata', '--collection', 'CollectionA', '--field', 'A1', '--no-backup'];
 const bulk = (args: string[], options: { env?: Record<string, string>; stdin?: string } = {}) =>
   runCli([...BULK, ...args], { env: ocmEnv(), cwd: dir, ...options });
 const clear = (args: string[], env: Record<string, string> = eiEnv()) =>
@@ -214,7 +216,7 @@ describe('work done, record kept: output paths are checked before the first requ
       const rerun = /^Re-run them with:\n {2}(.*)$/m.exec(run.stdout)?.[1] as string;
       const rest = /^Run the rest of the input with:\n {2}(.*)$/m.exec(run.stdout)?.[1] as string;
       expect(rest).toBe(
-        'metaclear oracle delete-metadata --collection CollectionA --field A1 --files-from ids.txt --concurrency 2 --failed-out failed-2.txt --from-line 3',
+        'metaclear oracle delete-metadata --collection CollectionA --field A1 --no-backup --files-from ids.txt --concurrency 2 --failed-out failed-2.txt --from-line 3',
       );
       for (const id of all) mine(id);
       for (const command of [rerun, rest]) {
@@ -261,7 +263,9 @@ describe('resumable runs: --journal', () => {
     const again = await bulk(args);
     expect(again.code).toBe(0);
     expect(sandbox.requests.map((r) => r.path.split('/')[5]).sort()).toEqual(['NOPE-1', 'NOPE-2']);
-    expect(again.stdout).toBe('2 files: 2 succeeded, 0 failed, 3 skipped (done in an earlier run, per the journal).\n');
+    expect(again.stdout).toBe(
+      '2 files: 2 succeeded, 0 failed, 3 skipped (done in an earlier run, per the journal).\nNo backup (--no-backup): the values cleared cannot be restored by metaclear.\n',
+    );
     expect(readFileSync(join(dir, 'run.journal'), 'utf8').trimEnd().split('\n')).toHaveLength(8);
   });
 
@@ -281,7 +285,7 @@ describe('resumable runs: --journal', () => {
       run.stdout,
     )?.[1];
     expect(resume).toBe(
-      'metaclear oracle delete-metadata --collection CollectionA --field A1 --files-from ids.txt --concurrency 1 --journal run.journal',
+      'metaclear oracle delete-metadata --collection CollectionA --field A1 --no-backup --files-from ids.txt --concurrency 1 --journal run.journal',
     );
     const done = ids.filter(cleared);
     expect(done.length).toBeGreaterThan(0);
@@ -313,7 +317,9 @@ describe('resumable runs: --journal', () => {
     expect(run.code).toBe(0);
     expect(sandbox.requests.map((r) => r.path.split('/')[5])).toEqual(['G2']);
     const again = await bulk(['--files-from', 'ids.txt', '--journal', 'run.journal']);
-    expect(again.stdout).toBe('0 files: 0 succeeded, 0 failed, 2 skipped (done in an earlier run, per the journal).\n');
+    expect(again.stdout).toBe(
+      '0 files: 0 succeeded, 0 failed, 2 skipped (done in an earlier run, per the journal).\nNo backup (--no-backup): the values cleared cannot be restored by metaclear.\n',
+    );
     expect(again.code).toBe(0);
   });
 
@@ -463,7 +469,9 @@ describe('consistent configuration', () => {
     );
     const allowed = await bulk(['--files-from', 'ids.txt', '--allow-empty']);
     expect(allowed.code).toBe(0);
-    expect(allowed.stdout).toBe('0 files: 0 succeeded, 0 failed.\n');
+    expect(allowed.stdout).toBe(
+      '0 files: 0 succeeded, 0 failed.\nNo backup (--no-backup): the values cleared cannot be restored by metaclear.\n',
+    );
     expect(sandbox.requests).toHaveLength(0);
     expect(failedFiles()).toEqual([]);
   });
@@ -612,6 +620,36 @@ describe('--json: one document for every outcome, matching docs/cli-json.schema.
     const dry = await bulk(['--files-from', '-', '--dry-run', '--json'], { stdin: 'G1\nG2\n' });
     expect(dry.code).toBe(0);
     expect(jsonLines(dry.stdout)).toHaveLength(2);
+  });
+
+  it('a bulk run with its backup, its dry-run preview, and oracle restore match the schema too', async () => {
+    mine('G1');
+    mine('G2');
+    const withBackup = ['oracle', 'delete-metadata', '--collection', 'CollectionA', '--field', 'A1', '--field', 'A2'];
+    const preview = await runCli([...withBackup, '--files-from', '-', '--dry-run', '--json'], {
+      env: ocmEnv(),
+      cwd: dir,
+      stdin: 'G1\nG2\nNOPE\n',
+    });
+    expect(preview.code).toBe(1);
+    const docs = jsonLines(preview.stdout);
+    // Per file its values (or error), a request for each file with values, then the totals.
+    expect(docs).toHaveLength(6);
+    expect(docs.at(-1)).toEqual({ dryRun: true, preview: { files: 2, withValues: 2, values: 4, failed: 1 } });
+    const run = await runCli([...withBackup, '--files-from', '-', '--json', '--backup', 'b.jsonl'], {
+      env: ocmEnv(),
+      cwd: dir,
+      stdin: 'G1\nG2\n',
+    });
+    expect(run.code).toBe(0);
+    const lines = jsonLines(run.stdout);
+    expect(lines[0]).toMatchObject({ ok: true, cleared: ['A1', 'A2'] });
+    expect(lines.at(-1)).toMatchObject({ summary: { backup: join(dir, 'b.jsonl'), cleared: 2, exitCode: 0 } });
+    const restored = await runCli(['restore', 'b.jsonl', '--json'], { env: ocmEnv(), cwd: dir });
+    expect(restored.code).toBe(0);
+    expect(jsonDocument(restored.stdout)).toMatchObject({ command: 'oracle restore', ok: true, restored: 2 });
+    const dryRestore = await runCli(['restore', 'b.jsonl', '--json', '--dry-run'], { env: ocmEnv(), cwd: dir });
+    expect(jsonLines(dryRestore.stdout).at(-1)).toMatchObject({ dryRun: true, restore: { unchanged: 2 } });
   });
 });
 

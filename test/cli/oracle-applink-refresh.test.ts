@@ -37,7 +37,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs a bulk clear through a proxy that expires the applink's token after the 5th request. */
-async function runExpiring(extra: Record<string, string>) {
+async function runExpiring(extra: Record<string, string>, flags: string[] = []) {
   let seen = 0;
   const proxy = await startFaultProxy(new URL(sandbox.oracleBaseUrl).origin, () => {
     if (++seen === 6) sandbox.oracle.expireAppLinkToken(LINK.id);
@@ -56,6 +56,7 @@ async function runExpiring(extra: Record<string, string>) {
         'A',
         '--concurrency',
         '1',
+        ...flags,
       ],
       {
         env: {
@@ -87,7 +88,8 @@ it('an expired access token is refreshed once, and every file is cleared; no tok
 });
 
 it('without it, the files after the expiry fail with errorCode -26, as before', async () => {
-  const run = await runExpiring({});
+  // --no-backup: one request per file, so the 5 files before the expiry are the ones cleared.
+  const run = await runExpiring({}, ['--no-backup']);
   expect(run.code).toBe(1);
   expect(sandbox.requests.filter((r) => r.method === 'PUT')).toHaveLength(0);
   expect(FILES.filter((id) => sandbox.oracle.file(id)?.collections.C?.A === undefined)).toHaveLength(5);

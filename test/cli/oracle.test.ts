@@ -278,9 +278,17 @@ describe('bulk mode (--files-from)', () => {
     expect(run.code).toBe(1);
 
     for (const id of GOOD) expect(valuesOf(id)).toEqual({ A2: 'y', A3: 'z' });
-    expect(sandbox.requests.map((r) => r.path.split('/')[5]).sort()).toEqual(
-      [...GOOD, 'NOPE-1', 'NOPE-2', 'THEIRS'].sort(),
-    );
+    // Each file read (its own values, for the backup), and those that held a value cleared.
+    const sent = (method: string) =>
+      sandbox.requests
+        .filter((r) => r.method === method)
+        .map((r) => r.path.split('/')[5])
+        .sort();
+    expect(sent('GET')).toEqual([...GOOD, 'NOPE-1', 'NOPE-2', 'THEIRS'].sort());
+    expect(sent('DELETE')).toEqual(GOOD);
+    const backups = readdirSync(dir).filter((name) => name.startsWith('metaclear-backup-oracle-'));
+    expect(backups).toEqual([expect.stringMatching(/^metaclear-backup-oracle-\d{8}T\d{6}Z\.jsonl$/)]);
+    const backupPath = join(dir, backups[0] as string);
 
     const failedFiles = readdirSync(dir).filter((name) => name.startsWith('metaclear-failed-'));
     expect(failedFiles).toEqual([expect.stringMatching(/^metaclear-failed-\d{8}T\d{6}Z\.txt$/)]);
@@ -290,19 +298,20 @@ describe('bulk mode (--files-from)', () => {
 
     const lines = run.stdout.split('\n');
     expect(lines[0]).toBe('6 files: 3 succeeded, 3 failed (1 HTTP 403 Forbidden, 2 HTTP 404 Not Found).');
-    expect(lines[1]).toBe(`Failed file IDs written to ${failedPath}`);
-    expect(lines[2]).toBe('Re-run them with:');
-    const rerun = lines[3]?.trim() ?? '';
+    expect(lines[1]).toBe(`Backup: ${backupPath} (3 files). Undo with: metaclear restore ${backupPath}`);
+    expect(lines[2]).toBe(`Failed file IDs written to ${failedPath}`);
+    expect(lines[3]).toBe('Re-run them with:');
+    const rerun = lines[4]?.trim() ?? '';
     expect(rerun).toBe(
       `metaclear oracle delete-metadata --collection CollectionA --field A1 --concurrency 2 --files-from ${failedPath}`,
     );
     // One line per failure, as each fails (so in the order they finished), and nothing else.
     expect(run.stderr.endsWith('\n')).toBe(true);
     expect(run.stderr.trimEnd().split('\n').sort()).toEqual([
-      'error: NOPE-1: deleteFileMetadataValues: the server answered 404 Not Found: File NOPE-1 not found (HTTP 404)',
-      'error: NOPE-2: deleteFileMetadataValues: the server answered 404 Not Found: File NOPE-2 not found (HTTP 404)',
+      'error: NOPE-1: getFileMetadataCollection: the server answered 404 Not Found: File NOPE-1 not found (HTTP 404)',
+      'error: NOPE-2: getFileMetadataCollection: the server answered 404 Not Found: File NOPE-2 not found (HTTP 404)',
       expect.stringMatching(
-        /^error: THEIRS: deleteFileMetadataValues: the server answered 403 Forbidden: .*\(HTTP 403\)$/,
+        /^error: THEIRS: getFileMetadataCollection: the server answered 403 Forbidden: .*\(HTTP 403\)$/,
       ),
     ]);
 
@@ -313,10 +322,12 @@ describe('bulk mode (--files-from)', () => {
     const again = await runCli(rerun.split(' ').slice(1), { env: basicEnv(), cwd: dir });
     expect(again.stderr).toBe('');
     expect(again.code).toBe(0);
-    expect(again.stdout).toBe('3 files: 3 succeeded, 0 failed.\n');
+    expect(again.stdout).toMatch(
+      /^3 files: 3 succeeded, 0 failed\.\nBackup: \S+ \(3 files\)\. Undo with: metaclear restore \S+\n$/,
+    );
     expect(valuesOf('NOPE-1')).toEqual({ A2: 'y', A3: 'z' });
     expect(valuesOf('THEIRS')).toEqual({});
-    expect(sandbox.requests.map((r) => r.path.split('/')[5]).sort()).toEqual(['NOPE-1', 'NOPE-2', 'THEIRS']);
+    expect(sent('DELETE')).toEqual(['NOPE-1', 'NOPE-2', 'THEIRS']);
   });
 
   it('reads the IDs from stdin with --files-from -', async () => {
@@ -325,10 +336,14 @@ describe('bulk mode (--files-from)', () => {
       stdin: 'G1\r\nG2\r\n#G3\r\nG3',
     });
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe('3 files: 3 succeeded, 0 failed.\n');
+    const [backup] = readdirSync(dir);
+    expect(run.stdout).toBe(
+      `3 files: 3 succeeded, 0 failed.\nBackup: ${join(dir, backup as string)} (3 files). Undo with: metaclear restore ${join(dir, backup as string)}\n`,
+    );
     expect(run.stderr).toBe('');
     for (const id of GOOD) expect(valuesOf(id)).toEqual({ A1: 'x' });
-    expect(readdirSync(dir)).toEqual([]);
+    // Nothing but the backup: no failed-IDs file when nothing failed.
+    expect(readdirSync(dir)).toEqual([expect.stringMatching(/^metaclear-backup-oracle-.*\.jsonl$/)]);
   });
 
   it('--json: one JSON line per file as it finishes, then the summary; --failed-out chooses the file', async () => {
@@ -346,15 +361,20 @@ describe('bulk mode (--files-from)', () => {
     const byId = Object.fromEntries(lines.map((l) => [l.fileId, l]));
     expect(Object.keys(byId).sort()).toEqual(['G1', 'G2', 'G3', 'NOPE-1', 'NOPE-2', 'THEIRS']);
     expect(lines).toHaveLength(6);
-    expect(byId.G1).toEqual({ fileId: 'G1', ok: true, response: { idList: 'G1', type: 'file', errorCode: '0' } });
+    expect(byId.G1).toEqual({
+      fileId: 'G1',
+      ok: true,
+      response: { idList: 'G1', type: 'file', errorCode: '0' },
+      cleared: ['A1'],
+    });
     expect(byId['NOPE-1']).toEqual({
       fileId: 'NOPE-1',
       ok: false,
       cause: 'HTTP 404 Not Found',
       error: {
         name: 'ApiError',
-        message: 'deleteFileMetadataValues: the server answered 404 Not Found: File NOPE-1 not found (HTTP 404)',
-        operationId: 'deleteFileMetadataValues',
+        message: 'getFileMetadataCollection: the server answered 404 Not Found: File NOPE-1 not found (HTTP 404)',
+        operationId: 'getFileMetadataCollection',
         status: 404,
       },
     });
@@ -383,6 +403,8 @@ describe('bulk mode (--files-from)', () => {
         rest: null,
         unrecorded: null,
         concurrency: { max: 8, lowest: 8, final: 8, decreases: 0, increases: 0 },
+        backup: expect.stringMatching(new RegExp(`^${dir}/metaclear-backup-oracle-\\d{8}T\\d{6}Z\\.jsonl$`)),
+        cleared: 3,
         exitCode: 1,
       },
     });
@@ -390,9 +412,9 @@ describe('bulk mode (--files-from)', () => {
     expect(run.stderr).toBe(`failed IDs written to ${failedPath}; re-run with: ${summary.summary.rerun}\n`);
   });
 
-  it('--dry-run prints every request (JSON lines with --json) and sends nothing', async () => {
+  it('--dry-run --no-backup prints every request (JSON lines with --json) and sends nothing', async () => {
     const run = await remove(
-      ['--files-from', '-', '--collection', 'CollectionA', '--field', 'A1', '--dry-run', '--json'],
+      ['--files-from', '-', '--collection', 'CollectionA', '--field', 'A1', '--dry-run', '--json', '--no-backup'],
       {
         stdin: LIST,
       },

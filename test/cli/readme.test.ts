@@ -118,3 +118,46 @@ describe('"Preview, backup and restore"', () => {
     expect(sandbox.edgeImpulse.samples(project).map((s) => ({ id: s.id, ...s.metadata }))).toEqual(before);
   });
 });
+
+describe('"Preview, backup and restore": the Oracle session', () => {
+  const part = README.slice(README.indexOf('## Preview, backup and restore'), README.indexOf('## The sandbox'));
+  const lines = (/<!-- oracle-backup-examples[^>]*-->\n```sh\n([\s\S]*?)```/.exec(part)?.[1] ?? '')
+    .replace(/\\\n\s*/g, '')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => ({ line, exit: Number(/# exit (\d+)/.exec(line)?.[1] ?? 0) }));
+
+  it('runs as written, and leaves the file as it found it', async () => {
+    expect(lines.length).toBeGreaterThanOrEqual(7);
+    const before = sandbox.oracle.file(DEMO.oracleFileId)?.collections;
+    expect(before?.['Personal.CollectionA']).toEqual({ A1: 'mine 1', A2: 'mine 2' });
+    const exports: string[] = [];
+    const outputs: string[] = [];
+    for (const { line, exit } of lines) {
+      const command = line.replaceAll('http://127.0.0.1:4010', sandbox.url);
+      if (command.startsWith('export ')) {
+        exports.push(command);
+        continue;
+      }
+      const run = await bash([...exports, command].join('\n'));
+      if (run.code !== exit) {
+        throw new Error(`${line}\nexited ${run.code}, expected ${exit}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`);
+      }
+      outputs.push(run.stdout + run.stderr);
+    }
+    const [, preview, refused, cleared, dryRestore, restored, again] = outputs;
+    expect(preview).toContain(`  ${DEMO.oracleFileId}: A1 "mine 1", A2 "mine 2"\n`);
+    expect(preview).toContain('{"collection":"Personal.CollectionA","fields":"A1,A2"}');
+    expect(preview).toContain(
+      '1 file read, 1 with a value of their own in these fields: the run would remove 2 values from 1 file.',
+    );
+    expect(refused).toContain('the run would change 1 file, more than --max-affected 0; nothing was cleared');
+    expect(cleared).toMatch(
+      /^Backup: \S*\/personal\.jsonl \(1 file\)\. Undo with: metaclear restore \S*personal\.jsonl$/m,
+    );
+    expect(dryRestore).toMatch(/^Would restore 1 file of 1 entry in personal\.jsonl \(1 call\)\.$/m);
+    expect(restored).toMatch(/^Restored 1 file of 1 entry in personal\.jsonl \(1 call\)\.$/m);
+    expect(JSON.parse(again?.split('\n')[0] ?? '')).toMatchObject({ ok: true, restored: 0, unchanged: 1 });
+    expect(sandbox.oracle.file(DEMO.oracleFileId)?.collections).toEqual(before);
+  });
+});

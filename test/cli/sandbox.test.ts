@@ -19,6 +19,7 @@ beforeAll(() => {
 describe('metaclear sandbox', () => {
   it('--port 0: prints the base URLs and example commands, serves the demo data, stops on SIGTERM', async () => {
     const cli = startCli(['sandbox', '--port', '0']);
+    const scratch = mkdtempSync(join(tmpdir(), 'metaclear-sandbox-try-'));
     try {
       const [, url] = await cli.waitForStdout(/^metaclear sandbox listening on (http:\/\/127\.0\.0\.1:\d+)$/m);
       await cli.waitForStdout(/^Stop it with Ctrl-C\.$/m);
@@ -42,7 +43,8 @@ describe('metaclear sandbox', () => {
           '--label',
           'idle',
         ],
-        { env: { EDGE_IMPULSE_BASE_URL: `${url}/v1`, EDGE_IMPULSE_API_KEY: DEMO.edgeImpulseApiKey } },
+        // In a folder of its own: the clear writes its backup where it runs, not in the repository.
+        { env: { EDGE_IMPULSE_BASE_URL: `${url}/v1`, EDGE_IMPULSE_API_KEY: DEMO.edgeImpulseApiKey }, cwd: scratch },
       );
       expect(ei.code).toBe(0);
       const ocm = await runCli(
@@ -57,6 +59,7 @@ describe('metaclear sandbox', () => {
       );
       expect(ocm.code).toBe(0);
     } finally {
+      rmSync(scratch, { recursive: true, force: true });
       cli.child.kill('SIGTERM');
     }
     const run = await cli.result;

@@ -1,0 +1,198 @@
+/**
+ * The backup of a bulk `oracle delete-metadata` run (on by default; --no-backup turns it off): the
+ * per-file step of the run becomes "read the file's own values of the named fields
+ * (directAssigned=1) → write them to the backup → clear exactly the fields that held one". The
+ * backup entry is handed to the operating system (a synchronous write) before the DELETE is sent,
+ * so no value is ever cleared that the backup does not hold, even when the CLI is killed; it is
+ * made durable (fsync) every SYNC_EVERY entries, at least once a second while entries wait, and
+ * when the run ends: at least as often as the journal, whose lines are handed over once per turn of
+ * the event loop and fsynced once a second. A file with no value of its own in the fields is not sent a
+ * DELETE at all.
+ *
+ * With --journal, the backup defaults to `<journal>.backup.jsonl` and a resumed run (the same
+ * command) appends to it, once its header is found to bind the same target; without one, the
+ * default is a new `metaclear-backup-oracle-<UTC time>.jsonl`, and an existing path is refused.
+ */
+import { existsSync, unlinkSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { DeleteManyItem, FileCollectionResponse } from '../index.js';
+import { readOwnValues } from '../oracle-documents/values.js';
+import { type BackupHeader, BackupWriter, type OracleEntry, recordedBaseUrl } from './backup-file.js';
+import type { CliContext } from './context.js';
+import { utcStamp } from './failed-file.js';
+import type { DeleteFlags, OracleSession } from './oracle-session.js';
+import { plural, shellQuote } from './output.js';
+import { checkOutputPath } from './output-paths.js';
+import type { RecordWriteError } from './record-file.js';
+
+/** Entries between two fsyncs of the backup. */
+export const SYNC_EVERY = 64;
+
+/** What the per-file step did: the server's answer (null: nothing to clear, nothing sent) and the fields it cleared. */
+export interface ClearOutcome {
+  response: FileCollectionResponse | null;
+  cleared: string[];
+}
+
+export const oracleRestoreCommand = (path: string): string => `metaclear restore ${shellQuote(path)}`;
+
+export interface BackupPlace {
+  path: string;
+  /** The file exists: a resumed run appends to it. */
+  append: boolean;
+}
+
+function headerOf(ctx: CliContext, flags: DeleteFlags): BackupHeader {
+  return {
+    api: 'oracle-documents',
+    baseUrl: recordedBaseUrl(flags.baseUrl),
+    target: { collection: flags.collection, fields: [...flags.field] },
+    created: new Date(ctx.now()).toISOString(),
+  };
+}
+
+/** `metaclear-backup-oracle-<UTC time>.jsonl`, or with a suffix when a run of the same second has it. */
+function freeDefaultName(ctx: CliContext): string {
+  const base = `metaclear-backup-oracle-${utcStamp(ctx.now())}`;
+  for (let n = 1; ; n++) {
+    const name = n === 1 ? `${base}.jsonl` : `${base}-${n}.jsonl`;
+    if (!existsSync(resolve(ctx.deps.cwd, name)) || n >= 100) return name;
+  }
+}
+
+export class OracleBackup {
+  readonly #writer: BackupWriter<OracleEntry>;
+  readonly #appended: boolean;
+  #sinceSync = 0;
+  /** Files whose values were cleared by this run. */
+  cleared = 0;
+
+  private constructor(writer: BackupWriter<OracleEntry>, appended: boolean) {
+    this.#writer = writer;
+    this.#appended = appended;
+  }
+
+  /**
+   * Where the backup of the run goes, checked before anything is read or sent: `--backup <path>`,
+   * or the default beside the journal (appended to on a resume) or in the current folder.
+   */
+  static check(
+    ctx: CliContext,
+    flags: DeleteFlags,
+    journalPath: string | undefined,
+    others: readonly { flag: string; path: string | undefined }[],
+  ): BackupPlace {
+    const spec =
+      typeof flags.backup === 'string'
+        ? flags.backup
+        : journalPath !== undefined
+          ? `${journalPath}.backup.jsonl`
+          : freeDefaultName(ctx);
+    const resuming = journalPath !== undefined;
+    const path = checkOutputPath('--backup', spec, ctx.deps.cwd, {
+      others,
+      existingAllowed: resuming,
+      existingHint:
+        'a backup is never overwritten: choose another path (or resume the run it is of, with its --journal)',
+    });
+    const append = resuming && existsSync(path);
+    if (append) BackupWriter.checkSameTarget(path, '--backup', headerOf(ctx, flags));
+    return { path, append };
+  }
+
+  /** Opens (creates, or appends to on a resume) the backup checked by `check`. */
+  static open(ctx: CliContext, flags: DeleteFlags, place: BackupPlace): OracleBackup {
+    const header = headerOf(ctx, flags);
+    const writer = place.append
+      ? BackupWriter.resume<OracleEntry>(place.path, '--backup', header)
+      : BackupWriter.create<OracleEntry>(place.path, '--backup', header);
+    return new OracleBackup(writer, place.append);
+  }
+
+  get path(): string {
+    return resolve(this.#writer.path);
+  }
+
+  /** Entries this run wrote. */
+  get entries(): number {
+    return this.#writer.entries;
+  }
+
+  /** The per-file call of the run: read own values → backup entry → clear those fields. */
+  step(session: OracleSession): (item: DeleteManyItem, signal: AbortSignal) => Promise<ClearOutcome> {
+    return async (item, signal) => {
+      const values = await readOwnValues(session.reader, { ...item, signal });
+      const cleared = Object.keys(values);
+      if (cleared.length === 0) return { response: null, cleared };
+      this.#writer.add({ fileId: item.fileId, values });
+      if (++this.#sinceSync >= SYNC_EVERY) this.#sync();
+      else this.#timer ??= setTimeout(() => this.#syncQuietly(), 1000).unref();
+      const response = await session.client.deleteFileMetadataValues({ ...item, fields: cleared, signal });
+      this.cleared++;
+      return { response, cleared };
+    };
+  }
+
+  /** A write of the backup failed: the run is to stop (the step refuses to clear the file, too). */
+  set onFailure(listener: ((error: RecordWriteError) => void) | undefined) {
+    this.#writer.onFailure = listener;
+  }
+
+  /**
+   * Made durable and closed; a new backup that holds nothing is removed. Returns whether it is
+   * kept. Never throws: a last sync that fails is said by summaryLine.
+   */
+  close(): boolean {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    try {
+      this.#writer.close();
+    } catch (error) {
+      this.#closeError = error instanceof Error ? error.message : String(error);
+    }
+    if (this.#writer.entries === 0 && !this.#appended && this.#closeError === undefined) {
+      this.#discard();
+      return false;
+    }
+    return true;
+  }
+
+  #closeError: string | undefined;
+  #timer: NodeJS.Timeout | undefined;
+
+  #sync(): void {
+    this.#sinceSync = 0;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#writer.sync();
+  }
+
+  /** The timer's sync: a failure is reported through onFailure (the run stops), not thrown here. */
+  #syncQuietly(): void {
+    this.#timer = undefined;
+    try {
+      this.#sync();
+    } catch {
+      // Said by onFailure; the next entry's write refuses to clear its file.
+    }
+  }
+
+  #discard(): void {
+    try {
+      unlinkSync(this.#writer.path);
+    } catch {
+      // Already gone: nothing to keep.
+    }
+  }
+
+  /** The summary's line about the backup. */
+  summaryLine(kept: boolean): string {
+    if (!kept) return 'Backup: none needed (no file held a value of its own in these fields).';
+    if (this.#closeError !== undefined) {
+      return `Backup: ${this.path}: ${this.#closeError}; the entries written before it are in the file. Undo with: ${oracleRestoreCommand(this.path)}`;
+    }
+    return `Backup: ${this.path} (${plural(this.#writer.entries, 'file')}${this.#appended ? ' added to it by this run' : ''}). Undo with: ${oracleRestoreCommand(this.path)}`;
+  }
+}
+
+export const NO_BACKUP_LINE = 'No backup (--no-backup): the values cleared cannot be restored by metaclear.';
