@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { causesInOrder } from '../../src/cli/bulk-summary.js';
 import { fileIds } from '../../src/cli/file-ids.js';
 import { runCli } from '../../src/cli/program.js';
+import { scratchCwd } from '../helpers/cli.js';
 
 function buffer() {
   let text = '';
@@ -27,7 +28,7 @@ function deps(argv: string[], env: Record<string, string>) {
       stdout: stdout.sink,
       stderr: stderr.sink,
       isTTY: false,
-      cwd: process.cwd(),
+      cwd: scratchCwd(),
       onSignal: (signal: string, handler: () => void) => {
         handlers.set(signal, handler);
         return () => handlers.delete(signal);

@@ -3,13 +3,28 @@
  * every output it produced so that a test file can check no credential ever appeared in one.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const REPO = resolve(__dirname, '..', '..');
 /** The built CLI; METACLEAR_CLI_PATH runs the tests against another build (e.g. an older one, to see a test fail). */
 export const CLI_PATH = process.env.METACLEAR_CLI_PATH ?? join(REPO, 'dist', 'esm', 'cli', 'main.js');
+
+let scratch: string | undefined;
+/**
+ * The folder a run works in when its test names none: a fresh one per test process, removed when
+ * the process ends, so that a file the CLI writes by default (a backup named after the time, a
+ * journal given as a relative path) never lands in the repository.
+ */
+export function scratchCwd(): string {
+  if (scratch === undefined) {
+    const folder = mkdtempSync(join(tmpdir(), 'metaclear-cli-cwd-'));
+    scratch = folder;
+    process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+  }
+  return scratch;
+}
 
 /** The built CLI's path; fails with what to do when it has not been built. */
 export function builtCli(): string {
@@ -59,7 +74,7 @@ export interface RunningCli {
 
 export function startCli(args: readonly string[], options: CliOptions = {}): RunningCli {
   const child = spawn(process.execPath, [builtCli(), ...args], {
-    cwd: options.cwd ?? REPO,
+    cwd: options.cwd ?? scratchCwd(),
     env: cleanEnv(options.env),
     stdio: 'pipe',
   });
@@ -151,7 +166,7 @@ function metaclearOnPath(): string {
 export function runPrinted(command: string, options: CliOptions = {}): Promise<CliResult> {
   const env = cleanEnv(options.env);
   env.PATH = `${metaclearOnPath()}:${env.PATH ?? ''}`;
-  const child = spawn('sh', ['-c', command], { cwd: options.cwd ?? REPO, env, stdio: 'pipe' });
+  const child = spawn('sh', ['-c', command], { cwd: options.cwd ?? scratchCwd(), env, stdio: 'pipe' });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
