@@ -12,6 +12,7 @@ import { bulkSection } from './bulk.js';
 import { bulkScaleSection } from './bulk-scale.js';
 import { bulkTlsSection } from './bulk-tls.js';
 import { clientOverheadSection } from './client-overhead.js';
+import { edgeImpulseRestoreSection } from './edge-impulse-restore.js';
 import { removeAllTempDirs } from './fixtures.js';
 import { oracleRestoreSection } from './oracle-restore.js';
 import { pipelineSection } from './pipeline.js';
@@ -28,6 +29,7 @@ const SECTIONS: readonly Section[] = [
   bulkTlsSection,
   scaleSection,
   oracleRestoreSection,
+  edgeImpulseRestoreSection,
 ];
 const DEFAULT_RUNS = 5;
 const USAGE = 'usage: npm run bench [-- --runs <n>] [--section <name>]...';

@@ -23,7 +23,7 @@ const CLI = join(REPO, 'dist', 'esm', 'cli', 'main.js');
 const OWNER = 'bench';
 const PASSWORD = 'bench-password';
 
-function count(name: string, fallback: number): number {
+export function count(name: string, fallback: number): number {
   const text = process.env[name];
   if (!text) return fallback;
   const n = Number(text);

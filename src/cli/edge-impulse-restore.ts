@@ -1,7 +1,7 @@
 /**
  * `metaclear restore <backup>` for an Edge Impulse backup (also `metaclear edge-impulse restore`):
  * puts back the values a clear-metadata run backed up, with batchAddMetadata, one call per distinct
- * value of each chunk of samples, selected by `ids`.
+ * value (per 100 samples of it, and per 10,000 entries of the backup), selected by `ids`.
  *
  * Before it sets anything it reads the category's samples as they are now (listSamples), so that
  * it is idempotent and resumable: a sample that holds its backed-up value already is left alone
@@ -13,7 +13,7 @@ import type { Command } from 'commander';
 import type { SampleCategory } from '../edge-impulse/filters.js';
 import { selectedPages } from '../edge-impulse/preview.js';
 import { edgeImpulseEntry, type OpenedBackup, recordedBaseUrl } from './backup-file.js';
-import { inChunks } from './chunks.js';
+import { inGroups } from './chunks.js';
 import type { CliContext } from './context.js';
 import { IDS_PER_CALL } from './edge-impulse-clear.js';
 import { connect, follow, type Session, type SessionFlags } from './edge-impulse-session.js';
@@ -24,6 +24,9 @@ import { successDocument } from './json-output.js';
 import { plural } from './output.js';
 
 export const RESTORE = 'edge-impulse restore';
+
+/** Backup entries waiting to be set back at once, grouped by value: what the restore holds beyond the current values. */
+const PENDING_ENTRIES = 10_000;
 
 export type RestoreFlags = SessionFlags & { force?: true };
 
@@ -105,24 +108,29 @@ export async function restoreEdgeImpulse(
         }
       }
     };
-    for await (const chunk of inChunks(toRestore(), IDS_PER_CALL)) {
-      // One call per distinct value of the chunk, selecting its samples by ids.
-      const byValue = new Map<string, number[]>();
-      for (const { id, value } of chunk) byValue.set(value, [...(byValue.get(value) ?? []), id]);
-      for (const [metadataValue, ids] of byValue) {
-        const result = await session.client.addMetadata({
-          projectId,
-          category,
-          metadataKey,
-          metadataValue,
-          filter: { ids },
-          signal: interruption.signal,
-        });
-        counts.calls++;
-        if (result.status === 'job')
-          await follow(ctx, session, projectId, result.jobId, { wait: true, ...timeout(flags) });
-        counts.restored += ids.length;
-      }
+    // One call per distinct value, selecting its samples by ids: grouped across the backup (at most
+    // PENDING_ENTRIES waiting at once), not within chunks of it, so interleaved values do not
+    // split into calls of a few IDs each.
+    for await (const { key: metadataValue, items } of inGroups(
+      toRestore(),
+      (entry) => entry.value,
+      (entry) => entry.id,
+      IDS_PER_CALL,
+      PENDING_ENTRIES,
+    )) {
+      const ids = items.map((entry) => entry.id);
+      const result = await session.client.addMetadata({
+        projectId,
+        category,
+        metadataKey,
+        metadataValue,
+        filter: { ids },
+        signal: interruption.signal,
+      });
+      counts.calls++;
+      if (result.status === 'job')
+        await follow(ctx, session, projectId, result.jobId, { wait: true, ...timeout(flags) });
+      counts.restored += ids.length;
     }
   } catch (error) {
     if (counts.restored > 0 || counts.calls > 0) {

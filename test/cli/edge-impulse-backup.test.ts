@@ -152,6 +152,28 @@ describe('a backup before the clear, and restore', () => {
     expect(changes().length).toBe(writes);
   });
 
+  it('restore sends one call per distinct value, however the values are interleaved in the backup', async () => {
+    // 300 samples, three values taking turns: each value's 100 samples make one call of 100 IDs.
+    sandbox.edgeImpulse.addSamples(
+      1,
+      Array.from({ length: 300 }, (_, i) => ({ id: i + 1, label: 'idle', metadata: { site: `v${i % 3}` } })),
+    );
+    const before = state();
+    const run = await ei([...CLEAR, '--backup', 'b.jsonl', '--wait']);
+    expect(run.code).toBe(0);
+    const added = sandbox.edgeImpulse.addOperations(1).length;
+    const restored = await ei(['restore', 'b.jsonl']);
+    expect(restored.code).toBe(0);
+    expect(restored.stdout).toBe('Restored 300 samples of 300 entries in b.jsonl (3 calls).\n');
+    const calls = sandbox.edgeImpulse.addOperations(1).slice(added);
+    expect(calls.map((c) => [c.metadataValue, c.matchedSampleIds.length]).sort()).toEqual([
+      ['v0', 100],
+      ['v1', 100],
+      ['v2', 100],
+    ]);
+    expect(state()).toEqual(before);
+  });
+
   it('a sample added between the listing and the clear keeps its value', async () => {
     seed();
     let added = false;
