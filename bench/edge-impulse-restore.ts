@@ -23,7 +23,7 @@ import { timeNodeScript } from './subprocess.js';
 
 const CLI = join(REPO, 'dist', 'esm', 'cli', 'main.js');
 const PROJECT = 1;
-const valueOf = (id: number): string => `site ${id % 50}`;
+const siteOf = (id: number): string => `site ${id % 50}`;
 
 function seed(sandbox: Sandbox, samples: number): void {
   sandbox.reset();
@@ -32,14 +32,14 @@ function seed(sandbox: Sandbox, samples: number): void {
     Array.from({ length: samples }, (_, i) => ({
       id: i + 1,
       category: 'training',
-      metadata: { site: valueOf(i + 1) },
+      metadata: { site: siteOf(i + 1) },
     })),
   );
 }
 
 function check(sandbox: Sandbox, samples: number, expect: 'cleared' | 'restored'): void {
   for (const sample of sandbox.edgeImpulse.samples(PROJECT)) {
-    const want = expect === 'cleared' ? undefined : valueOf(sample.id);
+    const want = expect === 'cleared' ? undefined : siteOf(sample.id);
     if (sample.metadata.site !== want) {
       throw new Error(
         `edge-impulse-restore: sample ${sample.id} has site ${JSON.stringify(sample.metadata.site)} after the ${expect === 'cleared' ? 'clear' : 'restore'}`,
