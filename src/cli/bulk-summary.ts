@@ -15,7 +15,20 @@ import type { DeleteFlags } from './oracle-session.js';
 import { plural, shellQuote } from './output.js';
 import { printable } from './printable.js';
 
-/** Why an item failed, as the summary groups it. */
+/** The longest piece of server text a cause keeps (an Oracle errorCode is a few characters). */
+export const MAX_SERVER_TEXT = 100;
+
+/**
+ * Text from a server as a cause carries it: escaped (printable) and cut to MAX_SERVER_TEXT
+ * characters, so that it is safe on a terminal and in the records, and a huge one cannot make a
+ * journal line that is too long to read back.
+ */
+export function serverText(text: string): string {
+  const cut = text.length > MAX_SERVER_TEXT ? `${text.slice(0, MAX_SERVER_TEXT)}…` : text;
+  return printable(cut);
+}
+
+/** Why an item failed, as the summary groups it; server text in it is escaped and cut short (serverText). */
 export function causeOf(error: Error): string {
   if (error instanceof CancelledError) return 'cancelled';
   if (error instanceof ApiError) {
@@ -25,7 +38,7 @@ export function causeOf(error: Error): string {
     }
     const code = (error.body as { errorCode?: unknown } | undefined)?.errorCode;
     return typeof code === 'string' || typeof code === 'number'
-      ? `errorCode ${code}`
+      ? `errorCode ${serverText(String(code))}`
       : `HTTP ${error.status}, unusable answer`;
   }
   if (error instanceof NetworkError) return 'no answer (network)';
@@ -35,11 +48,12 @@ export function causeOf(error: Error): string {
 
 /**
  * The causes in a fixed order, whatever order the files finished in: HTTP statuses by code, then
- * the other causes by name, then `cancelled`.
+ * the other causes by name, then `other` (the causes beyond the first MAX_CAUSES), then `cancelled`.
  */
 export function causesInOrder(causes: ReadonlyMap<string, number>): [string, number][] {
   const rank = (cause: string): [number, number, string] => {
-    if (cause === 'cancelled') return [2, 0, cause];
+    if (cause === 'cancelled') return [3, 0, cause];
+    if (cause === 'other') return [2, 0, cause];
     const http = /^HTTP (\d+)/.exec(cause);
     return http ? [0, Number(http[1]), cause] : [1, 0, cause];
   };

@@ -18,6 +18,7 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { UsageError } from './errors.js';
 import { JournalLock } from './journal-lock.js';
+import { printable } from './printable.js';
 import { RecordFile } from './record-file.js';
 
 /** What a journal is a journal of. */
@@ -143,7 +144,7 @@ export class JournalPlan {
 
   #mismatch(n: number, fileId: string, expected: string): never {
     throw new JournalInputError(
-      `${this.inputName} is not the input ${this.describe} was written for: its file ID number ${n} is ${JSON.stringify(fileId)}, the journal's is ${JSON.stringify(expected)}; use the same input, or another journal`,
+      `${this.inputName} is not the input ${this.describe} was written for: its file ID number ${n} is ${printable(JSON.stringify(fileId))}, the journal's is ${printable(JSON.stringify(expected))}; use the same input, or another journal`,
     );
   }
 }

@@ -4,7 +4,7 @@
  * 127.0.0.1, real pipes and FIFOs, real signals. Every wait is on an event, never a delay.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ClearingServer, startClearingServer } from '../helpers/clearing-server.js';
@@ -125,5 +125,66 @@ describe('a counted input that changes under the run', () => {
       /--files-from ids\.txt changed during the run: it held 300 file IDs when counted, \d+ now/,
     );
     expect(server.count).toBeLessThan(300);
+  });
+});
+
+describe('server text in the summary and the records', () => {
+  const hostile = '\u001b[31mRED\u001b]0;pwned\u0007';
+
+  it('an errorCode with control characters is escaped in the summary and the failed-IDs file', async () => {
+    writeFileSync(join(dir, 'ids.txt'), 'F1\nF2\n');
+    server.onRequest = () => ({ status: 200, body: { errorCode: hostile } });
+    const run = await runCli(clear(['--files-from', 'ids.txt', '--failed-out', 'failed.txt']), {
+      env: env(),
+      cwd: dir,
+    });
+    expect(run.code).toBe(1);
+    const failed = readFileSync(join(dir, 'failed.txt'), 'utf8');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: what must not be printed
+    const controls = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+    expect(run.stdout + run.stderr).not.toMatch(controls);
+    expect(failed).not.toMatch(controls);
+    expect(run.stdout).toContain('2 errorCode \\x1b[31mRED\\x1b]0;pwned\\x07');
+  });
+
+  it('one distinct code per file: at most 20 causes are named, the rest counted as other; a huge code is cut short', async () => {
+    writeFileSync(join(dir, 'ids.txt'), `${Array.from({ length: 30 }, (_, i) => `F${i}`).join('\n')}\n`);
+    server.onRequest = (count) => ({ status: 200, body: { errorCode: `E${count}-${'x'.repeat(100_000)}` } });
+    const run = await runCli(clear(['--files-from', 'ids.txt', '--journal', 'run.journal', '--json']), {
+      env: env(),
+      cwd: dir,
+    });
+    expect(run.code).toBe(1);
+    const summary = JSON.parse(run.stdout.trim().split('\n').at(-1) as string).summary;
+    const causes = Object.entries(summary.causes as Record<string, number>);
+    expect(causes.length).toBe(21);
+    expect(summary.causes.other).toBe(10);
+    expect(causes.reduce((sum, [, n]) => sum + n, 0)).toBe(30);
+    for (const [cause] of causes) expect(cause.length).toBeLessThanOrEqual(200);
+    const longest = Math.max(
+      ...readFileSync(join(dir, 'run.journal'), 'utf8')
+        .split('\n')
+        .map((l) => l.length),
+    );
+    expect(longest).toBeLessThan(2000);
+  });
+
+  it("an input that is not the journal's names the IDs with bidi controls escaped", async () => {
+    writeFileSync(join(dir, 'ids.txt'), 'F1\nF2\n');
+    server.onRequest = (_count, fileId) => (fileId === 'F2' ? { status: 404, body: {} } : undefined);
+    const first = await runCli(clear(['--files-from', 'ids.txt', '--journal', 'run.journal']), {
+      env: env(),
+      cwd: dir,
+    });
+    expect(first.code).toBe(1);
+    server.onRequest = () => ({ status: 500, body: {} });
+    writeFileSync(join(dir, 'other.txt'), 'F1\nF\u202e2\n');
+    const run = await runCli(clear(['--files-from', 'other.txt', '--journal', 'run.journal']), {
+      env: env(),
+      cwd: dir,
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).not.toContain('\u202e');
+    expect(run.stderr).toContain('F\\u{202e}2');
   });
 });
