@@ -236,6 +236,7 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
     stop ??= why;
     stopper.abort(why.kind === 'interrupted' ? new InterruptedError(why.signal) : new Error(why.kind));
   };
+  const stopped = new Promise<void>((resolve) => stopper.signal.addEventListener('abort', () => resolve()));
   const recorder = new BulkRecorder(journal, failedFile, (failure: RecordWriteError) =>
     stopWith({ kind: 'record', path: failure.path, code: failure.code }),
   );
@@ -283,7 +284,8 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
   try {
     for await (const result of stream) {
       const cause = recorder.finished(result.index, result);
-      if (!dryRun) await report(ctx, json, result, cause);
+      // Once stopped, no more per-file lines, and no wait on a reader that may never read again.
+      if (!dryRun && !stopper.signal.aborted) await Promise.race([report(ctx, json, result, cause), stopped]);
       if (refusals.see(result.ok ? undefined : result.error, cause ?? '')) {
         stopWith({ kind: 'credential', inARow: refusals.limit, cause: refusals.reached ?? '' });
       }
@@ -420,6 +422,12 @@ function noteEnd(recorder: BulkRecorder, outcome: BulkOutcome): void {
 function printOutcome(ctx: CliContext, outcome: BulkOutcome, json: boolean, stdin: boolean): void {
   if (json) {
     ctx.out.json(summaryJson(outcome));
+    if (outcome.stop !== undefined) {
+      // stdout may be a pipe its reader no longer reads (what made the operator stop the run):
+      // the summary, with the command that resumes, is said on stderr too.
+      for (const line of summaryLines(outcome, stdin)) ctx.err.line(line);
+      return;
+    }
     if (outcome.rerun !== undefined) {
       ctx.err.line(`failed IDs written to ${outcome.failedFile}; re-run with: ${outcome.rerun}`);
     }

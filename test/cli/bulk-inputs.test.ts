@@ -188,3 +188,37 @@ describe('server text in the summary and the records', () => {
     expect(run.stderr).toContain('F\\u{202e}2');
   });
 });
+
+describe('--json with a reader that has stopped reading', () => {
+  it('one SIGINT ends the run, and its summary with the resume command reaches stderr', async () => {
+    writeFileSync(join(dir, 'ids.txt'), `${Array.from({ length: 5000 }, (_, i) => `F${i}`).join('\n')}\n`);
+    // Each answer (and so each --json line) is 200 kB, more than the pipe and the reader's buffer
+    // hold. With 8 calls at a time, a 9th request means a result was taken and its line written:
+    // the pipe is full, and stays so. From the 9th on the server answers no more.
+    const pad = 'x'.repeat(200_000);
+    server.onRequest = (count) => (count > 8 ? 'hold' : { status: 200, body: { errorCode: '0', pad } });
+    const child = spawn(
+      process.execPath,
+      [builtCli(), ...clear(['--files-from', 'ids.txt', '--journal', 'run.journal', '--json'])],
+      { cwd: dir, env: { ...process.env, ...env(), NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    // stdout is never read: the pipe fills and stays full.
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      stderr += c;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
+    await server.received(9);
+    child.kill('SIGINT');
+    const { code, signal } = await ended;
+    clearTimeout(timer);
+    child.stdout.destroy();
+    expect(signal).toBeNull();
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/Interrupted \(SIGINT\)/);
+    expect(stderr).toMatch(/metaclear oracle delete-metadata .*--journal run\.journal/);
+  });
+});
