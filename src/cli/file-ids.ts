@@ -99,6 +99,8 @@ export interface FileIdSource {
   name: string;
   /** For a file: how many IDs it holds, counted (and every line checked) before the run. */
   total: number | undefined;
+  /** For a file: how many lines it has (counted with the IDs). */
+  lines?: number;
   ids: AsyncGenerator<FileIdLine>;
 }
 
@@ -166,8 +168,12 @@ export async function openFileIds(
     return { path, name, total: undefined, ids: closing(fileIds(stream, name), () => stream.destroy()) };
   }
   let total = 0;
+  let lineCount = 0;
   try {
-    for await (const { id } of fileIds(fileStream(fd, 0), name)) {
+    for await (const { text, line } of lines(fileStream(fd, 0), name)) {
+      lineCount = line;
+      const id = fileIdOnLine(text);
+      if (id === undefined) continue;
       total++;
       check?.each(total, id);
     }
@@ -180,6 +186,7 @@ export async function openFileIds(
     path,
     name,
     total,
+    lines: lineCount,
     ids: closing(countedIds(fileIds(fileStream(fd, 0), name), name, total), () => closeSync(fd)),
   };
 }

@@ -167,6 +167,11 @@ async function openInput(
         `${source.name}: no file IDs in it (only blank lines and # comments); add --allow-empty to accept that`,
       );
     }
+    if (flags.fromLine !== undefined && source.lines !== undefined && flags.fromLine > source.lines) {
+      throw new UsageError(
+        `--from-line ${flags.fromLine}: ${source.name} has ${source.lines} lines; expected a line number within it`,
+      );
+    }
     return { source, journal, plan };
   } catch (error) {
     journal?.close();
@@ -370,7 +375,7 @@ interface OutcomeParts {
 }
 
 function outcomeOf(parts: OutcomeParts): BulkOutcome {
-  const { ctx, flags, command, source, recorder, input, stop } = parts;
+  const { ctx, flags, source, recorder, input, stop } = parts;
   const { counts } = recorder;
   const failed = counts.failed + counts.cancelled + (parts.notFinished ?? 0);
   const failedFile = recorder.failedFile;
@@ -393,7 +398,11 @@ function outcomeOf(parts: OutcomeParts): BulkOutcome {
     notRunFrom,
     inputName: source.name,
     failedFile: keepFailed ? failedFile?.path : undefined,
-    rerun: keepFailed && failed > 0 && failedFile ? rerunCommand(flags, command, failedFile.path) : undefined,
+    // After a stop with a journal, its resume runs the failed and cancelled files again: a re-run too would send them twice.
+    rerun:
+      keepFailed && failed > 0 && failedFile && resume === undefined
+        ? rerunCommand(ctx.deps.argv, failedFile.path)
+        : undefined,
     journal: recorder.journal?.path,
     resume,
     rest,

@@ -8,7 +8,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ClearingServer, startClearingServer } from '../helpers/clearing-server.js';
-import { builtCli, type CliResult, runCli, startCli } from '../helpers/cli.js';
+import { builtCli, type CliResult, runCli, runPrinted, startCli } from '../helpers/cli.js';
 
 let server: ClearingServer;
 let dir: string;
@@ -220,5 +220,88 @@ describe('--json with a reader that has stopped reading', () => {
     expect(code).toBe(130);
     expect(stderr).toMatch(/Interrupted \(SIGINT\)/);
     expect(stderr).toMatch(/metaclear oracle delete-metadata .*--journal run\.journal/);
+  });
+});
+
+describe('what the summary says after a stop, and the commands it prints', () => {
+  const summaryOf = (run: CliResult) => JSON.parse(run.stdout.trim().split('\n').at(-1) as string).summary;
+
+  it('a credential stop says how many files in flight were cancelled, not that no other file was sent', async () => {
+    writeFileSync(join(dir, 'ids.txt'), `${Array.from({ length: 100 }, (_, i) => `F${i}`).join('\n')}\n`);
+    server.onRequest = (count) => (count > 10 ? 'hold' : { status: 401, body: { errorCode: '-1' } });
+    const run = await runCli(clear(['--files-from', 'ids.txt', '--max-auth-failures', '10']), { env: env(), cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).not.toContain('no other file was sent');
+    const said = /no more files were started; (\d+) in flight (?:was|were) cancelled/.exec(run.stdout);
+    expect(said).not.toBeNull();
+    const cancelled = Number(said?.[1]);
+    expect(run.stdout).toContain(`${cancelled} cancelled`);
+    expect(cancelled).toBeGreaterThanOrEqual(server.count - 10);
+    expect(cancelled).toBeGreaterThan(0);
+  });
+
+  it('--from-line past the end of the input is an error that says how many lines it has; nothing sent', async () => {
+    writeFileSync(join(dir, 'ids.txt'), 'F1\nF2\n');
+    const run = await runCli(clear(['--files-from', 'ids.txt', '--from-line', '50']), { env: env(), cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--from-line 50: --files-from ids.txt has 2 lines');
+    expect(server.count).toBe(0);
+  });
+
+  it('--from-line past the end of stdin is an error too', async () => {
+    const run = await runCli(clear(['--files-from', '-', '--from-line', '50']), {
+      env: env(),
+      cwd: dir,
+      stdin: 'F1\nF2\n',
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--from-line 50: --files-from - (stdin) has 2 lines up to its last file ID');
+    expect(server.count).toBe(0);
+  });
+
+  it('after a stop with a journal only the resume command is printed; run as printed it clears each file not done once', async () => {
+    const all = Array.from({ length: 6 }, (_, i) => `F${i}`);
+    writeFileSync(join(dir, 'ids.txt'), `${all.join('\n')}\n`);
+    server.onRequest = (count) => (count > 2 ? 'hold' : undefined);
+    const cli = startCli(clear(['--files-from', 'ids.txt', '--journal', 'run.journal', '--concurrency', '2']), {
+      env: env(),
+      cwd: dir,
+    });
+    await server.received(4);
+    cli.child.kill('SIGINT');
+    const run = await cli.result;
+    expect(run.code).toBe(130);
+    expect(run.stdout).not.toContain('Re-run them');
+    expect(run.stdout).toMatch(/^Resume the run \(.*cancelled.*\) with:$/m);
+    const resume = /^Resume the run .*\n {2}(.*)$/m.exec(run.stdout)?.[1] as string;
+    server.onRequest = undefined;
+    const again = await runPrinted(resume, { env: env(), cwd: dir });
+    expect(again.code).toBe(0);
+    for (const id of all) expect(server.cleared.get(id)).toBe(1);
+  });
+
+  it('the re-run command keeps every safety flag of the run, and they take effect', async () => {
+    writeFileSync(join(dir, 'ids.txt'), 'F1\nF2\n');
+    server.onRequest = (_count, fileId) => (fileId === 'F2' ? { status: 404, body: { errorCode: '-16' } } : undefined);
+    const flags = ['--max-rate', '50/s', '--max-auth-failures', '3', '--retries', '0', '--attempt-timeout', '7'];
+    const run = await runCli(clear(['--files-from', 'ids.txt', ...flags, '--failed-out', 'failed.txt', '--json']), {
+      env: env(),
+      cwd: dir,
+    });
+    expect(run.code).toBe(1);
+    const rerun = summaryOf(run).rerun as string;
+    for (const flag of ['--max-rate 50/s', '--max-auth-failures 3', '--retries 0', '--attempt-timeout 7']) {
+      expect(rerun).toContain(flag);
+    }
+    // --retries 0 takes effect: a 503 is not sent again (the default would send it 3 times).
+    let sentF2 = 0;
+    server.onRequest = (_count, fileId) => {
+      if (fileId !== 'F2') return undefined;
+      sentF2++;
+      return { status: 503, body: {} };
+    };
+    const again = await runPrinted(rerun, { env: env(), cwd: dir });
+    expect(again.code).toBe(1);
+    expect(sentF2).toBe(1);
   });
 });

@@ -277,7 +277,7 @@ describe('resumable runs: --journal', () => {
     cli.child.kill('SIGINT');
     const run = await cli.result;
     expect(run.code).toBe(130);
-    const resume = /^Resume the run \(the journal skips the files that succeeded\) with:\n {2}(.*)$/m.exec(
+    const resume = /^Resume the run \(the journal skips the files that succeeded; those that failed or were cancelled are run again\) with:\n {2}(.*)$/m.exec(
       run.stdout,
     )?.[1];
     expect(resume).toBe(
