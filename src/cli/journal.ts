@@ -12,8 +12,9 @@
  * read as "the first `settled` IDs of the input have each a result", plus the few results beyond
  * that prefix (a run stopped with calls in flight finished them out of order) and the failures
  * inside it (to run again). A hash of the prefix's IDs, in input order, checks that the input is
- * the one the journal was written for. So a 1,000,000-line journal of a finished run is read in
- * constant memory.
+ * the one the journal was written for. So a 1,000,000-line journal of successes is read in
+ * constant memory; memory grows with the failures inside the prefix (one Map entry each, kept to
+ * run them again and to check their IDs), not with the successes.
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { UsageError } from './errors.js';
