@@ -3,7 +3,7 @@
  * and its line, minus those the journal says succeeded already and the lines before --from-line.
  * Read lazily: the runner pulls the next one only when a call may start.
  */
-import type { FileIdSource } from './file-ids.js';
+import { type FileIdSource, InputLineError } from './file-ids.js';
 import type { JournalPlan } from './journal.js';
 
 export interface BulkItem {
@@ -21,6 +21,8 @@ export class BulkInput {
   before = 0;
   /** IDs read so far. */
   read = 0;
+  /** The line of the last ID read. */
+  lastLine = 0;
   /** Items handed to the runner and not yet started, by the runner's index (the order they were handed out). */
   readonly #handedOut = new Map<number, BulkItem>();
   #handed = 0;
@@ -35,6 +37,7 @@ export class BulkInput {
   async *items(): AsyncGenerator<BulkItem> {
     for await (const { id, line } of this.source.ids) {
       const n = ++this.read;
+      this.lastLine = line;
       if (line < this.fromLine) {
         this.before++;
         continue;
@@ -48,6 +51,12 @@ export class BulkInput {
       yield item;
     }
     this.plan?.end(this.read);
+    // An input read once (stdin, a pipe): a start past its last ID is found at its end (a file's, before the run).
+    if (this.fromLine > 1 && this.source.lines === undefined && this.read === this.before) {
+      throw new InputLineError(
+        `--from-line ${this.fromLine}: ${this.source.name} has ${this.lastLine} lines up to its last file ID; expected a line number within it`,
+      );
+    }
     this.#ended = true;
   }
 

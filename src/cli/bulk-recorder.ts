@@ -1,6 +1,7 @@
 /**
  * The recorder of a bulk run: it makes each result durable (the journal, the failed-IDs file) and
- * keeps the counts the summary gives, holding nothing per file but the calls in flight. Both files
+ * keeps the counts the summary gives, holding nothing per file but the calls in flight (and at most
+ * MAX_CAUSES distinct causes). Both files
  * are buffered, and synced at least once a second and on every exit path. A record that cannot be
  * written is reported once (`onFailure`): the run then stops, and the files finished after that
  * are still counted, and named in the summary as not recorded.
@@ -10,6 +11,9 @@ import type { BulkItem } from './bulk-input.js';
 import { causeOf } from './bulk-summary.js';
 import type { Journal } from './journal.js';
 import type { RecordFile, RecordWriteError } from './record-file.js';
+
+/** The most distinct causes the counts name; the failures of any other cause are counted as `other`. */
+export const MAX_CAUSES = 20;
 
 /** How often what was recorded is made durable, at least. */
 export const SYNC_EVERY_MS = 1000;
@@ -67,7 +71,9 @@ export class BulkRecorder {
       return undefined;
     }
     const cause = causeOf(result.error);
-    this.causes.set(cause, (this.causes.get(cause) ?? 0) + 1);
+    // One distinct code per file would otherwise keep one entry per file.
+    const counted = this.causes.has(cause) || this.causes.size < MAX_CAUSES ? cause : 'other';
+    this.causes.set(counted, (this.causes.get(counted) ?? 0) + 1);
     this.failedFile?.line(result.fileId);
     if (result.error instanceof CancelledError) counts.cancelled++;
     else {

@@ -7,15 +7,26 @@
 import { existsSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
 import { ApiError, CancelledError, NetworkError, ValidationError } from '../index.js';
 import type { BulkCounts } from './bulk-recorder.js';
 import { SECRET_FLAGS } from './credentials.js';
-import type { DeleteFlags } from './oracle-session.js';
 import { plural, shellQuote } from './output.js';
 import { printable } from './printable.js';
 
-/** Why an item failed, as the summary groups it. */
+/** The longest piece of server text a cause keeps (an Oracle errorCode is a few characters). */
+export const MAX_SERVER_TEXT = 100;
+
+/**
+ * Text from a server as a cause carries it: escaped (printable) and cut to MAX_SERVER_TEXT
+ * characters, so that it is safe on a terminal and in the records, and a huge one cannot make a
+ * journal line that is too long to read back.
+ */
+export function serverText(text: string): string {
+  const cut = text.length > MAX_SERVER_TEXT ? `${text.slice(0, MAX_SERVER_TEXT)}…` : text;
+  return printable(cut);
+}
+
+/** Why an item failed, as the summary groups it; server text in it is escaped and cut short (serverText). */
 export function causeOf(error: Error): string {
   if (error instanceof CancelledError) return 'cancelled';
   if (error instanceof ApiError) {
@@ -25,7 +36,7 @@ export function causeOf(error: Error): string {
     }
     const code = (error.body as { errorCode?: unknown } | undefined)?.errorCode;
     return typeof code === 'string' || typeof code === 'number'
-      ? `errorCode ${code}`
+      ? `errorCode ${serverText(String(code))}`
       : `HTTP ${error.status}, unusable answer`;
   }
   if (error instanceof NetworkError) return 'no answer (network)';
@@ -35,11 +46,12 @@ export function causeOf(error: Error): string {
 
 /**
  * The causes in a fixed order, whatever order the files finished in: HTTP statuses by code, then
- * the other causes by name, then `cancelled`.
+ * the other causes by name, then `other` (the causes beyond the first MAX_CAUSES), then `cancelled`.
  */
 export function causesInOrder(causes: ReadonlyMap<string, number>): [string, number][] {
   const rank = (cause: string): [number, number, string] => {
-    if (cause === 'cancelled') return [2, 0, cause];
+    if (cause === 'cancelled') return [3, 0, cause];
+    if (cause === 'other') return [2, 0, cause];
     const http = /^HTTP (\d+)/.exec(cause);
     return http ? [0, Number(http[1]), cause] : [1, 0, cause];
   };
@@ -50,17 +62,36 @@ export function causesInOrder(causes: ReadonlyMap<string, number>): [string, num
   });
 }
 
-/** The same run for the failed IDs: the flags that say what to delete, never a credential. */
-export function rerunCommand(flags: DeleteFlags, command: Command, path: string): string {
-  const args = ['metaclear', 'oracle', 'delete-metadata', '--collection', flags.collection];
-  for (const field of flags.field) args.push('--field', field);
-  const fromCli = (key: string): boolean => command.getOptionValueSource(key) === 'cli';
-  if (fromCli('baseUrl')) args.push('--base-url', flags.baseUrl);
-  if (fromCli('applinkId') && flags.applinkId !== undefined) args.push('--applink-id', flags.applinkId);
-  if (flags.concurrency !== undefined) args.push('--concurrency', String(flags.concurrency));
-  if (flags.backup === false) args.push('--no-backup');
-  args.push('--files-from', path);
-  return args.map(shellQuote).join(' ');
+/**
+ * The same run for the failed IDs, built from the command as it was typed (as resumeCommand is),
+ * so that every flag that says what to delete and how gently (--max-rate, --max-auth-failures,
+ * --retries, --attempt-timeout, --concurrency...) is kept; never a credential. `--files-from`
+ * names the failed-IDs file; --journal and --from-line (which belong to the first input),
+ * --failed-out and --backup (the re-run writes a failed-IDs file and a backup of its own: an
+ * existing backup is never written over) are dropped.
+ */
+export function rerunCommand(argv: readonly string[], path: string): string {
+  const args: string[] = [];
+  const dropped = ['--journal', '--from-line', '--failed-out', '--backup'];
+  let given = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (SECRET_FLAGS.includes(arg) || dropped.includes(arg)) {
+      i++;
+      continue;
+    }
+    if ([...SECRET_FLAGS, ...dropped].some((flag) => arg.startsWith(`${flag}=`))) continue;
+    if (arg === '--overwrite') continue;
+    if (arg === '--files-from' || arg.startsWith('--files-from=')) {
+      if (arg === '--files-from') i++;
+      args.push('--files-from', path);
+      given = true;
+      continue;
+    }
+    args.push(arg);
+  }
+  if (!given) args.push('--files-from', path);
+  return ['metaclear', ...args].map(shellQuote).join(' ');
 }
 
 /** `failed.txt` → `failed-2.txt` (or -3...): a path that does not exist yet, spelled as given. */
@@ -153,7 +184,7 @@ export interface BulkOutcome {
   exitCode: number;
 }
 
-function stopText(stop: BulkStop): string {
+function stopText(stop: BulkStop, cancelled: number): string {
   switch (stop.kind) {
     case 'interrupted':
       return `Interrupted (${stop.signal}).`;
@@ -162,7 +193,7 @@ function stopText(stop: BulkStop): string {
     case 'record':
       return `Stopped: cannot write ${stop.path} (${stop.code}); the run ended there, its calls in flight finished or cancelled.`;
     case 'credential':
-      return `Stopped: ${stop.inARow} answers in a row refused the credential (${stop.cause}); no other file was sent. Check the credential and its rights (--max-auth-failures 0 never stops).`;
+      return `Stopped: ${stop.inARow} answers in a row refused the credential (${stop.cause}); no more files were started; ${cancelled} in flight ${cancelled === 1 ? 'was' : 'were'} cancelled. Check the credential and its rights (--max-auth-failures 0 never stops).`;
     case 'input':
       return `Stopped: ${stop.message}.`;
   }
@@ -172,7 +203,7 @@ function stopText(stop: BulkStop): string {
 export function summaryLines(outcome: BulkOutcome, stdin: boolean): string[] {
   const { counts } = outcome;
   const out: string[] = [];
-  if (outcome.stop) out.push(stopText(outcome.stop));
+  if (outcome.stop) out.push(stopText(outcome.stop, counts.cancelled));
   const causeText = causesInOrder(outcome.causes)
     .map(([cause, n]) => `${n} ${cause}`)
     .join(', ');
@@ -199,7 +230,7 @@ export function summaryLines(outcome: BulkOutcome, stdin: boolean): string[] {
   }
   if (outcome.resume !== undefined) {
     out.push(
-      `Resume the run (the journal skips the files that succeeded${stdin ? '; give it the same input on stdin' : ''}) with:`,
+      `Resume the run (the journal skips the files that succeeded; those that failed or were cancelled are run again${stdin ? '; give it the same input on stdin' : ''}) with:`,
     );
     out.push(`  ${outcome.resume}`);
   } else if (outcome.rest !== undefined) {
@@ -223,7 +254,7 @@ export function summaryJson(outcome: BulkOutcome): Record<string, unknown> {
       ...(outcome.notFinished !== undefined ? { notFinished: outcome.notFinished } : {}),
       causes: Object.fromEntries(causesInOrder(outcome.causes)),
       interrupted: stop?.kind === 'interrupted' || stop?.kind === 'forced' ? stop.signal : null,
-      stopped: stop === undefined ? null : { reason: stop.kind, message: stopText(stop) },
+      stopped: stop === undefined ? null : { reason: stop.kind, message: stopText(stop, counts.cancelled) },
       notRunFromLine: outcome.notRunFrom ?? null,
       failedFile: outcome.failedFile ?? null,
       rerun: outcome.rerun ?? null,

@@ -4,7 +4,8 @@
  * Input is strict: a line that is not UTF-8, or longer than MAX_LINE_BYTES, is refused with its
  * line number, never turned into something else and sent.
  */
-import { open } from 'node:fs/promises';
+import { closeSync, createReadStream, open as fsOpen, fstatSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { UsageError } from './errors.js';
@@ -98,13 +99,37 @@ export interface FileIdSource {
   name: string;
   /** For a file: how many IDs it holds, counted (and every line checked) before the run. */
   total: number | undefined;
+  /** For a file: how many lines it has (counted with the IDs). */
+  lines?: number;
   ids: AsyncGenerator<FileIdLine>;
 }
 
+/** The IDs of a counted input, which must be as many as counted: one that changed under the run is refused. */
+async function* countedIds(ids: AsyncGenerator<FileIdLine>, name: string, total: number): AsyncGenerator<FileIdLine> {
+  let count = 0;
+  const changed = (now: string): InputLineError =>
+    new InputLineError(
+      `${name} changed during the run: it held ${total} file IDs when counted, ${now}; run it again from an input that does not change`,
+    );
+  for await (const id of ids) {
+    if (++count > total) throw changed('more now');
+    yield id;
+  }
+  if (count !== total) throw changed(`${count} now`);
+}
+
+/** A byte stream of the file open at `fd`, from `start`; the fd stays open. */
+function fileStream(fd: number, start: number): Readable {
+  return createReadStream('', { fd, start, autoClose: false });
+}
+
 /**
- * Opens `-` (stdin) or a path. A file is read through once first, so that a bad line, or no ID at
- * all, is found before anything is sent (and `check` sees every ID: the journal's check that the
- * input is its own); then it is read again, lazily, for the run.
+ * Opens `-` (stdin) or a path. A regular file is read through once first, so that a bad line, or
+ * no ID at all, is found before anything is sent (and `check` sees every ID: the journal's check
+ * that the input is its own); then it is read again from the same open file, lazily, for the run,
+ * and must hold as many IDs as were counted. Anything else (a pipe, `<(…)`, a FIFO, a device) can
+ * be read only once: it is read like stdin, in one pass, with no total, and never opened again
+ * (a FIFO opened again would wait for a new writer for ever).
  */
 export async function openFileIds(
   spec: string,
@@ -118,28 +143,63 @@ export async function openFileIds(
   }
   const path = resolve(cwd, spec);
   const name = `--files-from ${spec}`;
-  let handle: Awaited<ReturnType<typeof open>>;
+  let fd: number;
   try {
-    handle = await open(path, 'r');
+    fd = await new Promise<number>((done, fail) =>
+      fsOpen(path, 'r', (error, opened) => (error ? fail(error) : done(opened))),
+    );
   } catch (error) {
     throw new UsageError(
       `--files-from: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     );
   }
-  if ((await handle.stat()).isDirectory()) {
-    await handle.close();
+  const stat = fstatSync(fd);
+  if (stat.isDirectory()) {
+    closeSync(fd);
     throw new UsageError(`--files-from: ${path} is a directory; expected a file with one file ID per line`);
   }
+  if (!stat.isFile()) {
+    // A pipe or socket is read through the event loop (a read of a FIFO on the thread pool would
+    // keep the process from exiting while it waits for a writer); a device as a file.
+    const stream: Readable =
+      stat.isFIFO() || stat.isSocket()
+        ? new Socket({ fd, readable: true, writable: false })
+        : createReadStream('', { fd, autoClose: true });
+    return { path, name, total: undefined, ids: closing(fileIds(stream, name), () => stream.destroy()) };
+  }
   let total = 0;
+  let lineCount = 0;
   try {
-    for await (const { id } of fileIds(handle.createReadStream(), name)) {
+    for await (const { text, line } of lines(fileStream(fd, 0), name)) {
+      lineCount = line;
+      const id = fileIdOnLine(text);
+      if (id === undefined) continue;
       total++;
       check?.each(total, id);
     }
     check?.end(total);
-  } finally {
-    await handle.close().catch(() => undefined);
+  } catch (error) {
+    closeSync(fd);
+    throw error;
   }
-  const again = await open(path, 'r');
-  return { path, name, total, ids: fileIds(again.createReadStream(), name) };
+  return {
+    path,
+    name,
+    total,
+    lines: lineCount,
+    ids: closing(countedIds(fileIds(fileStream(fd, 0), name), name, total), () => closeSync(fd)),
+  };
+}
+
+/** `ids`, then `close` once they end, fail or are given up. */
+async function* closing(ids: AsyncGenerator<FileIdLine>, close: () => void): AsyncGenerator<FileIdLine> {
+  try {
+    yield* ids;
+  } finally {
+    try {
+      close();
+    } catch {
+      // Already closed.
+    }
+  }
 }

@@ -2,9 +2,11 @@
  * The lock that keeps a second run off a journal in use: `<journal>.lock`, created exclusively
  * (O_EXCL) before the journal is read, holding the process ID and host of the run that has it,
  * and removed on every exit path the process lives through. A lock left by a run that was killed
- * (SIGKILL, a crash) names a process that no longer exists on this host: it is taken over.
+ * (SIGKILL, a crash) names a process that no longer exists on this host: it is taken over, by
+ * one run only when several start together (removeIfStill).
  */
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { UsageError } from './errors.js';
 
@@ -42,18 +44,18 @@ export class JournalLock {
         }
       }
       let owner: LockOwner = {};
+      let text: string | undefined;
       try {
-        owner = JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
+        text = readFileSync(path, 'utf8');
+        owner = JSON.parse(text) as LockOwner;
       } catch {
-        // Unreadable or cut short: treated as held by an unknown run (below).
+        // Gone, unreadable or cut short: treated as held by an unknown run (below), unless gone.
+        if (text === undefined) continue;
       }
       const pid = typeof owner.pid === 'number' ? owner.pid : undefined;
       if (pid !== undefined && owner.host === hostname() && !alive(pid)) {
-        try {
-          unlinkSync(path); // left by a run that was killed: taken over
-        } catch {
-          // Another run took it over first: try again.
-        }
+        // Left by a run that was killed: taken over, only if it is still that lock (see removeIfStill).
+        JournalLock.#removeIfStill(path, text);
         continue;
       }
       const who =
@@ -65,6 +67,40 @@ export class JournalLock {
       );
     }
     throw new UsageError(`${name}: its lock ${path} keeps changing; is another run starting?`);
+  }
+
+  /**
+   * Removes the lock at `path` only if it still holds `stale`. Two runs that found the same dead
+   * process in it may both come here: a plain unlink by the second would remove the lock the
+   * first has just created, and both would append to the journal. So the lock is first moved
+   * aside (rename is atomic: one run gets any one lock file) and read there: the stale lock is
+   * deleted; another run's lock is put back (link: never over a lock created meanwhile).
+   */
+  static #removeIfStill(path: string, stale: string): void {
+    const aside = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.stale`;
+    try {
+      renameSync(path, aside);
+    } catch {
+      return; // gone: another run took it over first
+    }
+    let moved: string | undefined;
+    try {
+      moved = readFileSync(aside, 'utf8');
+    } catch {
+      moved = undefined;
+    }
+    if (moved !== stale) {
+      try {
+        linkSync(aside, path);
+      } catch {
+        // A lock was created meanwhile: this one's owner is told apart by the next read (below).
+      }
+    }
+    try {
+      unlinkSync(aside);
+    } catch {
+      // Nothing left to remove.
+    }
   }
 
   /** Gives the lock back (idempotent, never throws). */

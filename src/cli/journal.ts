@@ -12,12 +12,14 @@
  * read as "the first `settled` IDs of the input have each a result", plus the few results beyond
  * that prefix (a run stopped with calls in flight finished them out of order) and the failures
  * inside it (to run again). A hash of the prefix's IDs, in input order, checks that the input is
- * the one the journal was written for. So a 1,000,000-line journal of a finished run is read in
- * constant memory.
+ * the one the journal was written for. So a 1,000,000-line journal of successes is read in
+ * constant memory; memory grows with the failures inside the prefix (one Map entry each, kept to
+ * run them again and to check their IDs), not with the successes.
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { UsageError } from './errors.js';
 import { JournalLock } from './journal-lock.js';
+import { printable } from './printable.js';
 import { RecordFile } from './record-file.js';
 
 /** What a journal is a journal of. */
@@ -144,7 +146,7 @@ export class JournalPlan {
 
   #mismatch(n: number, fileId: string, expected: string): never {
     throw new JournalInputError(
-      `${this.inputName} is not the input ${this.describe} was written for: its file ID number ${n} is ${JSON.stringify(fileId)}, the journal's is ${JSON.stringify(expected)}; use the same input, or another journal`,
+      `${this.inputName} is not the input ${this.describe} was written for: its file ID number ${n} is ${printable(JSON.stringify(fileId))}, the journal's is ${printable(JSON.stringify(expected))}; use the same input, or another journal`,
     );
   }
 }

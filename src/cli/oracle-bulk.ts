@@ -176,6 +176,11 @@ async function openInput(
         `${source.name}: no file IDs in it (only blank lines and # comments); add --allow-empty to accept that`,
       );
     }
+    if (flags.fromLine !== undefined && source.lines !== undefined && flags.fromLine > source.lines) {
+      throw new UsageError(
+        `--from-line ${flags.fromLine}: ${source.name} has ${source.lines} lines; expected a line number within it`,
+      );
+    }
     return { source, journal, plan };
   } catch (error) {
     journal?.close();
@@ -290,6 +295,7 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
     stop ??= why;
     stopper.abort(why.kind === 'interrupted' ? new InterruptedError(why.signal) : new Error(why.kind));
   };
+  const stopped = new Promise<void>((resolve) => stopper.signal.addEventListener('abort', () => resolve()));
   const recorder = new BulkRecorder(journal, failedFile, (failure: RecordWriteError) =>
     stopWith({ kind: 'record', path: failure.path, code: failure.code }),
   );
@@ -340,7 +346,9 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
   try {
     for await (const result of stream) {
       const cause = recorder.finished(result.index, result);
-      if (!dryRun) await report(ctx, json, result, cause, backup !== undefined);
+      // Once stopped, no more per-file lines, and no wait on a reader that may never read again.
+      if (!dryRun && !stopper.signal.aborted)
+        await Promise.race([report(ctx, json, result, cause, backup !== undefined), stopped]);
       if (refusals.see(result.ok ? undefined : result.error, cause ?? '')) {
         stopWith({ kind: 'credential', inARow: refusals.limit, cause: refusals.reached ?? '' });
       }
@@ -447,7 +455,7 @@ interface OutcomeParts {
 }
 
 function outcomeOf(parts: OutcomeParts): BulkOutcome {
-  const { ctx, flags, command, source, recorder, input, stop } = parts;
+  const { ctx, flags, source, recorder, input, stop } = parts;
   const { counts } = recorder;
   const failed = counts.failed + counts.cancelled + (parts.notFinished ?? 0);
   const failedFile = recorder.failedFile;
@@ -470,7 +478,11 @@ function outcomeOf(parts: OutcomeParts): BulkOutcome {
     notRunFrom,
     inputName: source.name,
     failedFile: keepFailed ? failedFile?.path : undefined,
-    rerun: keepFailed && failed > 0 && failedFile ? rerunCommand(flags, command, failedFile.path) : undefined,
+    // After a stop with a journal, its resume runs the failed and cancelled files again: a re-run too would send them twice.
+    rerun:
+      keepFailed && failed > 0 && failedFile && resume === undefined
+        ? rerunCommand(ctx.deps.argv, failedFile.path)
+        : undefined,
     journal: recorder.journal?.path,
     resume,
     rest,
@@ -501,14 +513,24 @@ function printOutcome(ctx: CliContext, outcome: BulkOutcome, json: boolean, stdi
     const document = summaryJson(outcome) as { summary: Record<string, unknown> };
     const { exitCode, ...rest } = document.summary;
     ctx.out.json({ summary: { ...rest, ...backup.json, exitCode } });
+    if (outcome.stop !== undefined) {
+      // stdout may be a pipe its reader no longer reads (what made the operator stop the run):
+      // the summary, with the command that resumes, is said on stderr too.
+      for (const line of outcomeLines(outcome, stdin, backup)) ctx.err.line(line);
+      return;
+    }
     if (outcome.rerun !== undefined) {
       ctx.err.line(`failed IDs written to ${outcome.failedFile}; re-run with: ${outcome.rerun}`);
     }
     return;
   }
+  for (const line of outcomeLines(outcome, stdin, backup)) ctx.out.line(line);
+}
+
+/** The summary in words, with the backup's line right after the counts (and the stop and rate lines), before the commands. */
+function outcomeLines(outcome: BulkOutcome, stdin: boolean, backup: BackupNote): string[] {
   const lines = summaryLines(outcome, stdin);
-  // The backup's line right after the counts (and the stop and rate lines), before the commands.
   const at = lines.findIndex((line) => /^(Failed file IDs|Re-run|Resume|Run the rest)/.test(line));
   lines.splice(at < 0 ? lines.length : at, 0, backup.line);
-  for (const line of lines) ctx.out.line(line);
+  return lines;
 }

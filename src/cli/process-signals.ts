@@ -11,7 +11,7 @@
  *   it was ending, with its status, its output written. A second such signal exits at once.
  *
  * The process ends by `finish` (the run's status decided) or `exit` (a second Ctrl-C), each
- * once stdout and stderr are flushed (`exit` waits a second at most), not by letting the event
+ * once stdout and stderr are flushed (`exit`, and `finish` after a signal, wait a second at most), not by letting the event
  * loop run dry: Node's own teardown closes its signal handles before the process is gone, and a
  * signal arriving in that moment would kill it.
  */
@@ -70,7 +70,10 @@ export function processSignals(proc: SignalProcess): ProcessSignals {
 
   const handlersOf = (signal: ProcessSignal): Set<() => void> => handlers.get(signal) as Set<() => void>;
 
+  /** A signal came: the run was stopped, perhaps because stdout's reader no longer reads. */
+  let signalled = false;
   const receive = (signal: ProcessSignal): void => {
+    signalled = true;
     const current = [...handlersOf(signal)];
     if (current.length > 0) {
       for (const handler of current) handler();
@@ -103,7 +106,10 @@ export function processSignals(proc: SignalProcess): ProcessSignals {
     finish(code) {
       status = code;
       proc.exitCode = code;
-      void output().then(() => proc.exit(code));
+      // After a signal, a reader that stopped reading does not keep the process: a second at most.
+      const waits = [output()];
+      if (signalled) waits.push(new Promise((resolve) => setTimeout(resolve, EXIT_FLUSH_MS).unref()));
+      void Promise.race(waits).then(() => proc.exit(code));
     },
   };
 }

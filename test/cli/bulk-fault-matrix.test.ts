@@ -3,8 +3,9 @@
  * random points (chosen by request count on the server, from a seeded generator, so a failure
  * can be replayed with METACLEAR_FAULT_SEED), resumed with the same command each time, until it
  * ends by itself. Then every file was cleared, and the records account for every file: the
- * journal holds a success for each position of the input, with that position's ID, and the last
- * run's summary counts the rest as skipped.
+ * journal holds a success for each position of the input, with that position's ID, the backup
+ * holds each file's values from before its clear, and the last run's summary counts the rest as
+ * skipped.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -100,6 +101,20 @@ it(`SIGKILL at ${KILLS} random request counts (seed ${SEED}), resumed each time:
   }
   expect(done.size).toBe(FILES);
   expect(cut).toBeLessThan(runs.length);
+
+  // The backup (the journal's, appended to by each resume) holds every file's values before its clear.
+  const backedUp = new Set<string>();
+  for (const line of readFileSync(join(dir, 'run.journal.backup.jsonl'), 'utf8').split('\n').slice(1)) {
+    if (line === '') continue;
+    let entry: { fileId: string; values: Record<string, string> };
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      continue; // a line cut by a kill: its file was not cleared before the next run read it again
+    }
+    if (entry.values.A1 === `own value of ${entry.fileId}`) backedUp.add(entry.fileId);
+  }
+  expect(ids.filter((id) => !backedUp.has(id))).toEqual([]);
 
   // The last run counts what it ran and what the journal had done: every file, once.
   const summary =

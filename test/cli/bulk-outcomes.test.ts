@@ -246,7 +246,10 @@ describe('a record that cannot be written ends the run with a summary and a resu
     expect(notRun - 1).toBe(total);
     // The failed-IDs file (under the same limit, but small) holds every file that did not succeed.
     expect(idsIn(join(dir, 'failed.txt'))).toHaveLength(failed);
-    const resume = printed(run, /Resume the run \(the journal skips the files that succeeded\) with:/);
+    const resume = printed(
+      run,
+      /Resume the run \(the journal skips the files that succeeded; those that failed or were cancelled are run again\) with:/,
+    );
     expect(resume).toBe(
       'metaclear oracle delete-metadata --collection CollectionA --field A1 --no-backup --files-from ids.txt --journal run.journal --failed-out failed-2.txt',
     );
@@ -267,9 +270,12 @@ describe('fail fast on failures no file can survive', () => {
     expect(run.stdout).toMatch(/^Stopped: 10 answers in a row refused the credential \(HTTP 401 Unauthorized\)/m);
     expect(server.count).toBeLessThanOrEqual(10 + 8);
     expect(run.stdout).toMatch(/^Not run: --files-from ids\.txt from line \d+ on \(not read\)\.$/m);
-    expect(printed(run, /Resume the run \(the journal skips the files that succeeded\) with:/)).toContain(
-      '--journal run.journal',
-    );
+    expect(
+      printed(
+        run,
+        /Resume the run \(the journal skips the files that succeeded; those that failed or were cancelled are run again\) with:/,
+      ),
+    ).toContain('--journal run.journal');
   });
 
   it('Oracle errorCode -20 (403) counts too; --max-auth-failures 0 never stops', async () => {

@@ -281,9 +281,10 @@ describe('resumable runs: --journal', () => {
     cli.child.kill('SIGINT');
     const run = await cli.result;
     expect(run.code).toBe(130);
-    const resume = /^Resume the run \(the journal skips the files that succeeded\) with:\n {2}(.*)$/m.exec(
-      run.stdout,
-    )?.[1];
+    const resume =
+      /^Resume the run \(the journal skips the files that succeeded; those that failed or were cancelled are run again\) with:\n {2}(.*)$/m.exec(
+        run.stdout,
+      )?.[1];
     expect(resume).toBe(
       'metaclear oracle delete-metadata --collection CollectionA --field A1 --no-backup --files-from ids.txt --concurrency 1 --journal run.journal',
     );

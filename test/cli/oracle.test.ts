@@ -303,7 +303,7 @@ describe('bulk mode (--files-from)', () => {
     expect(lines[3]).toBe('Re-run them with:');
     const rerun = lines[4]?.trim() ?? '';
     expect(rerun).toBe(
-      `metaclear oracle delete-metadata --collection CollectionA --field A1 --concurrency 2 --files-from ${failedPath}`,
+      `metaclear oracle delete-metadata --files-from ${failedPath} --collection CollectionA --field A1 --concurrency 2`,
     );
     // One line per failure, as each fails (so in the order they finished), and nothing else.
     expect(run.stderr.endsWith('\n')).toBe(true);
@@ -397,7 +397,7 @@ describe('bulk mode (--files-from)', () => {
         stopped: null,
         notRunFromLine: null,
         failedFile: failedPath,
-        rerun: `metaclear oracle delete-metadata --collection CollectionA --field A1 --files-from ${failedPath}`,
+        rerun: `metaclear oracle delete-metadata --files-from ${failedPath} --collection CollectionA --field A1 --json`,
         journal: null,
         resume: null,
         rest: null,

@@ -1,8 +1,11 @@
 /**
- * A small Oracle stand-in on 127.0.0.1 for runs of thousands of files: it answers every
- * `DELETE …/files/{id}/metadata` at once (success, or what `answer` says), keeps how many times
- * each file was cleared, and calls `onRequest` with the running count as each request arrives,
- * so that a test can act (kill the CLI, send a signal) at an exact request, not at a time.
+ * A small Oracle stand-in on 127.0.0.1 for runs of thousands of files: every file holds a value
+ * of its own in CollectionA's fields A1 and A2 (`own value of <id>`) until a DELETE of
+ * `…/files/{id}/metadata` clears it; a GET of that path (the read a backed-up run makes first)
+ * answers the file's own values. It answers at once (success, or what `onRequest` says), keeps
+ * how many times each file was cleared (DELETEs answered with success only), and calls
+ * `onRequest` with the running count as each request arrives, so that a test can act (kill the
+ * CLI, send a signal) at an exact request, not at a time.
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -17,7 +20,7 @@ export interface ClearingServer {
   baseUrl: string;
   /** Requests received so far. */
   readonly count: number;
-  /** File ID → times a clear of it was answered with success. */
+  /** File ID → times a clear of it (a DELETE) was answered with success. */
   cleared: Map<string, number>;
   /** Called as each request arrives, with its number (from 1) and file ID; may return an answer, or 'hold' to never answer. */
   onRequest: ((count: number, fileId: string) => Answer | 'hold' | undefined) | undefined;
@@ -60,8 +63,12 @@ export async function startClearingServer(): Promise<ClearingServer> {
         held.push(res);
         return;
       }
-      if (answer.status === 200) state.cleared.set(fileId, (state.cleared.get(fileId) ?? 0) + 1);
-      const body = JSON.stringify(answer.body);
+      const read = req.method === 'GET';
+      if (answer.status === 200 && !read) state.cleared.set(fileId, (state.cleared.get(fileId) ?? 0) + 1);
+      const own = state.cleared.has(fileId) ? {} : { A1: `own value of ${fileId}`, A2: `own value of ${fileId}` };
+      const body = JSON.stringify(
+        read && answer === OK ? { errorCode: '0', metadata: { CollectionA: own } } : answer.body,
+      );
       res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);
     });
