@@ -11,7 +11,7 @@
  * A last line cut short by a kill is ignored (its item was not cleared: the backup line is made
  * durable before the clear is sent). Lines of any length are read back.
  */
-import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe } from '../core/validate.js';
@@ -67,14 +67,28 @@ function headOf(path: string): string {
   }
 }
 
-function endsWithNewline(path: string): boolean {
-  const size = statSync(path).size;
-  if (size === 0) return true;
-  const fd = openSync(path, 'r');
+/**
+ * Cuts off what follows the file's last newline: an entry a failed write or a kill left short.
+ * Its file was not cleared (the DELETE is sent only once the entry is written whole), so nothing is
+ * lost; left in place, it would sit in the middle of the backup once this run appends, where the
+ * restore refuses any line that is not JSON.
+ */
+function dropCutLine(path: string): void {
+  const fd = openSync(path, 'r+');
   try {
-    const last = Buffer.alloc(1);
-    readSync(fd, last, 0, 1, size - 1);
-    return last[0] === 0x0a;
+    const size = fstatSync(fd).size;
+    const block = Buffer.alloc(64 * 1024);
+    for (let end = size; end > 0; ) {
+      const start = Math.max(0, end - block.length);
+      const read = readSync(fd, block, 0, end - start, start);
+      const at = block.subarray(0, read).lastIndexOf(0x0a);
+      if (at >= 0) {
+        if (start + at + 1 < size) ftruncateSync(fd, start + at + 1);
+        return;
+      }
+      end = start;
+    }
+    // No newline at all: not even the header is whole (checkSameTarget refuses such a file first).
   } finally {
     closeSync(fd);
   }
@@ -128,9 +142,9 @@ export class BackupWriter<Entry> {
    */
   static resume<E>(path: string, flag: string, header: BackupHeader): BackupWriter<E> {
     BackupWriter.checkSameTarget(path, flag, header);
+    // A line cut short by a kill or a failed write must not stay in the middle of the backup.
+    dropCutLine(path);
     const file = new RecordFile(path, 'a');
-    // A line cut short by a kill must not swallow the first entry of this run.
-    if (!endsWithNewline(path)) file.write('\n');
     return new BackupWriter<E>(file);
   }
 

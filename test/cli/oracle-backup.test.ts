@@ -220,21 +220,24 @@ describe('the backup, before every clear', () => {
     expect(seen).toEqual([true, true, true, true]);
   });
 
-  it('a backup that cannot be written (ulimit -f) stops the run; no value is cleared that the backup does not hold', async () => {
+  /** 1,500 files whose values fill a backup past 40 blocks of 512 bytes after about 200 entries. */
+  const seedForLimit = (): string[] => {
     const files = Array.from({ length: 1500 }, (_, i) => `LIM${String(i).padStart(4, '0')}`);
     for (const [i, id] of files.entries()) {
       sandbox.oracle.addFile({ id, owner: USER, collections: { C: { A: `value ${i} ${'x'.repeat(60)}`, B: 'b' } } });
     }
     writeFileSync(join(dir, 'lim.txt'), `${files.join('\n')}\n`);
-    const before = state();
-    const cliPath = `${JSON.stringify(process.execPath)} ${JSON.stringify(builtCli())}`;
-    const run = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
-      // 40 blocks of 512 bytes: the backup reaches the limit after about 200 of its entries.
+    return files;
+  };
+  /** The clear of lim.txt with `flags`, under a file-size limit of 40 blocks (as on a full disk). */
+  const clearUnderLimit = (flags: string) =>
+    new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+      const cliPath = `${JSON.stringify(process.execPath)} ${JSON.stringify(builtCli())}`;
       const child = spawn(
         'sh',
         [
           '-c',
-          `trap '' XFSZ; ulimit -f 40; exec ${cliPath} oracle delete-metadata --collection C --field A --field B --files-from lim.txt --backup lim.jsonl --failed-out failed.txt`,
+          `trap '' XFSZ; ulimit -f 40; exec ${cliPath} oracle delete-metadata --collection C --field A --field B --files-from lim.txt ${flags}`,
         ],
         { cwd: dir, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env() } },
       );
@@ -244,6 +247,29 @@ describe('the backup, before every clear', () => {
       child.on('error', reject);
       child.on('close', (code) => resolve({ code, stdout }));
     });
+
+  it('a backup cut short by a write that failed is resumed whole: the resumed run and the restore give back every value', async () => {
+    seedForLimit();
+    const before = state();
+    const run = await clearUnderLimit('--journal run.journal');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^Stopped: cannot write .*run\.journal/m);
+    // The same command without the limit finishes the clear, appending to the backup.
+    const resumed = await cli([...CLEAR, '--files-from', 'lim.txt', '--journal', 'run.journal']);
+    expect(resumed.code).toBe(0);
+    // Every line of the backup is whole: a line cut by the limit did not stay in its middle.
+    const lines = readFileSync(join(dir, 'run.journal.backup.jsonl'), 'utf8').trimEnd().split('\n');
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    const restored = await cli(['restore', 'run.journal.backup.jsonl']);
+    expect(restored.stderr).toBe('');
+    expect(restored.code).toBe(0);
+    expect(state()).toEqual(before);
+  });
+
+  it('a backup that cannot be written (ulimit -f) stops the run; no value is cleared that the backup does not hold', async () => {
+    const files = seedForLimit();
+    const before = state();
+    const run = await clearUnderLimit('--backup lim.jsonl --failed-out failed.txt');
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^Stopped: cannot write .*lim\.jsonl \(EFBIG\)/m);
     const held = new Map<string, unknown>();
