@@ -164,20 +164,25 @@ export async function restoreOracle(
     plan?.end(n);
   })();
   const appLink = session.appLink !== undefined ? { appLink: session.appLink } : {};
+  // Two entries for one file (a re-run after a failed clear adds one) are restored in backup
+  // order, never at once: the first sets its value, the second then finds it changed (--force: it
+  // overwrites). Run side by side, both would read the cleared file and the last to land would win.
+  const oneAtATimePerFile = new KeyedQueue();
   try {
+    const restoreOne = (entry: OracleEntry, signal: AbortSignal) =>
+      restoreFileMetadataValues(session.reader, {
+        fileId: entry.fileId,
+        collection,
+        fields: Object.keys(entry.values),
+        values: entry.values,
+        ...(flags.force ? { force: true } : {}),
+        writer: session.client,
+        signal,
+        ...appLink,
+      });
     const results = streamMany(
       entries,
-      (entry: OracleEntry, signal) =>
-        restoreFileMetadataValues(session.reader, {
-          fileId: entry.fileId,
-          collection,
-          fields: Object.keys(entry.values),
-          values: entry.values,
-          ...(flags.force ? { force: true } : {}),
-          writer: session.client,
-          signal,
-          ...appLink,
-        }),
+      (entry: OracleEntry, signal) => oneAtATimePerFile.run(entry.fileId, () => restoreOne(entry, signal)),
       {
         ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
         ...(flags.maxRate !== undefined ? { maxRatePerSecond: flags.maxRate } : {}),
@@ -327,4 +332,26 @@ ${exitCodesHelp({ bulk: true })}`,
         return restoreOracle(ctx, backup, flags, command);
       }),
     );
+}
+
+/**
+ * Runs tasks of one key one after another, in the order they were given; tasks of other keys run
+ * freely. Holds only the keys with a task running or waiting (at most the runner's concurrency).
+ */
+class KeyedQueue {
+  readonly #tails = new Map<string, Promise<unknown>>();
+
+  run<R>(key: string, task: () => Promise<R>): Promise<R> {
+    const before = this.#tails.get(key);
+    const result = before === undefined ? task() : before.then(task, task);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#tails.set(key, tail);
+    void tail.then(() => {
+      if (this.#tails.get(key) === tail) this.#tails.delete(key);
+    });
+    return result;
+  }
 }

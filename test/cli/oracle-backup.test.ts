@@ -3,7 +3,7 @@
  * `metaclear restore <backup>` of it: the built CLI against the sandbox, over HTTP, with real files.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
@@ -370,6 +370,20 @@ describe('metaclear restore <backup> (Oracle)', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ command: 'oracle restore', ok: true, restored: 0, unchanged: 4 });
     expect(writes()).toEqual([]);
     expect(state()).toEqual(before);
+  });
+
+  it('two entries for one file are restored in backup order, whatever the concurrency: the first wins unless --force', async () => {
+    await clearAll();
+    // A later run that read F1 again after someone set it (a re-run after a failed clear) adds a
+    // second entry; the backup's first entry holds the value from before the first clear.
+    appendFileSync(join(dir, 'b.jsonl'), `${JSON.stringify({ fileId: 'F1', values: { A: 'later' } })}\n`);
+    const run = await cli(['restore', 'b.jsonl', '--concurrency', '8', '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ entries: 5, restored: 4, changed: 1 });
+    expect(sandbox.oracle.file('F1')?.collections.C).toEqual({ A: 'a1', B: 'b1' });
+    const forced = await cli(['restore', 'b.jsonl', '--concurrency', '8', '--force', '--json']);
+    expect(forced.code).toBe(0);
+    expect(sandbox.oracle.file('F1')?.collections.C).toEqual({ A: 'later', B: 'b1' });
   });
 
   it('--dry-run reads and prints the assigns, and sends no write', async () => {
