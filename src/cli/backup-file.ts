@@ -67,6 +67,11 @@ function headOf(path: string): string {
   }
 }
 
+/** A target as compared between runs: an Oracle target's fields in sorted order (the order given does not matter). */
+function comparable(target: BackupHeader['target']): unknown {
+  return 'fields' in target ? { ...target, fields: [...target.fields].sort() } : target;
+}
+
 /**
  * Cuts off what follows the file's last newline: an entry a failed write or a kill left short.
  * Its file was not cleared (the DELETE is sent only once the entry is written whole), so nothing is
@@ -161,7 +166,7 @@ export class BackupWriter<Entry> {
     const same =
       existing.api === header.api &&
       existing.baseUrl === header.baseUrl &&
-      JSON.stringify(existing.target) === JSON.stringify(header.target);
+      JSON.stringify(comparable(existing.target)) === JSON.stringify(comparable(header.target));
     if (!same) {
       throw new UsageError(
         `${flag} ${path} is the backup of another run (${existing.api} ${existing.baseUrl} ${JSON.stringify(existing.target)}); a backup is never overwritten: choose another path`,

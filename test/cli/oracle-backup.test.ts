@@ -266,6 +266,17 @@ describe('the backup, before every clear', () => {
     expect(state()).toEqual(before);
   });
 
+  it('a resume that names the fields in another order is the same run: its journal and backup are taken', async () => {
+    seed();
+    const first = await cli([...CLEAR, '--files-from', 'ids.txt', '--journal', 'run.journal']);
+    expect(first.code).toBe(0);
+    const reordered = ['oracle', 'delete-metadata', '--collection', 'C', '--field', 'B', '--field', 'A'];
+    const again = await cli([...reordered, '--files-from', 'ids.txt', '--journal', 'run.journal']);
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^0 files: 0 succeeded, 0 failed, 6 skipped/m);
+  });
+
   it('a backup that cannot be written (ulimit -f) stops the run; no value is cleared that the backup does not hold', async () => {
     const files = seedForLimit();
     const before = state();
