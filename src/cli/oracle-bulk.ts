@@ -295,7 +295,6 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
     stop ??= why;
     stopper.abort(why.kind === 'interrupted' ? new InterruptedError(why.signal) : new Error(why.kind));
   };
-  const stopped = new Promise<void>((resolve) => stopper.signal.addEventListener('abort', () => resolve()));
   const recorder = new BulkRecorder(journal, failedFile, (failure: RecordWriteError) =>
     stopWith({ kind: 'record', path: failure.path, code: failure.code }),
   );
@@ -348,7 +347,7 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
       const cause = recorder.finished(result.index, result);
       // Once stopped, no more per-file lines, and no wait on a reader that may never read again.
       if (!dryRun && !stopper.signal.aborted)
-        await Promise.race([report(ctx, json, result, cause, backup !== undefined), stopped]);
+        await untilAborted(report(ctx, json, result, cause, backup !== undefined), stopper.signal);
       if (refusals.see(result.ok ? undefined : result.error, cause ?? '')) {
         stopWith({ kind: 'credential', inARow: refusals.limit, cause: refusals.reached ?? '' });
       }
@@ -393,6 +392,29 @@ function backupNote(backup: OracleBackup | undefined, kept: boolean | undefined,
     line: backup.summaryLine(kept === true),
     json: { backup: kept === true ? backup.path : null, cleared: backup.cleared },
   };
+}
+
+/**
+ * Waits for `work`, or for `signal` to abort, whichever comes first. The abort listener is removed
+ * once `work` settles: racing each file's report against one long-lived "stopped" promise would
+ * keep a reaction per file on it until the run ends, memory that grows with the input.
+ */
+export function untilAborted(work: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** One finished file, as the operator sees it: a --json line (waiting for the reader), or an error line. */

@@ -33,34 +33,11 @@ const clear = (args: string[]) => [
   ...args,
 ];
 
-/** Runs the built CLI through bash, so that the command line may use `<(…)`. */
-function runInBash(script: string): Promise<CliResult> {
-  const child = spawn('bash', ['-c', script], {
-    cwd: dir,
-    env: { ...process.env, ...env(), NO_COLOR: '1', CLI: builtCli() },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => {
-    stdout += c;
-  });
-  child.stderr.setEncoding('utf8').on('data', (c: string) => {
-    stderr += c;
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  return new Promise((resolve) =>
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    }),
-  );
-}
-
 describe('an input that can be read only once', () => {
   it('--files-from <(printf …) runs every ID in it, once', async () => {
-    const run = await runInBash(
-      `"${process.execPath}" "$CLI" oracle delete-metadata --collection CollectionA --field A1 --no-backup --files-from <(printf 'F1\\nF2\\nF3\\n')`,
+    const run = await runPrinted(
+      `metaclear oracle delete-metadata --collection CollectionA --field A1 --no-backup --files-from <(printf 'F1\\nF2\\nF3\\n')`,
+      { shell: 'bash', env: env(), cwd: dir },
     );
     expect(run.stderr).toBe('');
     expect(run.stdout).toBe(

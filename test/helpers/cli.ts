@@ -160,13 +160,14 @@ function metaclearOnPath(): string {
 }
 
 /**
- * Runs a command the CLI printed (a re-run, a resume) exactly as printed, through `sh -c`, with
- * `metaclear` on the PATH running the built CLI.
+ * Runs a command the CLI printed (a re-run, a resume) exactly as printed, through `sh -c` (or
+ * `bash -c` with `shell: 'bash'`, for a command line with `<(…)`), with `metaclear` on the PATH
+ * running the built CLI.
  */
-export function runPrinted(command: string, options: CliOptions = {}): Promise<CliResult> {
+export function runPrinted(command: string, options: CliOptions & { shell?: 'sh' | 'bash' } = {}): Promise<CliResult> {
   const env = cleanEnv(options.env);
   env.PATH = `${metaclearOnPath()}:${env.PATH ?? ''}`;
-  const child = spawn('sh', ['-c', command], { cwd: options.cwd ?? scratchCwd(), env, stdio: 'pipe' });
+  const child = spawn(options.shell ?? 'sh', ['-c', command], { cwd: options.cwd ?? scratchCwd(), env, stdio: 'pipe' });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
