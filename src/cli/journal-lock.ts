@@ -3,10 +3,9 @@
  * (O_EXCL) before the journal is read, holding the process ID and host of the run that has it,
  * and removed on every exit path the process lives through. A lock left by a run that was killed
  * (SIGKILL, a crash) names a process that no longer exists on this host: it is taken over, by
- * one run only when several start together (removeIfStill).
+ * one run only when several start together (removeIfStill, under a guard file).
  */
-import { randomBytes } from 'node:crypto';
-import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { UsageError } from './errors.js';
 
@@ -14,6 +13,15 @@ interface LockOwner {
   pid?: unknown;
   host?: unknown;
   since?: unknown;
+}
+
+/** Reads of the lock before giving up ("keeps changing"); with a takeover under way, a pause between them. */
+const ATTEMPTS = 100;
+const TAKEOVER_WAIT_MS = 5;
+
+/** Blocks this thread for `ms` (the lock is taken once, at start, before anything runs). */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 function alive(pid: number): boolean {
@@ -34,7 +42,7 @@ export class JournalLock {
   static take(journal: string, name: string, now: number): JournalLock {
     const path = `${journal}.lock`;
     const me = JSON.stringify({ pid: process.pid, host: hostname(), since: new Date(now).toISOString() });
-    for (let attempt = 0; attempt < 3; attempt++) {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       try {
         writeFileSync(path, `${me}\n`, { flag: 'wx', mode: 0o644 });
         return new JournalLock(path);
@@ -54,8 +62,9 @@ export class JournalLock {
       }
       const pid = typeof owner.pid === 'number' ? owner.pid : undefined;
       if (pid !== undefined && owner.host === hostname() && !alive(pid)) {
-        // Left by a run that was killed: taken over, only if it is still that lock (see removeIfStill).
-        JournalLock.#removeIfStill(path, text);
+        // Left by a run that was killed: taken over, only if it is still that lock (see removeIfStill);
+        // while another run is taking it over, wait a moment and read it again.
+        if (!JournalLock.#removeIfStill(path, text, me)) pause(TAKEOVER_WAIT_MS);
         continue;
       }
       const who =
@@ -70,36 +79,45 @@ export class JournalLock {
   }
 
   /**
-   * Removes the lock at `path` only if it still holds `stale`. Two runs that found the same dead
-   * process in it may both come here: a plain unlink by the second would remove the lock the
-   * first has just created, and both would append to the journal. So the lock is first moved
-   * aside (rename is atomic: one run gets any one lock file) and read there: the stale lock is
-   * deleted; another run's lock is put back (link: never over a lock created meanwhile).
+   * Removes the lock at `path` only if it still holds `stale`; false when another run is doing so
+   * now (the caller then reads the lock again). Runs that found the same dead process in the lock
+   * may all come here, each having read it a moment ago: a plain unlink by a later one would remove
+   * the lock an earlier one has just created, and both would append to the journal. So a takeover
+   * is done under `<lock>.takeover`, created exclusively: its holder reads the lock again and
+   * removes it only if it is still the stale one, then gives the guard back. A guard left by a run
+   * killed in those few microseconds is not removed by another run (that would race the same way):
+   * the message says to delete it.
    */
-  static #removeIfStill(path: string, stale: string): void {
-    const aside = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.stale`;
+  static #removeIfStill(path: string, stale: string | undefined, me: string): boolean {
+    const guard = `${path}.takeover`;
     try {
-      renameSync(path, aside);
-    } catch {
-      return; // gone: another run took it over first
-    }
-    let moved: string | undefined;
-    try {
-      moved = readFileSync(aside, 'utf8');
-    } catch {
-      moved = undefined;
-    }
-    if (moved !== stale) {
+      writeFileSync(guard, `${me}\n`, { flag: 'wx', mode: 0o644 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return false;
+      let owner: LockOwner = {};
       try {
-        linkSync(aside, path);
+        owner = JSON.parse(readFileSync(guard, 'utf8')) as LockOwner;
       } catch {
-        // A lock was created meanwhile: this one's owner is told apart by the next read (below).
+        return false; // gone again, or not yet written: another run is at it
       }
+      if (typeof owner.pid === 'number' && owner.host === hostname() && !alive(owner.pid)) {
+        throw new UsageError(
+          `a run that was taking over the lock ${path} ended before it finished; if no run is using the journal, delete ${guard}`,
+        );
+      }
+      return false;
     }
     try {
-      unlinkSync(aside);
-    } catch {
-      // Nothing left to remove.
+      let now: string | undefined;
+      try {
+        now = readFileSync(path, 'utf8');
+      } catch {
+        now = undefined;
+      }
+      if (now !== undefined && now === stale) unlinkSync(path);
+      return true;
+    } finally {
+      unlinkSync(guard);
     }
   }
 

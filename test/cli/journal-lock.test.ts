@@ -90,3 +90,25 @@ it('three runs that find the same dead process in the lock: exactly one takes it
   expect(bothHeld).toBe(0);
   expect(noneHeld).toBe(0);
 });
+
+it('a takeover guard left by a run that died is not removed by another run: the message says to delete it', () => {
+  const journal = join(dir, 'run.journal');
+  const dead = (): string =>
+    `${JSON.stringify({ pid: deadPid(), host: hostname(), since: new Date(0).toISOString() })}\n`;
+  writeFileSync(`${journal}.lock`, dead());
+  writeFileSync(`${journal}.lock.takeover`, dead());
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `import { JournalLock } from ${JSON.stringify(LOCK_MODULE)};
+       try { JournalLock.take(${JSON.stringify(journal)}, 'j', Date.now()); console.log('held'); }
+       catch (error) { console.log(error.message); }`,
+    ],
+    { encoding: 'utf8' },
+  );
+  expect(run.stdout.trim()).toBe(
+    `a run that was taking over the lock ${journal}.lock ended before it finished; if no run is using the journal, delete ${journal}.lock.takeover`,
+  );
+});
