@@ -6,6 +6,16 @@ export const EXIT = {
   failed: 1,
   /** Bad flags or input: nothing was sent (commander's usage errors, the facade's ValidationError). */
   usage: 2,
+  /**
+   * A restore ran but left entries undone that the operator must look at: a value changed since the
+   * backup (left as it is without `--force`), or a file or sample that no longer exists. Nothing failed.
+   */
+  incomplete: 3,
+  /**
+   * A restore refused to start because server work its backup depends on (the jobs the clear
+   * started) has not finished, and `--no-wait` said not to wait for it. Try again later.
+   */
+  pending: 75,
   /** `--wait` gave up: the job was still running when `--timeout` ran out. */
   timedOut: 124,
   /** Stopped by Ctrl-C (SIGINT). */
