@@ -195,7 +195,8 @@ class Bar implements ProgressReporter {
 
   update(counts: ProgressCounts): void {
     this.display.counts = { done: counts.done, failed: counts.failed };
-    if (this.clock.now() - this.#drawnAt >= REDRAW_MS) this.#draw();
+    // Once stopped (a Ctrl-C's message, the summary), it is not drawn again.
+    if (this.#cancel !== undefined && this.clock.now() - this.#drawnAt >= REDRAW_MS) this.#draw();
   }
 
   stop(): void {

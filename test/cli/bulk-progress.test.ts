@@ -92,6 +92,19 @@ describe('the bar (a terminal, or --progress bar)', () => {
     expect(clock.pending).toBe(0);
   });
 
+  it('once stopped (a Ctrl-C says what it does), updates draw nothing more', () => {
+    const clock = new ManualClock();
+    const { ctx, stderr } = context({ isTTY: true, clock });
+    const progress = startProgress(ctx, { total: 10, clock });
+    progress.stop();
+    const before = stderr();
+    clock.advance(1000);
+    progress.update({ done: 5, failed: 0 });
+    clock.advance(1000);
+    progress.stop();
+    expect(stderr()).toBe(before);
+  });
+
   it('a run whose last files are all skipped still shows them: redrawn every 100 ms', () => {
     const clock = new ManualClock();
     const { ctx, stderr } = context({ isTTY: true, clock });
