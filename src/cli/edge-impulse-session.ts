@@ -4,6 +4,7 @@
  */
 import { type Command, Option } from 'commander';
 import { createEdgeImpulseClient, type EdgeImpulseClient, type Job, JobTimeoutError } from '../index.js';
+import type { ProgressFlags } from './bulk-progress.js';
 import { type ConnectionFlags, connectionOptions } from './connection.js';
 import type { CliContext } from './context.js';
 import { type EdgeImpulseCredentialOptions, edgeImpulseAuth } from './credentials.js';
@@ -87,11 +88,11 @@ export async function follow(
   session: Session,
   projectId: number,
   jobId: number,
-  flags: WaitFlags,
+  flags: WaitFlags & ProgressFlags,
 ): Promise<{ job: Job; polls: number; elapsed: string }> {
   let progress: JobProgress | undefined;
   const interruption = watchInterrupts(ctx, () => progress?.stop());
-  progress = new JobProgress(ctx, jobId);
+  progress = new JobProgress(ctx, jobId, flags.progress);
   try {
     const job = await session.client.waitForJob({
       projectId,

@@ -4,6 +4,7 @@ import { CATEGORIES } from '../edge-impulse/filters.js';
 import type { Job } from '../index.js';
 import { action } from './action.js';
 import { openBackup } from './backup-file.js';
+import { addProgressOption, JOB_PROGRESS_HELP } from './bulk-progress.js';
 import { addConnectionOptions, type ConnectionFlags } from './connection.js';
 import type { CliContext } from './context.js';
 import { addEdgeImpulseCredentialOptions, EDGE_IMPULSE_ENV, type EdgeImpulseCredentialOptions } from './credentials.js';
@@ -134,7 +135,8 @@ export function registerEdgeImpulse(program: Command, ctx: CliContext): void {
     );
   addWaitOptions(clear);
   addConnectionOptions(clear);
-  addOutputOptions(clear);
+  addProgressOption(clear, 'Job:', JOB_PROGRESS_HELP);
+  addOutputOptions(clear, { jsonLines: false });
   addEdgeImpulseCredentialOptions(clear);
   clear
     .addHelpText(
@@ -173,7 +175,7 @@ ${exitCodesHelp({ wait: true })}`,
     .addOption(new Option('--force', 'also overwrite values changed since the backup'));
   addWaitTimeout(restore);
   addConnectionOptions(restore);
-  addOutputOptions(restore);
+  addOutputOptions(restore, { jsonLines: false });
   addEdgeImpulseCredentialOptions(restore);
   restore
     .addHelpText(
@@ -207,7 +209,8 @@ ${exitCodesHelp({ wait: true })}`,
     .addOption(new Option('--job <id>', 'job ID').argParser(parseInteger).makeOptionMandatory());
   addWaitOptions(status);
   addConnectionOptions(status);
-  addOutputOptions(status);
+  addProgressOption(status, 'Job:', JOB_PROGRESS_HELP);
+  addOutputOptions(status, { jsonLines: false });
   addEdgeImpulseCredentialOptions(status);
   status
     .addHelpText(

@@ -1,14 +1,14 @@
 /**
- * Progress of `--wait` on stderr: a spinner line redrawn in place when stderr is a terminal,
- * one plain line per poll otherwise (logs, CI).
+ * Progress of `--wait` on stderr, in the mode `--progress` chooses (bulk-progress.ts): bar, a
+ * spinner line redrawn in place (auto, on a terminal); lines, one plain line per poll (auto,
+ * elsewhere: logs, CI); none, nothing.
  */
 import type { Job } from '../index.js';
+import { type ProgressMode, resolveMode, seconds } from './bulk-progress.js';
 import type { CliContext } from './context.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const REDRAW_MS = 100;
-
-export const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 function state(job: Job | undefined): string {
   if (job === undefined) return 'waiting for the first status';
@@ -24,16 +24,18 @@ export class JobProgress {
   #last: Job | undefined;
   #frame = 0;
   #timer: NodeJS.Timeout | undefined;
+  readonly #mode: 'bar' | 'lines' | 'none';
 
-  constructor(ctx: CliContext, jobId: number) {
+  constructor(ctx: CliContext, jobId: number, mode?: ProgressMode) {
     this.#ctx = ctx;
     this.#jobId = jobId;
     this.#started = ctx.now();
-    if (ctx.deps.isTTY) {
+    this.#mode = resolveMode(mode, ctx.deps.isTTY);
+    if (this.#mode === 'bar') {
       this.#timer = setInterval(() => this.#draw(), REDRAW_MS);
       this.#timer.unref();
       this.#draw();
-    } else {
+    } else if (this.#mode === 'lines') {
       ctx.err.line(`job ${jobId}: waiting (Ctrl-C stops waiting; the job keeps running)`);
     }
   }
@@ -50,8 +52,9 @@ export class JobProgress {
   update(job: Job): void {
     this.#polls++;
     this.#last = job;
-    if (this.#ctx.deps.isTTY) this.#draw();
-    else this.#ctx.err.line(`job ${this.#jobId}: ${state(job)} (poll ${this.#polls}, ${this.elapsed()})`);
+    if (this.#mode === 'bar') this.#draw();
+    else if (this.#mode === 'lines')
+      this.#ctx.err.line(`job ${this.#jobId}: ${state(job)} (poll ${this.#polls}, ${this.elapsed()})`);
   }
 
   /** Stops the spinner and leaves the line clean for what follows. */

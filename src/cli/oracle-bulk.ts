@@ -22,7 +22,7 @@ import {
 } from '../index.js';
 import { CredentialRefusals, DEFAULT_MAX_AUTH_FAILURES } from './bulk-fail-fast.js';
 import { BulkInput, type BulkItem } from './bulk-input.js';
-import { BulkProgress } from './bulk-progress.js';
+import { type ProgressFlags, type ProgressReporter, startProgress } from './bulk-progress.js';
 import { BulkRecorder } from './bulk-recorder.js';
 import {
   type BulkOutcome,
@@ -214,7 +214,7 @@ function runnerOptions(
     signal: AbortSignal;
     recorder: BulkRecorder;
     input: BulkInput;
-    progress: BulkProgress;
+    progress: ProgressReporter;
     concurrency: ConcurrencyReport;
   },
 ): ManyOptions {
@@ -232,7 +232,12 @@ function runnerOptions(
   };
 }
 
-export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: string, command: Command): Promise<number> {
+export async function deleteMany(
+  ctx: CliContext,
+  flags: DeleteFlags & ProgressFlags,
+  spec: string,
+  command: Command,
+): Promise<number> {
   const session = connect(ctx, flags, command);
   await preflight(flags, session);
   checkFlags(flags);
@@ -309,7 +314,11 @@ export async function deleteMany(ctx: CliContext, flags: DeleteFlags, spec: stri
     decreases: 0,
     increases: 0,
   };
-  const progress = new BulkProgress(ctx, source.total);
+  const progress = startProgress(ctx, {
+    total: source.total,
+    mode: flags.progress,
+    skipped: () => input.skipped + input.before,
+  });
 
   const outcome = (exitCode: number, notFinished?: number): BulkOutcome =>
     outcomeOf({ ctx, flags, command, source, recorder, input, stop, concurrency, exitCode, notFinished, dryRun });

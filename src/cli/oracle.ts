@@ -2,6 +2,7 @@
 import { type Command, Option } from 'commander';
 import type { OracleDocumentsClient } from '../index.js';
 import { action } from './action.js';
+import { addProgressOption } from './bulk-progress.js';
 import { addConnectionOptions } from './connection.js';
 import type { CliContext } from './context.js';
 import { addOracleCredentialOptions, ORACLE_ENV } from './credentials.js';
@@ -184,6 +185,7 @@ export function registerOracle(program: Command, ctx: CliContext): void {
         .helpGroup('Safety:'),
     );
   addConnectionOptions(remove);
+  addProgressOption(remove, 'Bulk mode:');
   addOutputOptions(remove);
   addOracleCredentialOptions(remove);
   remove

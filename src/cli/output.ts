@@ -8,11 +8,11 @@ export interface OutputFlags {
 
 const GROUP = 'Output:';
 
-export function addOutputOptions(command: Command): Command {
+/** --json and --dry-run; `jsonLines: false` for a command that prints one JSON document, never JSON lines. */
+export function addOutputOptions(command: Command, { jsonLines = true }: { jsonLines?: boolean } = {}): Command {
+  const json = jsonLines ? 'JSON; JSON lines in bulk mode' : 'one JSON document';
   return command
-    .addOption(
-      new Option('--json', 'machine-readable output on stdout (JSON; JSON lines in bulk mode)').helpGroup(GROUP),
-    )
+    .addOption(new Option('--json', `machine-readable output on stdout (${json})`).helpGroup(GROUP))
     .addOption(
       new Option(
         '--dry-run',

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { findPackageRoot } from '../sandbox/spec-files.js';
 import { action } from './action.js';
 import type { CliContext, ProcessSignal } from './context.js';
@@ -17,6 +17,16 @@ import { shellQuote } from './output.js';
 import { parseCount, parsePort, parseRate } from './parsers.js';
 
 const DEFAULT_PORT = 4010;
+/** As DEMO.oracleBulkMaxFiles (demo-state.ts is loaded only when the sandbox starts). */
+const ORACLE_BULK_MAX = 1_000_000;
+
+function parseOracleFiles(value: string): number {
+  const count = parseCount(value);
+  if (count > ORACLE_BULK_MAX) {
+    throw new InvalidArgumentError(`Expected at most ${ORACLE_BULK_MAX} files (each is held in memory).`);
+  }
+  return count;
+}
 const PEER = 'openapi-backend';
 
 interface SandboxFlags {
@@ -27,6 +37,7 @@ interface SandboxFlags {
   jobPolls?: number;
   log?: true;
   rateLimit?: number;
+  oracleFiles?: number;
 }
 
 /**
@@ -110,7 +121,7 @@ async function serveUntilStopped(
   stopped: Promise<ProcessSignal>,
 ): Promise<number> {
   const { startSandbox } = await import('../sandbox/index.js');
-  const { DEMO, seedDemoState } = await import('../sandbox/demo-state.js');
+  const { DEMO, addDemoUser, seedDemoState, seedOracleFiles } = await import('../sandbox/demo-state.js');
   const sandbox = await startSandbox({
     port: flags.port,
     ...(flags.jobThreshold !== undefined ? { jobThreshold: flags.jobThreshold } : {}),
@@ -120,6 +131,11 @@ async function serveUntilStopped(
   }).catch((error: unknown) => {
     if (error instanceof Error && error.message.includes(`'${PEER}'`)) {
       throw new UsageError(missingPeerMessage(`npm install --save-dev ${PEER}`));
+    }
+    if ((error as { code?: unknown } | null)?.code === 'EADDRINUSE') {
+      throw new UsageError(
+        `port ${flags.port} on 127.0.0.1 is in use (by another sandbox or program): start on another port with --port <n>, or --port 0 for a free one`,
+      );
     }
     throw error;
   });
@@ -131,7 +147,7 @@ async function serveUntilStopped(
     seedDemoState(sandbox);
     const q = shellQuote;
     ctx.out.line(
-      `Demo data: Edge Impulse project ${DEMO.edgeImpulseProjectId} with 6 samples and project ${DEMO.edgeImpulseJobProjectId} with ${DEMO.edgeImpulseJobSamples} (a clear there starts a job; any credential works); the Oracle files of the docs page's examples.`,
+      `Demo data: Edge Impulse project ${DEMO.edgeImpulseProjectId} with 6 samples and project ${DEMO.edgeImpulseJobProjectId} with ${DEMO.edgeImpulseJobSamples} (a clear there starts a job; any Edge Impulse credential works); the Oracle files of the docs page's examples (Oracle user ${DEMO.oracleUser}, password ${DEMO.oraclePassword}: a wrong password is refused with 401, as by the service).`,
     );
     ctx.out.line('Try, in another terminal:');
     ctx.out.line(
@@ -159,6 +175,26 @@ async function serveUntilStopped(
     ctx.out.line(`    --collection ApplinkCollection --field appField1 --applink-id ${q(DEMO.oracleAppLinkId)}`);
     ctx.out.line();
   }
+  if (flags.oracleFiles !== undefined && flags.oracleFiles > 0) {
+    const n = flags.oracleFiles;
+    addDemoUser(sandbox.oracle);
+    seedOracleFiles(sandbox.oracle, n);
+    const q = shellQuote;
+    const fields = DEMO.oracleBulkFields.map((field) => `--field ${field}`).join(' ');
+    ctx.out.line(
+      `${n} Oracle files for a bulk trial (${DEMO.oracleBulkFilePrefix}1 to ${DEMO.oracleBulkFilePrefix}${n}, owned by ${DEMO.oracleUser}, with values in ${DEMO.oracleBulkCollection} ${DEMO.oracleBulkFields.join(' and ')}). List their IDs and clear them:`,
+    );
+    if (flags.empty) {
+      ctx.out.line(
+        `  export ${ORACLE_ENV.baseUrl}=${q(sandbox.oracleBaseUrl)} ${ORACLE_ENV.username}=${q(DEMO.oracleUser)} ${ORACLE_ENV.password}=${q(DEMO.oraclePassword)}`,
+      );
+    }
+    ctx.out.line(`  seq 1 ${n} | sed 's/^/${DEMO.oracleBulkFilePrefix}/' > sandbox-file-ids.txt`);
+    ctx.out.line(
+      `  metaclear oracle delete-metadata --files-from sandbox-file-ids.txt --collection ${DEMO.oracleBulkCollection} ${fields}`,
+    );
+    ctx.out.line();
+  }
   ctx.out.line('Stop it with Ctrl-C.');
   const signal = await stopped;
   ctx.out.line(`${signal}: stopping the sandbox`);
@@ -179,6 +215,12 @@ export function registerSandbox(program: Command, ctx: CliContext): void {
     )
     .addOption(new Option('--empty', 'start without the demo data'))
     .addOption(
+      new Option(
+        '--oracle-files <n>',
+        `also seed n Oracle files with values, for a bulk trial (at most ${ORACLE_BULK_MAX.toLocaleString('en-US')}); prints the command that lists their IDs`,
+      ).argParser(parseOracleFiles),
+    )
+    .addOption(
       new Option('--job-threshold <n>', 'matching samples above which a clear starts a job (default 50)').argParser(
         parseCount,
       ),
@@ -197,6 +239,10 @@ Examples:
   metaclear sandbox                       # port ${DEFAULT_PORT}
   metaclear sandbox --port 0 --job-threshold 2 --job-polls 3
   metaclear sandbox --log --rate-limit 20/s   # see each request; refuse those beyond 20 per second
+  metaclear sandbox --oracle-files 400        # 400 more Oracle files, for a bulk trial
+
+The demo Oracle user's password is checked as the service checks it (a wrong one: 401). A port in
+use fails with exit status 2: pick another with --port.
 
 Stops on Ctrl-C (SIGINT) or SIGTERM, with exit status 0; a second one while it stops exits at once.`,
     )

@@ -4,6 +4,10 @@
  * client.ts (options, the call's context) → transport.ts (attempts, retries, redirects) →
  * node-exchange.ts or fetch-exchange.ts (one exchange) → http.ts (the answer, or a typed error).
  */
+// Node's agents and Buffer are part of this module's public options: its declarations say so, and
+// bring Node's types into a consumer's program even where `types` lists none (TypeScript 7's
+// default). @types/node is a peer dependency of the package for them.
+/// <reference types="node" preserve="true" />
 import type { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Client, Middleware } from 'openapi-fetch';

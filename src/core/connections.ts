@@ -5,6 +5,10 @@
  * tunnel when `proxy` (or HTTPS_PROXY) names one and `noProxy` (or NO_PROXY) does not list the
  * host. A tunnel is a kept-alive connection like any other. Or the caller's own agents.
  */
+// Node's agents and Buffer are part of this module's public options: its declarations say so, and
+// bring Node's types into a consumer's program even where `types` lists none (TypeScript 7's
+// default). @types/node is a peer dependency of the package for them.
+/// <reference types="node" preserve="true" />
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, type RequestOptions as HttpsRequestOptions } from 'node:https';
 import type { Duplex } from 'node:stream';

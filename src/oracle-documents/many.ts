@@ -12,7 +12,18 @@
 import { MetaclearError, ValidationError } from '../core/errors.js';
 import { sleep } from '../core/sleep.js';
 import { requireFiniteNumber, requireInteger } from '../core/validate.js';
-import { adaptiveSettings, aimdOf, type Limit, type RateSpacing, rateSpacing } from './politeness.js';
+import {
+  type AdaptiveOptions,
+  adaptiveSettings,
+  aimdOf,
+  type ConcurrencyChange,
+  type Limit,
+  type ManyClock,
+  type RateSpacing,
+  rateSpacing,
+} from './politeness.js';
+
+export type { AdaptiveOptions, ConcurrencyChange, ManyClock };
 
 export type ManyResult<R> = { fileId: string; ok: true; response: R } | { fileId: string; ok: false; error: Error };
 
@@ -23,27 +34,6 @@ export interface ManyProgress {
   failed: number;
   /** Calls allowed in flight now (below `concurrency` after the server said it was overloaded). */
   concurrency: number;
-}
-
-/** Time as the runner sees it: real time by default. */
-export interface ManyClock {
-  now(): number;
-  /** Resolves after `ms`; rejects with the signal's reason when it aborts first. */
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
-}
-
-export interface ConcurrencyChange {
-  previous: number;
-  concurrency: number;
-  /** `overload`: a call failed with 429 or 503; `recovered`: a round of calls succeeded. */
-  reason: 'overload' | 'recovered';
-}
-
-export interface AdaptiveOptions {
-  /** The lowest concurrency it may go down to (default 1). */
-  minConcurrency?: number;
-  /** Which failures mean "slow down" (default: an error with `status` 429 or 503). */
-  isOverload?: (error: Error) => boolean;
 }
 
 export interface ManyOptions {

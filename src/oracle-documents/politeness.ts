@@ -1,11 +1,32 @@
 /**
  * The bulk runner's politeness towards the server: adaptive concurrency (additive increase,
  * multiplicative decrease on 429/503 answers) and the spacing of starts for maxRatePerSecond.
- * The runner (many.ts) asks; these only count and wait.
+ * The runner (many.ts) asks; these only count and wait. The option types they read are declared
+ * here, and many.ts re-exports them with its own options (this module imports nothing of the runner).
  */
 import { ValidationError } from '../core/errors.js';
 import { requireInteger } from '../core/validate.js';
-import type { AdaptiveOptions, ConcurrencyChange, ManyClock, ManyOptions } from './many.js';
+
+/** Time as the runner sees it: real time by default. */
+export interface ManyClock {
+  now(): number;
+  /** Resolves after `ms`; rejects with the signal's reason when it aborts first. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+export interface ConcurrencyChange {
+  previous: number;
+  concurrency: number;
+  /** `overload`: a call failed with 429 or 503; `recovered`: a round of calls succeeded. */
+  reason: 'overload' | 'recovered';
+}
+
+export interface AdaptiveOptions {
+  /** The lowest concurrency it may go down to (default 1). */
+  minConcurrency?: number;
+  /** Which failures mean "slow down" (default: an error with `status` 429 or 503). */
+  isOverload?: (error: Error) => boolean;
+}
 
 const statusOverload = (error: Error): boolean => {
   const status = (error as { status?: unknown }).status;
@@ -53,7 +74,7 @@ export function aimdOf(limit: Limit, max: number, min: number, onChange: (change
 }
 
 export function adaptiveSettings(
-  adaptive: ManyOptions['adaptive'],
+  adaptive: boolean | AdaptiveOptions | undefined,
   max: number,
 ): Required<AdaptiveOptions> | undefined {
   if (adaptive === undefined || adaptive === false) return undefined;

@@ -1,7 +1,8 @@
 /**
  * Authentication by the security schemes the spec declares: the sandbox reads where each scheme
  * carries its credential (header, cookie, query, Authorization) and accepts any non-empty value.
- * It checks presence, not validity; who may do what is each API's business (Oracle's file roles).
+ * It checks presence here; validity (Oracle's registered users, presentedSecret below) and who may
+ * do what (Oracle's file roles) are each API's business.
  */
 import type { Credential } from './recorded-request.js';
 
@@ -26,11 +27,36 @@ function authorization(headers: Record<string, string>, scheme: string): string 
   return value ? value : undefined;
 }
 
-/** The user name of HTTP Basic credentials (the whole decoded value when it has no colon). */
-function basicUser(token: string): string {
+/** The user name and password of HTTP Basic credentials (all user name, when it has no colon). */
+function basicPair(token: string): { user: string; password: string } {
   const decoded = Buffer.from(token, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  return colon >= 0 ? decoded.slice(0, colon) : decoded;
+  return colon >= 0
+    ? { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
+    : { user: decoded, password: '' };
+}
+
+function basicUser(token: string): string {
+  return basicPair(token).user;
+}
+
+/**
+ * The secret of the Authorization header a credential came from, for an API that checks it:
+ * Basic's user and password, or a bearer token. Kept out of the recorded Credential (never a secret).
+ */
+export function presentedSecret(
+  credential: Credential,
+  headers: Record<string, string>,
+): { user: string; password: string } | { token: string } | undefined {
+  if (credential.source === 'header authorization (Basic)') {
+    const token = authorization(headers, 'basic');
+    return token === undefined ? undefined : basicPair(token);
+  }
+  if (credential.source === 'header authorization (Bearer)') {
+    const token = authorization(headers, 'bearer');
+    return token === undefined ? undefined : { token };
+  }
+  return undefined;
 }
 
 function credentialFor(name: string, scheme: SecurityScheme, sources: CredentialSources): Credential | undefined {

@@ -45,6 +45,7 @@ export type {
   OracleFileInput,
   OracleFolder,
   OracleFolderInput,
+  OracleUser,
 } from './oracle-state.js';
 export { APPLINK_ROLES, OracleState } from './oracle-state.js';
 export type { RateLimitOptions } from './rate-limit.js';

@@ -58,6 +58,16 @@ export interface OracleFolder {
 
 export type OracleFolderInput = Pick<OracleFolder, 'id'> & Partial<Pick<OracleFolder, 'parent' | 'collections'>>;
 
+/** A user of the service: the HTTP Basic password and the bearer token that authenticate as `name`. */
+export interface OracleUser {
+  name: string;
+  password?: string;
+  bearerToken?: string;
+}
+
+/** A presented Basic or Bearer credential, checked against the users: whose it is, or refused. */
+export type UserCheck = { user: string } | 'refused' | 'unchecked';
+
 /** What a refresh request amounts to: the new access token, or why it is refused. */
 export type AppLinkRefresh = { accessToken: string } | { refused: 'unknown-applink' | 'invalid-token' };
 
@@ -67,6 +77,7 @@ export class OracleState {
   /** Access tokens issued by renewals so far (makes each new token unique). */
   #renewals = 0;
   #errorCodeForm: ErrorCodeForm = 'string';
+  readonly #users = new Map<string, OracleUser>();
 
   /** The form errorCode takes in the sandbox's answers, success and errors alike; "string" until changed. */
   get errorCodeForm(): ErrorCodeForm {
@@ -161,7 +172,18 @@ export class OracleState {
     return [...this.#files.values()].map((file) => structuredClone(file));
   }
 
+  /**
+   * Registers a user. From the first one on, HTTP Basic and Bearer credentials are checked as the
+   * service checks them: a wrong password, an unknown user or an unknown token is answered 401.
+   * Until then any non-empty credential authenticates, as the user it names.
+   */
+  addUser(user: OracleUser): void {
+    if (user.name === '') throw new Error('a user name must not be empty');
+    this.#users.set(user.name, { ...user });
+  }
+
   reset(): void {
+    this.#users.clear();
     this.#files.clear();
     this.#folders.clear();
     this.#renewals = 0;
@@ -169,6 +191,19 @@ export class OracleState {
   }
 
   // The operations below are what the HTTP handler does (marked @internal); tests go through HTTP.
+
+  /** @internal Whose a Basic (user and password) or Bearer (token) credential is, once users are registered. */
+  checkUser(presented: { user: string; password: string } | { token: string }): UserCheck {
+    if (this.#users.size === 0) return 'unchecked';
+    if ('token' in presented) {
+      for (const user of this.#users.values()) {
+        if (user.bearerToken !== undefined && user.bearerToken === presented.token) return { user: user.name };
+      }
+      return 'refused';
+    }
+    const user = this.#users.get(presented.user);
+    return user?.password !== undefined && user.password === presented.password ? { user: user.name } : 'refused';
+  }
 
   /**
    * @internal

@@ -29,7 +29,7 @@
  */
 import type { components } from '../../generated/oracle-documents/schema.js';
 import { type ApiHandler, createApiHandler, type OperationHandler, type ValidRequest } from './api-handler.js';
-import { findCredential, securityRequirements } from './auth.js';
+import { findCredential, presentedSecret, securityRequirements } from './auth.js';
 import { type IncomingRequest, json, mediaType, type OutgoingResponse } from './http-exchange.js';
 import { APPLINK_ROLES, type OracleFile, type OracleState } from './oracle-state.js';
 import type { Credential } from './recorded-request.js';
@@ -250,21 +250,27 @@ export function createOracleApi(state: OracleState, validator: SpecValidator): A
         cookies: request.cookies,
         query: request.query,
       });
-      if (user) return user;
+      const refuse = (message: string) =>
+        json(401, oracleError(state, 'general', `Not authenticated: ${message}`), {
+          'www-authenticate': 'Basic realm="metaclear sandbox"',
+        });
+      if (user) {
+        // Once users are registered (oracle.addUser), a password or token is checked as the service does.
+        const secret = presentedSecret(user, incoming.headers);
+        const checked = secret === undefined ? 'unchecked' : state.checkUser(secret);
+        if (checked === 'refused') {
+          return refuse(
+            'token' in (secret ?? {}) ? 'the bearer token is not valid' : 'the user name or password is wrong',
+          );
+        }
+        return checked === 'unchecked' ? user : { ...user, identity: checked.user };
+      }
       // The spec's empty security requirement: a request authorized by an applink alone.
       const appLink = appLinkOf(incoming);
       if (appLink && appLink.id !== '' && appLink.accessToken !== '') {
         return { scheme: 'applink', source: 'headers appLinkID + accessToken', identity: appLink.id };
       }
-      return json(
-        401,
-        oracleError(
-          state,
-          'general',
-          'Not authenticated: send Authorization: Basic or Bearer, or the appLinkID and accessToken headers',
-        ),
-        { 'www-authenticate': 'Basic realm="metaclear sandbox"' },
-      );
+      return refuse('send Authorization: Basic or Bearer, or the appLinkID and accessToken headers');
     },
     operations: { deleteFileMetadataValues, getFileMetadataCollection, assignFileMetadataValues, refreshAppLinkToken },
   });

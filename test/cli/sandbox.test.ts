@@ -1,10 +1,11 @@
 /** `metaclear sandbox`: starts, serves the demo data to the CLI itself, stops on a signal. */
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { DEMO } from '../../src/sandbox/demo-state.js';
-import { builtCli, runCli, startCli } from '../helpers/cli.js';
+import { builtCli, runCli, runPrinted, startCli } from '../helpers/cli.js';
 
 interface PackageJson {
   peerDependencies: Record<string, string>;
@@ -112,6 +113,95 @@ describe('metaclear sandbox', () => {
       cli.child.kill('SIGTERM');
     }
     expect((await cli.result).code).toBe(0);
+  });
+
+  it('--oracle-files 300: seeds 300 files with values, prints the command that lists their IDs, and a bulk run clears them', async () => {
+    const cli = startCli(['sandbox', '--port', '0', '--oracle-files', '300']);
+    const scratch = mkdtempSync(join(tmpdir(), 'metaclear-sandbox-bulk-'));
+    try {
+      const [, url] = await cli.waitForStdout(/^metaclear sandbox listening on (http:\/\/127\.0\.0\.1:\d+)$/m);
+      await cli.waitForStdout(/^Stop it with Ctrl-C\.$/m);
+      const out = cli.stdout();
+      expect(out).toContain('300 Oracle files for a bulk trial');
+      const listing = /^ {2}(seq 1 300 .*> sandbox-file-ids\.txt)$/m.exec(out)?.[1];
+      const bulk = /^ {2}(metaclear oracle delete-metadata --files-from sandbox-file-ids\.txt .*)$/m.exec(out)?.[1];
+      expect(listing).toBeDefined();
+      expect(bulk).toBeDefined();
+      const env = {
+        OCM_BASE_URL: `${url}/documents/api/1.1`,
+        OCM_USERNAME: DEMO.oracleUser,
+        OCM_PASSWORD: DEMO.oraclePassword,
+      };
+      const oracle = (id: string) =>
+        fetch(`${url}/documents/api/1.1/files/${id}/metadata?directAssigned=1`, {
+          headers: {
+            authorization: `Basic ${Buffer.from(`${DEMO.oracleUser}:${DEMO.oraclePassword}`).toString('base64')}`,
+          },
+        }).then(async (r) => ({ status: r.status, body: (await r.json()) as { metadata?: unknown } }));
+
+      // The printed commands, run as printed: the listing names 300 files that all hold values.
+      expect((await runPrinted(listing as string, { cwd: scratch })).code).toBe(0);
+      const ids = readFileSync(join(scratch, 'sandbox-file-ids.txt'), 'utf8').trimEnd().split('\n');
+      expect(ids).toHaveLength(300);
+      expect(new Set(ids).size).toBe(300);
+      for (const id of [ids[0], ids[299]]) {
+        const before = await oracle(id as string);
+        expect(before.status).toBe(200);
+        const n = (id as string).replace('sandbox-file-', '');
+        expect(before.body.metadata).toEqual({ CollectionA: { A1: `value ${n}`, A2: `value ${n}` } });
+      }
+      const run = await runPrinted(bulk as string, { cwd: scratch, env, timeoutMs: 120_000 });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/300 succeeded/);
+      for (const id of [ids[0], ids[150], ids[299]]) {
+        const after = await oracle(id as string);
+        expect(after.status).toBe(200);
+        expect(after.body.metadata).toEqual({ CollectionA: {} });
+      }
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+      cli.child.kill('SIGTERM');
+    }
+    expect((await cli.result).code).toBe(0);
+  }, 180_000);
+
+  it('checks the demo Oracle password as the service does: a wrong one is refused with 401', async () => {
+    const cli = startCli(['sandbox', '--port', '0']);
+    try {
+      const [, url] = await cli.waitForStdout(/^metaclear sandbox listening on (http:\/\/127\.0\.0\.1:\d+)$/m);
+      await cli.waitForStdout(/^Stop it with Ctrl-C\.$/m);
+      const run = await runCli(
+        ['oracle', 'delete-metadata', '--file', DEMO.oracleFileId, '--collection', 'CollectionA', '--field', 'A1'],
+        {
+          env: {
+            OCM_BASE_URL: `${url}/documents/api/1.1`,
+            OCM_USERNAME: DEMO.oracleUser,
+            OCM_PASSWORD: 'not-the-demo-password',
+          },
+        },
+      );
+      expect(run.code).not.toBe(0);
+      expect(run.stderr).toMatch(/401/);
+      expect(run.stderr).not.toContain('not-the-demo-password');
+    } finally {
+      cli.child.kill('SIGTERM');
+    }
+    expect((await cli.result).code).toBe(0);
+  });
+
+  it('a busy port: says which flag picks another, exit status 2', async () => {
+    const busy = createServer();
+    await new Promise<void>((done) => busy.listen(0, '127.0.0.1', done));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const run = await runCli(['sandbox', '--port', String(port)]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`port ${port} on 127.0.0.1 is in use`);
+      expect(run.stderr).toContain('--port');
+      expect(run.stdout).toBe('');
+    } finally {
+      await new Promise((done) => busy.close(done));
+    }
   });
 
   it('installed globally without its optional peer: says to install the peer globally', async () => {

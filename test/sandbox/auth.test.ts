@@ -1,6 +1,7 @@
 /**
  * Authentication (401) and, for Oracle, authorization on the file (403). Any non-empty credential
- * authenticates; the recorded request says which one arrived.
+ * authenticates, until Oracle users are registered: then their passwords and tokens are checked;
+ * the recorded request says which one arrived.
  */
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { basic, clearMetadata, deleteMetadata, JSON_TYPE, jobStatus } from './http.js';
@@ -208,5 +209,50 @@ describe('Oracle authentication and permissions', () => {
       source: 'headers appLinkID + accessToken',
       identity: LINK.id,
     });
+  });
+});
+
+describe('Oracle users with passwords (oracle.addUser): credentials checked as the service checks them', () => {
+  const FILE = 'F-users';
+  const BODY = JSON.stringify({ collection: 'CollectionA', fields: 'A1' });
+  beforeEach(() => {
+    sandbox.oracle.addUser({ name: 'alice', password: 'alice-pw', bearerToken: 'alice-token' });
+    sandbox.oracle.addFile({ id: FILE, owner: 'alice', collections: { CollectionA: { A1: 'x' } } });
+  });
+
+  it.each<[string, Record<string, string>, { scheme: string; identity: string }]>([
+    ['her password', { authorization: basic('alice', 'alice-pw') }, { scheme: 'basicAuth', identity: 'alice' }],
+    ['her bearer token', { authorization: 'Bearer alice-token' }, { scheme: 'bearerAuth', identity: 'alice' }],
+  ])('lets the owner in with %s', async (_name, headers, credential) => {
+    const answer = await deleteMetadata(sandbox, FILE, BODY, { ...headers, ...JSON_TYPE });
+    expect(answer).toMatchObject({ status: 200, body: { errorCode: '0' } });
+    expect(last()?.credential).toMatchObject(credential);
+    expect(sandbox.oracle.file(FILE)?.collections.CollectionA).toEqual({});
+  });
+
+  it.each<[string, Record<string, string>]>([
+    ['a wrong password', { authorization: basic('alice', 'not-her-password') }],
+    ['an unknown user', { authorization: basic('bob', 'alice-pw') }],
+    ['an unknown bearer token', { authorization: 'Bearer alice' }],
+  ])('answers %s with 401 (as the service does) and changes nothing', async (_name, headers) => {
+    const answer = await deleteMetadata(sandbox, FILE, BODY, { ...headers, ...JSON_TYPE });
+    expect(answer.status).toBe(401);
+    expect(answer.headers.get('www-authenticate')).toMatch(/^Basic /);
+    expect(answer.body).toEqual({
+      errorCode: '-1',
+      errorKey: 'sandbox.general',
+      errorMessage: expect.stringMatching(/^Not authenticated: /),
+    });
+    expect(sandbox.oracle.file(FILE)?.collections.CollectionA).toEqual({ A1: 'x' });
+  });
+
+  it('reset() forgets the users: any non-empty credential authenticates again', async () => {
+    sandbox.reset();
+    sandbox.oracle.addFile({ id: FILE, owner: 'alice', collections: { CollectionA: { A1: 'x' } } });
+    const answer = await deleteMetadata(sandbox, FILE, BODY, {
+      authorization: basic('alice', 'anything'),
+      ...JSON_TYPE,
+    });
+    expect(answer.status).toBe(200);
   });
 });
