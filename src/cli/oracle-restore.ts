@@ -144,6 +144,9 @@ export async function restoreOracle(
   const interruption = watchInterrupts(ctx, (signal) =>
     ctx.err.line(`${signal}: stopping; what is restored stays restored (again to exit at once)`),
   );
+  // A journal line that cannot be written (a full disk, a file-size limit) stops the run, as in the clear.
+  const recordStop = new AbortController();
+  if (journal) journal.file.onFailure = (failure) => recordStop.abort(failure);
   const plan = planOf();
   /** The positions (from 1) of the entries handed to the runner and not yet started, in order. */
   const positions: number[] = [];
@@ -188,7 +191,7 @@ export async function restoreOracle(
         ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
         ...(flags.maxRate !== undefined ? { maxRatePerSecond: flags.maxRate } : {}),
         adaptive: true,
-        signal: interruption.signal,
+        signal: AbortSignal.any([interruption.signal, recordStop.signal]),
         // The entry's position, for the journal, as each call starts (results come in completion order).
         onStart: (_fileId, index) => started.set(index, positions.shift() as number),
       },
@@ -230,7 +233,13 @@ export async function restoreOracle(
     journal?.close();
   }
   const interrupted = interruption.signal.aborted ? (interruption.signal.reason as InterruptedError) : undefined;
-  const exitCode = interrupted ? exitCodeFor(interrupted) : counts.failed > 0 ? EXIT.failed : EXIT.ok;
+  // Decided once the journal is closed: its last write and fsync may fail too.
+  const unrecorded = journal?.file.failure;
+  const exitCode = interrupted
+    ? exitCodeFor(interrupted)
+    : counts.failed > 0 || unrecorded !== undefined
+      ? EXIT.failed
+      : EXIT.ok;
   const resume = journal !== undefined && exitCode !== EXIT.ok ? resumeCommand(ctx.deps.argv, ctx.deps.cwd) : undefined;
   if (dryRun) {
     if (json) ctx.out.json({ dryRun: true, restore: counts });
@@ -249,10 +258,19 @@ export async function restoreOracle(
       ...(resume !== undefined ? { resume } : {}),
       ...(exitCode === EXIT.ok
         ? {}
-        : { error: errorJson(interrupted ?? new Error(`${plural(counts.failed, 'file')} could not be restored`)) }),
+        : {
+            error: errorJson(
+              interrupted ?? unrecorded ?? new Error(`${plural(counts.failed, 'file')} could not be restored`),
+            ),
+          }),
     });
   } else {
     if (interrupted) ctx.out.line(`Interrupted (${interrupted.signal}).`);
+    if (unrecorded !== undefined) {
+      ctx.out.line(
+        `Stopped: cannot write ${unrecorded.path} (${unrecorded.code}); the files restored after its last whole line are checked again by the resume.`,
+      );
+    }
     ctx.out.line(describe(counts, backup.path, false));
     if (resume !== undefined) {
       ctx.out.line('Run it again to finish (the journal skips the files done; what is restored is left as it is):');
