@@ -10,6 +10,7 @@ import type { BulkCounts } from './bulk-counts.js';
 import { SECRET_FLAGS } from './credentials.js';
 import { plural, shellQuote } from './output.js';
 import { printable } from './printable.js';
+import { modeText } from './record-file.js';
 
 /**
  * The causes in a fixed order, whatever order the files finished in: HTTP statuses by code, then
@@ -73,12 +74,14 @@ export function nextFreePath(spec: string, cwd: string): string {
 }
 
 /** Flags that take a value, among those the commands below rewrite. */
-const REWRITTEN = ['--failed-out', '--from-line'];
+const REWRITTEN = ['--failed-out', '--from-line', '--backup'];
 
 /**
  * The command as it was typed, without any credential flag, that runs as printed: `--failed-out`
  * names a file that does not exist yet (the one given exists now) and `--overwrite` is dropped;
- * `fromLine`, when given, replaces any --from-line (the rest of an input run without a journal).
+ * `fromLine`, when given, replaces any --from-line (the rest of an input run without a journal),
+ * and then `--backup` names a new file too (a backup is appended to only by the resume of its
+ * journal; without one, the path given exists now and would be refused).
  */
 export function resumeCommand(argv: readonly string[], cwd: string, fromLine?: number): string {
   const args: string[] = [];
@@ -96,6 +99,9 @@ export function resumeCommand(argv: readonly string[], cwd: string, fromLine?: n
       const value = arg === rewritten ? argv[++i] : arg.slice(rewritten.length + 1);
       if (rewritten === '--failed-out' && value !== undefined) failedOut = value;
       if (rewritten === '--from-line' && fromLine === undefined && value !== undefined) args.push('--from-line', value);
+      if (rewritten === '--backup' && value !== undefined) {
+        args.push('--backup', fromLine === undefined ? value : nextFreePath(value, cwd));
+      }
       continue;
     }
     args.push(arg);
@@ -145,6 +151,8 @@ export interface BulkOutcome {
   resume: string | undefined;
   /** Without a journal: the command that runs the input from the line not run on. */
   rest: string | undefined;
+  /** Existing records (journal, failed-IDs file) this run made private (0600): each with the permissions it had. */
+  madePrivate?: { path: string; mode: number }[];
   /** Records that could not be written: the file and the lines it lacks. */
   unrecorded: { path: string; lines: string[] } | undefined;
   concurrency: ConcurrencyReport;
@@ -166,6 +174,10 @@ function stopText(stop: BulkStop, cancelled: number): string {
   }
 }
 
+/** An existing record made private by this run, in words. */
+export const madePrivateLine = (path: string, mode: number): string =>
+  `Made private (0600): ${path} (it was ${modeText(mode)}: others could read it).`;
+
 /** The summary, as the operator reads it (stdout). */
 export function summaryLines(outcome: BulkOutcome, stdin: boolean): string[] {
   const { counts } = outcome;
@@ -186,6 +198,7 @@ export function summaryLines(outcome: BulkOutcome, stdin: boolean): string[] {
     out.push(`Not written to ${outcome.unrecorded.path} (${plural(outcome.unrecorded.lines.length, 'line')}):`);
     for (const line of outcome.unrecorded.lines) out.push(`  ${printable(line)}`);
   }
+  for (const file of outcome.madePrivate ?? []) out.push(madePrivateLine(file.path, file.mode));
   const adaptive = concurrencyText(outcome.concurrency);
   if (adaptive) out.push(`Rate: ${adaptive}.`);
   if (outcome.failedFile !== undefined && (counts.failed + counts.cancelled > 0 || outcome.notFinished)) {
