@@ -55,7 +55,9 @@ describe('the records of a bulk clear are private to their owner', () => {
     const resumed = await cli([...CLEAR, '--journal', 'j.journal']);
     expect(resumed.code).toBe(0);
     expect([mode('j.journal'), mode('j.journal.backup.jsonl')]).toEqual(['600', '600']);
-    expect(resumed.stdout).toContain(`Made private (0600): ${join(dir, 'j.journal')} (it was 0644: others could read it).`);
+    expect(resumed.stdout).toContain(
+      `Made private (0600): ${join(dir, 'j.journal')} (it was 0644: others could read it).`,
+    );
     expect(resumed.stdout).toMatch(/^Backup: .*j\.journal\.backup\.jsonl .*; made private \(0600\): it was 0640\./m);
   });
 });

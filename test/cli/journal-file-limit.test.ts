@@ -24,7 +24,11 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const env = () => ({ OCM_BASE_URL: sandbox.oracleBaseUrl, OCM_USERNAME: USER, OCM_PASSWORD: 'journal-limit-password-1' });
+const env = () => ({
+  OCM_BASE_URL: sandbox.oracleBaseUrl,
+  OCM_USERNAME: USER,
+  OCM_PASSWORD: 'journal-limit-password-1',
+});
 const cli = (args: string[]) => runCli(args, { env: env(), cwd: dir });
 const CLEAR = ['oracle', 'delete-metadata', '--collection', 'C', '--field', 'A'];
 const id = (i: number) => `L${String(i).padStart(3, '0')}`;
