@@ -14,7 +14,7 @@ import { streamMany } from '../index.js';
 import { restoreFileMetadataValues } from '../oracle-documents/values.js';
 import { action } from './action.js';
 import { type OpenedBackup, type OracleEntry, openBackup, oracleEntry, recordedBaseUrl } from './backup-file.js';
-import { resumeCommand } from './bulk-summary.js';
+import { madePrivateLine, resumeCommand } from './bulk-summary.js';
 import { addConnectionOptions } from './connection.js';
 import type { CliContext } from './context.js';
 import { addOracleCredentialOptions, ORACLE_ENV } from './credentials.js';
@@ -272,6 +272,8 @@ export async function restoreOracle(
       );
     }
     ctx.out.line(describe(counts, backup.path, false));
+    const tightened = journal?.file.tightened;
+    if (journal !== undefined && tightened !== undefined) ctx.out.line(madePrivateLine(journal.path, tightened));
     if (resume !== undefined) {
       ctx.out.line('Run it again to finish (the journal skips the files done; what is restored is left as it is):');
       ctx.out.line(`  ${resume}`);

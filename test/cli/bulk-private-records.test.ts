@@ -60,4 +60,19 @@ describe('the records of a bulk clear are private to their owner', () => {
     );
     expect(resumed.stdout).toMatch(/^Backup: .*j\.journal\.backup\.jsonl .*; made private \(0600\): it was 0640\./m);
   });
+
+  it("a restore's journal that others may read is made private on resume, and the restore says so", async () => {
+    const cleared = await cli([...CLEAR, '--backup', 'b.jsonl']);
+    expect(cleared.code).toBe(1); // P3 does not exist
+    const first = await cli(['restore', 'b.jsonl', '--journal', 'r.journal']);
+    expect(first.code).toBe(0);
+    expect(mode('r.journal')).toBe('600');
+    chmodSync(join(dir, 'r.journal'), 0o644);
+    const again = await cli(['restore', 'b.jsonl', '--journal', 'r.journal']);
+    expect(again.code).toBe(0);
+    expect(mode('r.journal')).toBe('600');
+    expect(again.stdout).toContain(
+      `Made private (0600): ${join(dir, 'r.journal')} (it was 0644: others could read it).`,
+    );
+  });
 });
