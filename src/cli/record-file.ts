@@ -45,6 +45,13 @@ function makePrivate(fd: number, path: string): number | undefined {
   return mode;
 }
 
+/**
+ * Fsyncs of durable() under way at once, at most: a group that arrives while one runs starts its
+ * own at once rather than waiting for it to end (the file system commits concurrent fsyncs of one
+ * file together), and the groups that arrive while both run wait for the first to end, together.
+ */
+const SYNCS_IN_FLIGHT = 2;
+
 /** Buffered text beyond this is written at once, without waiting for the turn to end. */
 const FLUSH_BYTES = 64 * 1024;
 
@@ -57,8 +64,8 @@ export class RecordFile {
   #bufferedLines: string[] = [];
   #scheduled = false;
   #failure: RecordWriteError | undefined;
-  /** A fsync of durable() is under way; the callers that came since wait for the next one, together. */
-  #syncing = false;
+  /** Fsyncs of durable() under way (at most SYNCS_IN_FLIGHT); the callers that came since wait for the next one, together. */
+  #syncing = 0;
   #waiting: { promise: Promise<void>; resolve: () => void } | undefined;
   /** Lines that never reached the file, once it failed. */
   readonly unwritten: string[] = [];
@@ -185,15 +192,15 @@ export class RecordFile {
   #startSync(): void {
     const group = this.#waiting;
     const fd = this.#fd;
-    if (this.#syncing || group === undefined) return;
+    if (this.#syncing >= SYNCS_IN_FLIGHT || group === undefined) return;
     this.#waiting = undefined;
     if (fd === undefined || this.#failure) {
       group.resolve();
       return;
     }
-    this.#syncing = true;
+    this.#syncing++;
     fsync(fd, (error) => {
-      this.#syncing = false;
+      this.#syncing--;
       // A file closed meanwhile was synced by its close.
       if (error && this.#fd === fd) this.#fail(error, []);
       group.resolve();
