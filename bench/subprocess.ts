@@ -39,6 +39,8 @@ export interface Timed {
 
 export interface RunOptions {
   cwd: string;
+  /** Exit statuses besides 0 that are the run's expected ending (e.g. 1 for a run that is to stop). */
+  okExitCodes?: readonly number[];
 }
 
 /** Runs `file args` and resolves to its wall-clock time; rejects, with its output, if it fails. */
@@ -62,7 +64,10 @@ async function timeWithEnv(
     });
     return { ms: performance.now() - started, stdout, stderr };
   } catch (error) {
-    const e = error as Error & { stdout?: string; stderr?: string };
+    const e = error as Error & { stdout?: string; stderr?: string; code?: unknown };
+    if (typeof e.code === 'number' && options.okExitCodes?.includes(e.code)) {
+      return { ms: performance.now() - started, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+    }
     throw new Error(`${[file, ...args].join(' ')} failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`);
   }
 }

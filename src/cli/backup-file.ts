@@ -178,6 +178,11 @@ export class BackupWriter<Entry> {
     return this.#file.path;
   }
 
+  /** The permissions the backup had before this run made it private (0600), when they were wider. */
+  get tightened(): number | undefined {
+    return this.#file.tightened;
+  }
+
   /** Entries written so far. */
   get entries(): number {
     return this.#entries;
@@ -193,6 +198,17 @@ export class BackupWriter<Entry> {
     this.#file.flush();
     this.#check();
     this.#entries++;
+  }
+
+  /**
+   * Writes the entry and resolves once it is on disk (written and fsynced): the call that clears
+   * what it holds may go out then, not before. Concurrent commits share one fsync (group commit).
+   * Rejects with BackupWriteError when it cannot be written or synced.
+   */
+  async commit(entry: Entry): Promise<void> {
+    this.add(entry);
+    await this.#file.durable();
+    this.#check();
   }
 
   /** Called once when a write fails (a full disk, a file-size limit), beside the throw. */

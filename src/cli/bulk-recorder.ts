@@ -7,8 +7,9 @@
  * are still counted, and named in the summary as not recorded.
  */
 import { CancelledError, type ManyResult } from '../index.js';
+import type { BulkCounts } from './bulk-counts.js';
 import type { BulkItem } from './bulk-input.js';
-import { causeOf } from './bulk-summary.js';
+import { causeOf } from './failure-cause.js';
 import type { Journal } from './journal.js';
 import type { RecordFile, RecordWriteError } from './record-file.js';
 
@@ -17,16 +18,6 @@ export const MAX_CAUSES = 20;
 
 /** How often what was recorded is made durable, at least. */
 export const SYNC_EVERY_MS = 1000;
-
-export interface BulkCounts {
-  /** Files that finished: succeeded + failed + cancelled. */
-  total: number;
-  succeeded: number;
-  /** Failed, cancelled not included. */
-  failed: number;
-  /** Cancelled while in flight (Ctrl-C, or the run stopped). */
-  cancelled: number;
-}
 
 export class BulkRecorder {
   readonly counts: BulkCounts = { total: 0, succeeded: 0, failed: 0, cancelled: 0 };

@@ -5,44 +5,12 @@
  * every exit path, in words or as the --json summary line.
  */
 import { existsSync } from 'node:fs';
-import { STATUS_CODES } from 'node:http';
 import { resolve } from 'node:path';
-import { ApiError, CancelledError, NetworkError, ValidationError } from '../index.js';
-import type { BulkCounts } from './bulk-recorder.js';
+import type { BulkCounts } from './bulk-counts.js';
 import { SECRET_FLAGS } from './credentials.js';
 import { plural, shellQuote } from './output.js';
 import { printable } from './printable.js';
-
-/** The longest piece of server text a cause keeps (an Oracle errorCode is a few characters). */
-export const MAX_SERVER_TEXT = 100;
-
-/**
- * Text from a server as a cause carries it: escaped (printable) and cut to MAX_SERVER_TEXT
- * characters, so that it is safe on a terminal and in the records, and a huge one cannot make a
- * journal line that is too long to read back.
- */
-export function serverText(text: string): string {
-  const cut = text.length > MAX_SERVER_TEXT ? `${text.slice(0, MAX_SERVER_TEXT)}…` : text;
-  return printable(cut);
-}
-
-/** Why an item failed, as the summary groups it; server text in it is escaped and cut short (serverText). */
-export function causeOf(error: Error): string {
-  if (error instanceof CancelledError) return 'cancelled';
-  if (error instanceof ApiError) {
-    if (error.status < 200 || error.status > 299) {
-      const reason = STATUS_CODES[error.status];
-      return `HTTP ${error.status}${reason ? ` ${reason}` : ''}`;
-    }
-    const code = (error.body as { errorCode?: unknown } | undefined)?.errorCode;
-    return typeof code === 'string' || typeof code === 'number'
-      ? `errorCode ${serverText(String(code))}`
-      : `HTTP ${error.status}, unusable answer`;
-  }
-  if (error instanceof NetworkError) return 'no answer (network)';
-  if (error instanceof ValidationError) return `invalid ${error.field}`;
-  return error.name;
-}
+import { modeText } from './record-file.js';
 
 /**
  * The causes in a fixed order, whatever order the files finished in: HTTP statuses by code, then
@@ -106,12 +74,14 @@ export function nextFreePath(spec: string, cwd: string): string {
 }
 
 /** Flags that take a value, among those the commands below rewrite. */
-const REWRITTEN = ['--failed-out', '--from-line'];
+const REWRITTEN = ['--failed-out', '--from-line', '--backup'];
 
 /**
  * The command as it was typed, without any credential flag, that runs as printed: `--failed-out`
  * names a file that does not exist yet (the one given exists now) and `--overwrite` is dropped;
- * `fromLine`, when given, replaces any --from-line (the rest of an input run without a journal).
+ * `fromLine`, when given, replaces any --from-line (the rest of an input run without a journal),
+ * and then `--backup` names a new file too (a backup is appended to only by the resume of its
+ * journal; without one, the path given exists now and would be refused).
  */
 export function resumeCommand(argv: readonly string[], cwd: string, fromLine?: number): string {
   const args: string[] = [];
@@ -129,6 +99,9 @@ export function resumeCommand(argv: readonly string[], cwd: string, fromLine?: n
       const value = arg === rewritten ? argv[++i] : arg.slice(rewritten.length + 1);
       if (rewritten === '--failed-out' && value !== undefined) failedOut = value;
       if (rewritten === '--from-line' && fromLine === undefined && value !== undefined) args.push('--from-line', value);
+      if (rewritten === '--backup' && value !== undefined) {
+        args.push('--backup', fromLine === undefined ? value : nextFreePath(value, cwd));
+      }
       continue;
     }
     args.push(arg);
@@ -178,6 +151,8 @@ export interface BulkOutcome {
   resume: string | undefined;
   /** Without a journal: the command that runs the input from the line not run on. */
   rest: string | undefined;
+  /** Existing records (journal, failed-IDs file) this run made private (0600): each with the permissions it had. */
+  madePrivate?: { path: string; mode: number }[];
   /** Records that could not be written: the file and the lines it lacks. */
   unrecorded: { path: string; lines: string[] } | undefined;
   concurrency: ConcurrencyReport;
@@ -199,6 +174,10 @@ function stopText(stop: BulkStop, cancelled: number): string {
   }
 }
 
+/** An existing record made private by this run, in words. */
+export const madePrivateLine = (path: string, mode: number): string =>
+  `Made private (0600): ${path} (it was ${modeText(mode)}: others could read it).`;
+
 /** The summary, as the operator reads it (stdout). */
 export function summaryLines(outcome: BulkOutcome, stdin: boolean): string[] {
   const { counts } = outcome;
@@ -219,6 +198,7 @@ export function summaryLines(outcome: BulkOutcome, stdin: boolean): string[] {
     out.push(`Not written to ${outcome.unrecorded.path} (${plural(outcome.unrecorded.lines.length, 'line')}):`);
     for (const line of outcome.unrecorded.lines) out.push(`  ${printable(line)}`);
   }
+  for (const file of outcome.madePrivate ?? []) out.push(madePrivateLine(file.path, file.mode));
   const adaptive = concurrencyText(outcome.concurrency);
   if (adaptive) out.push(`Rate: ${adaptive}.`);
   if (outcome.failedFile !== undefined && (counts.failed + counts.cancelled > 0 || outcome.notFinished)) {

@@ -24,7 +24,7 @@ import { EXIT } from './exit-codes.js';
 import { watchInterrupts } from './interrupt.js';
 import { successDocument } from './json-output.js';
 import { plural, shellQuote } from './output.js';
-import { checkOutputPath } from './output-paths.js';
+import { checkOutputPath, freeDefaultName } from './output-paths.js';
 
 export const CLEAR = 'edge-impulse clear-metadata';
 
@@ -82,9 +82,9 @@ function listable(category: RawDataCategory): void {
   }
 }
 
-function defaultBackupName(flags: ClearFlags, now: number): string {
-  const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
-  return `metaclear-backup-edge-impulse-${flags.project}-${stamp}.jsonl`;
+/** metaclear-backup-edge-impulse-<project>-<UTC time>.jsonl (output-paths.ts: the default names). */
+function defaultBackupName(flags: ClearFlags, cwd: string, now: number): string {
+  return freeDefaultName(cwd, `backup-edge-impulse-${flags.project}`, now, 'jsonl');
 }
 
 export const restoreCommand = (path: string): string => `metaclear restore ${shellQuote(path)}`;
@@ -189,7 +189,7 @@ async function reportSingle(
 }
 
 async function backedUp(ctx: CliContext, flags: ClearFlags, session: Session, selection: Selection): Promise<number> {
-  const spec = typeof flags.backup === 'string' ? flags.backup : defaultBackupName(flags, ctx.now());
+  const spec = typeof flags.backup === 'string' ? flags.backup : defaultBackupName(flags, ctx.deps.cwd, ctx.now());
   const path = checkOutputPath('--backup', spec, ctx.deps.cwd, {
     others: [],
     existingAllowed: false,

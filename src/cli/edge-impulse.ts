@@ -156,7 +156,7 @@ Examples:
 
   # refuse if more than 500 samples would change; undo with the command the summary prints
   metaclear edge-impulse clear-metadata --project 1 --category training --key site --max-affected 500
-  metaclear restore metaclear-backup-edge-impulse-1-2026-12-03T10-00-00-000Z.jsonl
+  metaclear restore metaclear-backup-edge-impulse-1-20261203T100000Z.jsonl
 
 ${ENVIRONMENT_HELP}
 
@@ -182,7 +182,7 @@ ${exitCodesHelp({ wait: true })}`,
       'after',
       `
 Examples:
-  metaclear restore metaclear-backup-edge-impulse-1-2026-12-03T10-00-00-000Z.jsonl --dry-run
+  metaclear restore metaclear-backup-edge-impulse-1-20261203T100000Z.jsonl --dry-run
   metaclear edge-impulse restore backup.jsonl --force --json
 
 ${ENVIRONMENT_HELP}

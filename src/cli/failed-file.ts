@@ -4,18 +4,11 @@
  * first request and each ID is added as its file finishes (see record-file.ts).
  */
 import { resolve } from 'node:path';
+import { defaultOutputName } from './output-paths.js';
 import { RecordFile } from './record-file.js';
 
-/** `20250102T030405Z`: UTC, sortable, no characters a file system refuses. */
-export function utcStamp(time: number): string {
-  return new Date(time)
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-}
-
-export function defaultFailedPath(cwd: string, time: number): string {
-  return resolve(cwd, `metaclear-failed-${utcStamp(time)}.txt`);
+export function defaultFailedPath(cwd: string, time: number, n = 1): string {
+  return resolve(cwd, defaultOutputName('failed', time, 'txt', n));
 }
 
 /**
@@ -24,9 +17,8 @@ export function defaultFailedPath(cwd: string, time: number): string {
  */
 export function openFailedFile(chosen: string | undefined, overwrite: boolean, cwd: string, time: number): RecordFile {
   if (chosen !== undefined) return new RecordFile(chosen, overwrite ? 'w' : 'wx');
-  const base = defaultFailedPath(cwd, time);
   for (let n = 1; ; n++) {
-    const path = n === 1 ? base : base.replace(/\.txt$/, `-${n}.txt`);
+    const path = defaultFailedPath(cwd, time, n);
     try {
       return new RecordFile(path, 'wx');
     } catch (error) {

@@ -44,7 +44,7 @@ export class JournalLock {
     const me = JSON.stringify({ pid: process.pid, host: hostname(), since: new Date(now).toISOString() });
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       try {
-        writeFileSync(path, `${me}\n`, { flag: 'wx', mode: 0o644 });
+        writeFileSync(path, `${me}\n`, { flag: 'wx', mode: 0o600 });
         return new JournalLock(path);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
@@ -91,7 +91,7 @@ export class JournalLock {
   static #removeIfStill(path: string, stale: string | undefined, me: string): boolean {
     const guard = `${path}.takeover`;
     try {
-      writeFileSync(guard, `${me}\n`, { flag: 'wx', mode: 0o644 });
+      writeFileSync(guard, `${me}\n`, { flag: 'wx', mode: 0o600 });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return false;
       let owner: LockOwner = {};

@@ -12,13 +12,14 @@
  * read as "the first `settled` IDs of the input have each a result", plus the few results beyond
  * that prefix (a run stopped with calls in flight finished them out of order) and the failures
  * inside it (to run again). A hash of the prefix's IDs, in input order, checks that the input is
- * the one the journal was written for. So a 1,000,000-line journal of successes is read in
- * constant memory; memory grows with the failures inside the prefix (one Map entry each, kept to
- * run them again and to check their IDs), not with the successes.
+ * the one the journal was written for. The failures, and the results beyond a gap that memory does
+ * not hold, go to a temporary file (journal-spill.ts), read back in input order as the input is:
+ * memory does not grow with the journal, its failures or its gaps.
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { UsageError } from './errors.js';
 import { JournalLock } from './journal-lock.js';
+import { JournalSpill, type SpillCursor } from './journal-spill.js';
 import { printable } from './printable.js';
 import { RecordFile } from './record-file.js';
 
@@ -62,28 +63,43 @@ export class IdSequenceHash {
   }
 }
 
-/** What the journal says of the input, read back. */
+/** The results beyond the prefix held in memory at most; any further ones are spilled (journal-spill.ts). */
+export const MAX_HELD_BEYOND = 4096;
+
+/**
+ * What the journal says of the input, read back, in memory that does not grow with the journal:
+ * the prefix (its length and the hash of its IDs), at most MAX_HELD_BEYOND results beyond it, and
+ * in a temporary file (JournalSpill) the failures inside it, the successes recorded for positions
+ * inside it (a failure run again), and the results beyond it that the memory does not hold.
+ */
 export class JournalRecord {
   /** The first `settled` IDs of the input each have a result (success or failure). */
   settled = 0;
   readonly #hash = new IdSequenceHash();
-  /** Results beyond the prefix, by position. */
+  /** Results beyond the prefix, by position (at most MAX_HELD_BEYOND). */
   readonly #beyond = new Map<number, { fileId: string; ok: boolean }>();
-  /** Failures inside the prefix, by position: run again. */
-  readonly failedInPrefix = new Map<number, string>();
+  /** Once a position beyond had to be spilled, every new one is: a position is held or spilled, never both. */
+  #spilling = false;
+  readonly #spill = new JournalSpill();
 
   add(n: number, fileId: string, ok: boolean): void {
     if (n <= this.settled) {
-      if (ok && this.failedInPrefix.get(n) === fileId) this.failedInPrefix.delete(n);
+      // A success may end a failure inside the prefix (folded in position order by the cursor).
+      if (ok) this.#spill.add(n, fileId, true);
       return;
     }
     const known = this.#beyond.get(n);
+    if (known === undefined && (this.#spilling || this.#beyond.size >= MAX_HELD_BEYOND)) {
+      this.#spilling = true;
+      this.#spill.add(n, fileId, ok);
+      return;
+    }
     this.#beyond.set(n, { fileId, ok: ok || (known?.ok === true && known.fileId === fileId) });
     for (let next = this.#beyond.get(this.settled + 1); next !== undefined; next = this.#beyond.get(this.settled + 1)) {
       this.#beyond.delete(this.settled + 1);
       this.settled++;
       this.#hash.add(next.fileId);
-      if (!next.ok) this.failedInPrefix.set(this.settled, next.fileId);
+      if (!next.ok) this.#spill.add(this.settled, next.fileId, false);
     }
   }
 
@@ -92,9 +108,30 @@ export class JournalRecord {
     return this.#hash.value;
   }
 
-  /** The result beyond the prefix at position n, if any. */
+  /** Results held in memory (beyond the prefix): never more than MAX_HELD_BEYOND. */
+  get held(): number {
+    return this.#beyond.size;
+  }
+
+  /** Entries written to the temporary file. */
+  get spilled(): number {
+    return this.#spill.count;
+  }
+
+  /** The result beyond the prefix at position n held in memory, if any (a spilled one: cursor()). */
   beyond(n: number): { fileId: string; ok: boolean } | undefined {
     return this.#beyond.get(n);
+  }
+
+  /** A walk of the spilled results in position order, seeing every entry added so far. */
+  cursor(): SpillCursor | undefined {
+    this.#spill.seal();
+    return this.#spill.cursor();
+  }
+
+  /** Removes the temporary file (it is unlinked already: its space is given back). */
+  close(): void {
+    this.#spill.close();
   }
 }
 
@@ -109,27 +146,34 @@ export class JournalInputError extends UsageError {
  */
 export class JournalPlan {
   readonly #hash = new IdSequenceHash();
+  readonly #spilled: SpillCursor | undefined;
   constructor(
     private readonly record: JournalRecord,
     private readonly describe: string,
     private readonly inputName: string,
-  ) {}
+  ) {
+    this.#spilled = record.cursor();
+  }
 
-  /** true: run it; false: skip it. Throws a JournalInputError when the input is not the journal's. */
+  /**
+   * true: run it; false: skip it. Throws a JournalInputError when the input is not the journal's.
+   * Positions are asked in increasing order (the input is read in order).
+   */
   run(n: number, fileId: string): boolean {
     const record = this.record;
+    const spilled = this.#spilled?.take(n);
     if (n <= record.settled) {
       this.#hash.add(fileId);
-      const failed = record.failedInPrefix.get(n);
-      if (failed !== undefined && failed !== fileId) this.#mismatch(n, fileId, failed);
+      const failed = spilled !== undefined && !spilled.ok;
+      if (failed && spilled.fileId !== fileId) this.#mismatch(n, fileId, spilled.fileId);
       if (n === record.settled && this.#hash.value !== record.prefixHash) {
         throw new JournalInputError(
           `${this.inputName} is not the input ${this.describe} was written for: its first ${record.settled} file IDs differ from those the journal records; use the same input, or another journal`,
         );
       }
-      return failed !== undefined;
+      return failed;
     }
-    const entry = record.beyond(n);
+    const entry = spilled ?? record.beyond(n);
     if (entry === undefined) return true;
     if (entry.fileId !== fileId) this.#mismatch(n, fileId, entry.fileId);
     return !entry.ok;
@@ -358,6 +402,7 @@ export class Journal {
   /** Syncs and closes the journal, then gives the lock back. Never throws. */
   close(): void {
     this.file.close();
+    this.record.close();
     this.lock.release();
   }
 }

@@ -2,12 +2,11 @@
  * The backup of a bulk `oracle delete-metadata` run (on by default; --no-backup turns it off): the
  * per-file step of the run becomes "read the file's own values of the named fields
  * (directAssigned=1) → write them to the backup → clear exactly the fields that held one". The
- * backup entry is handed to the operating system (a synchronous write) before the DELETE is sent,
- * so no value is ever cleared that the backup does not hold, even when the CLI is killed; it is
- * made durable (fsync) every SYNC_EVERY entries, at least once a second while entries wait, and
- * when the run ends: at least as often as the journal, whose lines are handed over once per turn of
- * the event loop and fsynced once a second. A file with no value of its own in the fields is not sent a
- * DELETE at all.
+ * backup entry is on disk (written and fsynced) before the DELETE is sent, so no value is ever
+ * cleared that the backup does not hold, even after a power loss; the files in flight share one
+ * fsync (group commit: the entries written while a fsync runs wait for the next, together). The
+ * journal line that says a file is done is written after its DELETE was answered, so after its
+ * entry is on disk. A file with no value of its own in the fields is not sent a DELETE at all.
  *
  * With --journal, the backup defaults to `<journal>.backup.jsonl` and a resumed run (the same
  * command) appends to it, once its header is found to bind the same target; without one, the
@@ -17,16 +16,12 @@ import { existsSync, unlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DeleteManyItem, FileCollectionResponse } from '../index.js';
 import { readOwnValues } from '../oracle-documents/values.js';
-import { type BackupHeader, BackupWriter, type OracleEntry, recordedBaseUrl } from './backup-file.js';
+import { type BackupHeader, BackupWriteError, BackupWriter, type OracleEntry, recordedBaseUrl } from './backup-file.js';
 import type { CliContext } from './context.js';
-import { utcStamp } from './failed-file.js';
 import type { DeleteFlags, OracleSession } from './oracle-session.js';
 import { plural, shellQuote } from './output.js';
-import { checkOutputPath } from './output-paths.js';
-import type { RecordWriteError } from './record-file.js';
-
-/** Entries between two fsyncs of the backup. */
-export const SYNC_EVERY = 64;
+import { checkOutputPath, freeDefaultName } from './output-paths.js';
+import { modeText, type RecordWriteError } from './record-file.js';
 
 /** What the per-file step did: the server's answer (null: nothing to clear, nothing sent) and the fields it cleared. */
 export interface ClearOutcome {
@@ -51,21 +46,13 @@ function headerOf(ctx: CliContext, flags: DeleteFlags): BackupHeader {
   };
 }
 
-/** `metaclear-backup-oracle-<UTC time>.jsonl`, or with a suffix when a run of the same second has it. */
-function freeDefaultName(ctx: CliContext): string {
-  const base = `metaclear-backup-oracle-${utcStamp(ctx.now())}`;
-  for (let n = 1; ; n++) {
-    const name = n === 1 ? `${base}.jsonl` : `${base}-${n}.jsonl`;
-    if (!existsSync(resolve(ctx.deps.cwd, name)) || n >= 100) return name;
-  }
-}
-
 export class OracleBackup {
   readonly #writer: BackupWriter<OracleEntry>;
   readonly #appended: boolean;
-  #sinceSync = 0;
   /** Files whose values were cleared by this run. */
   cleared = 0;
+  /** Files whose own values this run read (whether they held any). */
+  read = 0;
 
   private constructor(writer: BackupWriter<OracleEntry>, appended: boolean) {
     this.#writer = writer;
@@ -87,7 +74,7 @@ export class OracleBackup {
         ? flags.backup
         : journalPath !== undefined
           ? `${journalPath}.backup.jsonl`
-          : freeDefaultName(ctx);
+          : freeDefaultName(ctx.deps.cwd, 'backup-oracle', ctx.now(), 'jsonl');
     const resuming = journalPath !== undefined;
     const path = checkOutputPath('--backup', spec, ctx.deps.cwd, {
       others,
@@ -122,11 +109,10 @@ export class OracleBackup {
   step(session: OracleSession): (item: DeleteManyItem, signal: AbortSignal) => Promise<ClearOutcome> {
     return async (item, signal) => {
       const values = await readOwnValues(session.reader, { ...item, signal });
+      this.read++;
       const cleared = Object.keys(values);
       if (cleared.length === 0) return { response: null, cleared };
-      this.#writer.add({ fileId: item.fileId, values });
-      if (++this.#sinceSync >= SYNC_EVERY) this.#sync();
-      else this.#timer ??= setTimeout(() => this.#syncQuietly(), 1000).unref();
+      await this.#writer.commit({ fileId: item.fileId, values });
       const response = await session.client.deleteFileMetadataValues({ ...item, fields: cleared, signal });
       this.cleared++;
       return { response, cleared };
@@ -143,12 +129,11 @@ export class OracleBackup {
    * kept. Never throws: a last sync that fails is said by summaryLine.
    */
   close(): boolean {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
     try {
       this.#writer.close();
     } catch (error) {
       this.#closeError = error instanceof Error ? error.message : String(error);
+      if (error instanceof BackupWriteError) this.#closeFailure = error.cause;
     }
     if (this.#writer.entries === 0 && !this.#appended && this.#closeError === undefined) {
       this.#discard();
@@ -158,23 +143,11 @@ export class OracleBackup {
   }
 
   #closeError: string | undefined;
-  #timer: NodeJS.Timeout | undefined;
+  #closeFailure: RecordWriteError | undefined;
 
-  #sync(): void {
-    this.#sinceSync = 0;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#writer.sync();
-  }
-
-  /** The timer's sync: a failure is reported through onFailure (the run stops), not thrown here. */
-  #syncQuietly(): void {
-    this.#timer = undefined;
-    try {
-      this.#sync();
-    } catch {
-      // Said by onFailure; the next entry's write refuses to clear its file.
-    }
+  /** The write or fsync that failed as the backup was closed, if one did. */
+  get closeFailure(): RecordWriteError | undefined {
+    return this.#closeFailure;
   }
 
   #discard(): void {
@@ -187,11 +160,18 @@ export class OracleBackup {
 
   /** The summary's line about the backup. */
   summaryLine(kept: boolean): string {
-    if (!kept) return 'Backup: none needed (no file held a value of its own in these fields).';
+    if (!kept && this.read === 0) {
+      return "Backup: none written: no file's values were read, so none was cleared.";
+    }
+    if (!kept) {
+      return `Backup: none needed: none of the ${plural(this.read, 'file')} read held a value of its own in these fields.`;
+    }
     if (this.#closeError !== undefined) {
       return `Backup: ${this.path}: ${this.#closeError}; the entries written before it are in the file. Undo with: ${oracleRestoreCommand(this.path)}`;
     }
-    return `Backup: ${this.path} (${plural(this.#writer.entries, 'file')}${this.#appended ? ' added to it by this run' : ''}). Undo with: ${oracleRestoreCommand(this.path)}`;
+    const tightened = this.#writer.tightened;
+    const madePrivate = tightened === undefined ? '' : `; made private (0600): it was ${modeText(tightened)}`;
+    return `Backup: ${this.path} (${plural(this.#writer.entries, 'file')}${this.#appended ? ' added to it by this run' : ''})${madePrivate}. Undo with: ${oracleRestoreCommand(this.path)}`;
   }
 }
 

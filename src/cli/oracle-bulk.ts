@@ -338,10 +338,10 @@ export async function deleteMany(
       stop = { kind: 'forced', signal };
       forced = true;
       for (const file of recorder.inFlight.values()) failedFile?.line(file.fileId);
-      const ending = outcome(signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated, recorder.inFlight.size);
-      noteEnd(recorder, ending);
-      recorder.close();
-      const kept = backup?.close();
+      const exitCode = signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated;
+      noteEnd(recorder, outcome(exitCode, recorder.inFlight.size));
+      const kept = closeRecords(recorder, backup, stopWith);
+      const ending = outcome(exitCode, recorder.inFlight.size);
       printOutcome(ctx, ending, json, source.path === undefined, backupNote(backup, kept, recorder));
     },
   );
@@ -375,10 +375,11 @@ export async function deleteMany(
   }
 
   if (forced) return stop?.kind === 'forced' && stop.signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
+  noteEnd(recorder, outcome(exitCodeOf(stop, recorder, input, flags)));
+  // The records are synced and closed before the exit status is decided: a last write or fsync
+  // that fails (a file-size limit, a full disk) stops the run like any other record that fails.
+  const backupKept = closeRecords(recorder, backup, stopWith);
   const ending = outcome(exitCodeOf(stop, recorder, input, flags));
-  noteEnd(recorder, ending);
-  recorder.close();
-  const backupKept = backup?.close();
   if (ending.failedFile === undefined) failedFile?.discard();
   if (stop?.kind === 'input') ctx.err.line(`error: ${stop.message}; the files before it were run`);
   if (ending.exitCode === EXIT.usage && stop === undefined) {
@@ -387,6 +388,23 @@ export async function deleteMany(
   if (dryRun) session.dryRun?.notice();
   else printOutcome(ctx, ending, json, source.path === undefined, backupNote(backup, backupKept, recorder));
   return ending.exitCode;
+}
+
+/**
+ * Syncs and closes the journal, the failed-IDs file and the backup; a failure of any of them is a
+ * stop (`record`) of the run, said in its summary with the command that resumes it. Returns
+ * whether the backup is kept.
+ */
+function closeRecords(
+  recorder: BulkRecorder,
+  backup: OracleBackup | undefined,
+  stopWith: (why: BulkStop) => void,
+): boolean | undefined {
+  recorder.close();
+  const kept = backup?.close();
+  const failure = backup?.closeFailure;
+  if (failure !== undefined) stopWith({ kind: 'record', path: failure.path, code: failure.code });
+  return kept;
 }
 
 /** What the summary says of the backup: its line, and its fields of the --json summary. */
@@ -518,6 +536,9 @@ function outcomeOf(parts: OutcomeParts): BulkOutcome {
     resume,
     rest,
     unrecorded: broken ? { path: broken.path, lines: brokenLines(recorder, broken.path) } : undefined,
+    madePrivate: [recorder.journal?.file, failedFile].flatMap((file) =>
+      file?.tightened !== undefined ? [{ path: file.path, mode: file.tightened }] : [],
+    ),
     concurrency: parts.concurrency,
     exitCode: parts.exitCode,
   };

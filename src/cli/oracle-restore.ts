@@ -14,12 +14,13 @@ import { streamMany } from '../index.js';
 import { restoreFileMetadataValues } from '../oracle-documents/values.js';
 import { action } from './action.js';
 import { type OpenedBackup, type OracleEntry, openBackup, oracleEntry, recordedBaseUrl } from './backup-file.js';
-import { causeOf, resumeCommand } from './bulk-summary.js';
+import { madePrivateLine, resumeCommand } from './bulk-summary.js';
 import { addConnectionOptions } from './connection.js';
 import type { CliContext } from './context.js';
 import { addOracleCredentialOptions, ORACLE_ENV } from './credentials.js';
 import { exitCodeFor, type InterruptedError, UsageError } from './errors.js';
 import { EXIT, exitCodesHelp } from './exit-codes.js';
+import { causeOf } from './failure-cause.js';
 import { watchInterrupts } from './interrupt.js';
 import { Journal, JournalPlan, type JournalTarget } from './journal.js';
 import { errorJson } from './json-output.js';
@@ -143,6 +144,9 @@ export async function restoreOracle(
   const interruption = watchInterrupts(ctx, (signal) =>
     ctx.err.line(`${signal}: stopping; what is restored stays restored (again to exit at once)`),
   );
+  // A journal line that cannot be written (a full disk, a file-size limit) stops the run, as in the clear.
+  const recordStop = new AbortController();
+  if (journal) journal.file.onFailure = (failure) => recordStop.abort(failure);
   const plan = planOf();
   /** The positions (from 1) of the entries handed to the runner and not yet started, in order. */
   const positions: number[] = [];
@@ -187,7 +191,7 @@ export async function restoreOracle(
         ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
         ...(flags.maxRate !== undefined ? { maxRatePerSecond: flags.maxRate } : {}),
         adaptive: true,
-        signal: interruption.signal,
+        signal: AbortSignal.any([interruption.signal, recordStop.signal]),
         // The entry's position, for the journal, as each call starts (results come in completion order).
         onStart: (_fileId, index) => started.set(index, positions.shift() as number),
       },
@@ -229,7 +233,13 @@ export async function restoreOracle(
     journal?.close();
   }
   const interrupted = interruption.signal.aborted ? (interruption.signal.reason as InterruptedError) : undefined;
-  const exitCode = interrupted ? exitCodeFor(interrupted) : counts.failed > 0 ? EXIT.failed : EXIT.ok;
+  // Decided once the journal is closed: its last write and fsync may fail too.
+  const unrecorded = journal?.file.failure;
+  const exitCode = interrupted
+    ? exitCodeFor(interrupted)
+    : counts.failed > 0 || unrecorded !== undefined
+      ? EXIT.failed
+      : EXIT.ok;
   const resume = journal !== undefined && exitCode !== EXIT.ok ? resumeCommand(ctx.deps.argv, ctx.deps.cwd) : undefined;
   if (dryRun) {
     if (json) ctx.out.json({ dryRun: true, restore: counts });
@@ -248,11 +258,22 @@ export async function restoreOracle(
       ...(resume !== undefined ? { resume } : {}),
       ...(exitCode === EXIT.ok
         ? {}
-        : { error: errorJson(interrupted ?? new Error(`${plural(counts.failed, 'file')} could not be restored`)) }),
+        : {
+            error: errorJson(
+              interrupted ?? unrecorded ?? new Error(`${plural(counts.failed, 'file')} could not be restored`),
+            ),
+          }),
     });
   } else {
     if (interrupted) ctx.out.line(`Interrupted (${interrupted.signal}).`);
+    if (unrecorded !== undefined) {
+      ctx.out.line(
+        `Stopped: cannot write ${unrecorded.path} (${unrecorded.code}); the files restored after its last whole line are checked again by the resume.`,
+      );
+    }
     ctx.out.line(describe(counts, backup.path, false));
+    const tightened = journal?.file.tightened;
+    if (journal !== undefined && tightened !== undefined) ctx.out.line(madePrivateLine(journal.path, tightened));
     if (resume !== undefined) {
       ctx.out.line('Run it again to finish (the journal skips the files done; what is restored is left as it is):');
       ctx.out.line(`  ${resume}`);

@@ -2,8 +2,16 @@
  * Checks an output path before the first request is sent: its folder exists and is writable, it
  * is not the input (or another output of the run), and it is not an existing file unless the
  * operator asked for that (`--overwrite`, or a journal, which is appended to by design).
+ *
+ * And names the files the CLI writes when the operator names none, by one scheme:
+ *   metaclear-<what>-<UTC time>.<ext>, in the current folder, e.g.
+ *   metaclear-backup-oracle-20261204T100000Z.jsonl
+ *   metaclear-backup-edge-impulse-<project>-20261204T100000Z.jsonl
+ *   metaclear-failed-20261204T100000Z.txt
+ * (`-2`, `-3`... before the extension when a run of the same second has the name); and beside a
+ * journal: `<journal>.backup.jsonl`, `<journal>.lock`. The repository's .gitignore lists them.
  */
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 
@@ -14,6 +22,27 @@ export interface OutputPathRules {
   existingAllowed: boolean;
   /** Added to the message when the file exists and existingAllowed is false. */
   existingHint: string;
+}
+
+/** `20250102T030405Z`: UTC, sortable, no characters a file system refuses. */
+export function utcStamp(time: number): string {
+  return new Date(time)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+}
+
+/** `metaclear-<what>-<UTC time>.<ext>`, with `-<n>` before the extension for the n-th of one second. */
+export function defaultOutputName(what: string, time: number, ext: string, n = 1): string {
+  return `metaclear-${what}-${utcStamp(time)}${n === 1 ? '' : `-${n}`}.${ext}`;
+}
+
+/** The default name (see defaultOutputName) no file in `cwd` has yet (at most 100 tried). */
+export function freeDefaultName(cwd: string, what: string, time: number, ext: string): string {
+  for (let n = 1; ; n++) {
+    const name = defaultOutputName(what, time, ext, n);
+    if (!existsSync(resolve(cwd, name)) || n >= 100) return name;
+  }
 }
 
 function sameFile(a: string, b: string): boolean {

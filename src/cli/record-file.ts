@@ -7,7 +7,8 @@
  * reported once through `onFailure`, and the lines that were not written are kept (they are few:
  * the run stops on it) so that the summary can say which they are.
  */
-import { closeSync, fsyncSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, fsync, fsyncSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { UsageError } from './errors.js';
 
 /** A record that could not be written: which file, and the system's code (ENOSPC, EFBIG, EACCES...). */
 export class RecordWriteError extends Error {
@@ -24,6 +25,33 @@ export class RecordWriteError extends Error {
 const codeOf = (error: unknown): string =>
   (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
 
+/** `0644`: permissions as chmod takes them. */
+export const modeText = (mode: number): string => `0${(mode & 0o777).toString(8).padStart(3, '0')}`;
+
+/**
+ * Makes the open file private to its owner (0600) when others (group or world) have any right on
+ * it; returns the permissions it had then. A file that cannot be made private is refused.
+ */
+function makePrivate(fd: number, path: string): number | undefined {
+  const mode = fstatSync(fd).mode & 0o777;
+  if ((mode & 0o077) === 0) return undefined;
+  try {
+    fchmodSync(fd, 0o600);
+  } catch (error) {
+    throw new UsageError(
+      `${path} is open to others (mode ${modeText(mode)}) and cannot be made private (${codeOf(error)}); it holds customer data: make it private (chmod 600) or choose another path`,
+    );
+  }
+  return mode;
+}
+
+/**
+ * Fsyncs of durable() under way at once, at most: a group that arrives while one runs starts its
+ * own at once rather than waiting for it to end (the file system commits concurrent fsyncs of one
+ * file together), and the groups that arrive while both run wait for the first to end, together.
+ */
+const SYNCS_IN_FLIGHT = 2;
+
 /** Buffered text beyond this is written at once, without waiting for the turn to end. */
 const FLUSH_BYTES = 64 * 1024;
 
@@ -36,16 +64,35 @@ export class RecordFile {
   #bufferedLines: string[] = [];
   #scheduled = false;
   #failure: RecordWriteError | undefined;
+  /** Fsyncs of durable() under way (at most SYNCS_IN_FLIGHT); the callers that came since wait for the next one, together. */
+  #syncing = 0;
+  #waiting: { promise: Promise<void>; resolve: () => void } | undefined;
   /** Lines that never reached the file, once it failed. */
   readonly unwritten: string[] = [];
   onFailure: ((error: RecordWriteError) => void) | undefined;
 
-  /** `flags`: 'wx' a new file, 'w' replace, 'a' append. Throws the fs error (EEXIST...). */
+  /**
+   * The permissions an existing file had before this run made it private (0600), if it had wider
+   * ones (a file created by the run is created 0600: it holds customer data).
+   */
+  readonly tightened: number | undefined;
+
+  /**
+   * `flags`: 'wx' a new file, 'w' replace, 'a' append. Throws the fs error (EEXIST...), or a
+   * UsageError when an existing file others may read cannot be made private.
+   */
   constructor(
     readonly path: string,
     flags: 'wx' | 'w' | 'a',
   ) {
-    this.#fd = openSync(path, flags, 0o644);
+    const fd = openSync(path, flags, 0o600);
+    try {
+      this.tightened = makePrivate(fd, path);
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
+    this.#fd = fd;
   }
 
   /** Lines recorded by this run (comments included). */
@@ -118,6 +165,47 @@ export class RecordFile {
     } catch (error) {
       this.#fail(error, []);
     }
+  }
+
+  /**
+   * Resolves once every line recorded before the call is on disk (a failure is set, not thrown).
+   * Group commit: the callers that arrive while a fsync is under way share the next one, so that
+   * many concurrent calls cost one fsync, not one each; the event loop runs on meanwhile (the
+   * fsync runs in the thread pool).
+   */
+  durable(): Promise<void> {
+    this.flush();
+    if (this.#fd === undefined || this.#failure) return Promise.resolve();
+    if (this.#waiting === undefined) {
+      let resolve: () => void = () => undefined;
+      const promise = new Promise<void>((done) => {
+        resolve = done;
+      });
+      this.#waiting = { promise, resolve };
+    }
+    const { promise } = this.#waiting;
+    this.#startSync();
+    return promise;
+  }
+
+  /** Starts a fsync for the callers waiting, unless one is under way (its end starts the next). */
+  #startSync(): void {
+    const group = this.#waiting;
+    const fd = this.#fd;
+    if (this.#syncing >= SYNCS_IN_FLIGHT || group === undefined) return;
+    this.#waiting = undefined;
+    if (fd === undefined || this.#failure) {
+      group.resolve();
+      return;
+    }
+    this.#syncing++;
+    fsync(fd, (error) => {
+      this.#syncing--;
+      // A file closed meanwhile was synced by its close.
+      if (error && this.#fd === fd) this.#fail(error, []);
+      group.resolve();
+      this.#startSync();
+    });
   }
 
   /** Syncs, then closes. Never throws. */

@@ -188,6 +188,31 @@ describe('a journal is bound to its operation', () => {
 });
 
 describe('cancellation that stops', () => {
+  it('Ctrl-C without a journal: the printed command that runs the rest runs as printed, its backup a new file', async () => {
+    const all = ids(40, 'REST-');
+    write('ids.txt', `${all.join('\n')}\n`);
+    const args = ['--files-from', 'ids.txt', '--backup', 'b.jsonl', '--concurrency', '1'];
+    const cli = startCli(['oracle', 'delete-metadata', '--collection', 'CollectionA', '--field', 'A1', ...args], {
+      env: env(),
+      cwd: dir,
+    });
+    // A read and a DELETE per file: the 11th request (the read of the 6th file) is held.
+    server.onRequest = (count) => (count >= 11 ? 'hold' : undefined);
+    await server.received(11);
+    cli.child.kill('SIGINT');
+    const run = await cli.result;
+    expect(run.code).toBe(130);
+    const rest = printed(run, /Run the rest of the input with:/);
+    expect(rest).toBe(
+      'metaclear oracle delete-metadata --collection CollectionA --field A1 --files-from ids.txt --backup b-2.jsonl --concurrency 1 --from-line 7',
+    );
+    server.onRequest = undefined;
+    const resumed = await runPrinted(rest, { env: env(), cwd: dir });
+    expect(resumed.code).toBe(0);
+    expect(all.slice(6).every((id) => server.cleared.get(id) === 1)).toBe(true);
+    expect(readFileSync(join(dir, 'b-2.jsonl'), 'utf8').split('\n').filter(Boolean)).toHaveLength(35);
+  });
+
   it('the first Ctrl-C on a 1,000,000-line input stops pulling it: the files in flight cancelled, the rest recorded by its line', async () => {
     const all = ids(1_000_000);
     write('ids.txt', `${all.join('\n')}\n`);
@@ -261,6 +286,62 @@ describe('a record that cannot be written ends the run with a summary and a resu
   });
 });
 
+describe('the exit status is decided after the last write and fsync', () => {
+  it('a journal whose last line meets the file-size limit (ulimit -f) as the run ends: exit 1, said, and the printed resume finishes it', async () => {
+    // A first run, unlimited, tells the size of each journal line; the second run's input is cut
+    // so that its journal's last line is the one that crosses 512 bytes (ulimit -f 1).
+    const all = ids(40, 'END-');
+    write('probe-ids.txt', `${all.join('\n')}\n`);
+    const probe = await runCli(
+      clear(['--no-backup', '--files-from', 'probe-ids.txt', '--journal', 'probe.journal', '--concurrency', '1']),
+      { env: env(), cwd: dir },
+    );
+    expect(probe.code).toBe(0);
+    const lines = readFileSync(join(dir, 'probe.journal'), 'utf8').split('\n');
+    let size = Buffer.byteLength(lines[0] as string) + 1;
+    let files = 0;
+    while (size + Buffer.byteLength(lines[files + 1] as string) + 1 <= 512)
+      size += Buffer.byteLength(lines[++files] as string) + 1;
+    files++;
+    write('ids.txt', `${all.slice(0, files).join('\n')}\n`);
+    const cli = `${JSON.stringify(process.execPath)} ${JSON.stringify(builtCli())}`;
+    const run = await new Promise<CliResult>((resolve, reject) => {
+      const child = spawn(
+        'sh',
+        [
+          '-c',
+          `trap '' XFSZ; ulimit -f 1; exec ${cli} oracle delete-metadata --collection CollectionA --field A1 --no-backup --files-from ids.txt --journal run.journal --concurrency 1`,
+        ],
+        { cwd: dir, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env() } },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+      child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+      child.on('error', reject);
+      child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    });
+    // The journal lacks (a part of) its last line: the run did not record every file it ran.
+    expect(
+      readFileSync(join(dir, 'run.journal'), 'utf8')
+        .split('\n')
+        .filter((l) => l.endsWith('}')),
+    ).toHaveLength(files);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^Stopped: cannot write .*run\.journal \(EFBIG\)/m);
+    const resume = printed(
+      run,
+      /Resume the run \(the journal skips the files that succeeded; those that failed or were cancelled are run again\) with:/,
+    );
+    expect(resume).toBe(
+      'metaclear oracle delete-metadata --collection CollectionA --field A1 --no-backup --files-from ids.txt --journal run.journal --concurrency 1',
+    );
+    const resumed = await runPrinted(resume, { env: env(), cwd: dir });
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(new RegExp(`^1 file: 1 succeeded, 0 failed, ${files - 1} skipped`, 'm'));
+  });
+});
+
 describe('fail fast on failures no file can survive', () => {
   it('a wrong password: after 10 answers in a row refusing it, the run stops and says why; the rest is not sent', async () => {
     write('ids.txt', `${ids(5000).join('\n')}\n`);
@@ -276,6 +357,19 @@ describe('fail fast on failures no file can survive', () => {
         /Resume the run \(the journal skips the files that succeeded; those that failed or were cancelled are run again\) with:/,
       ),
     ).toContain('--journal run.journal');
+  });
+
+  it('stopped on 403s with its backup on: the summary says no file could be read, not that no backup was needed', async () => {
+    write('ids.txt', `${ids(40).join('\n')}\n`);
+    server.onRequest = () => ({ status: 403, body: { errorCode: '-20', errorMessage: 'insufficient privileges' } });
+    const run = await runCli(
+      ['oracle', 'delete-metadata', '--collection', 'CollectionA', '--field', 'A1', '--files-from', 'ids.txt'],
+      { env: env(), cwd: dir },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^Stopped: 10 answers in a row refused the credential \(HTTP 403 Forbidden\)/m);
+    expect(run.stdout).not.toMatch(/none needed/);
+    expect(run.stdout).toMatch(/^Backup: none written: no file's values were read, so none was cleared\.$/m);
   });
 
   it('Oracle errorCode -20 (403) counts too; --max-auth-failures 0 never stops', async () => {
