@@ -36,6 +36,8 @@ export const RESTORE = 'edge-impulse restore';
 
 /** Backup entries restored at once: what the restore holds (their IDs, values and what they hold now). */
 export const CHUNK_ENTRIES = 10_000;
+/** batchAddMetadata calls sent at once. */
+const CALLS_IN_FLIGHT = 4;
 /** Entries left undone that the --json document lists one by one; beyond, it counts them. */
 const UNDONE_LISTED = 1000;
 
@@ -299,7 +301,11 @@ function plan(chunk: readonly EdgeImpulseEntry[], now: Map<number, string | null
   });
 }
 
-/** Sends the chunk's restores, one call per value per IDS_PER_CALL samples; follows each job. Returns the calls. */
+/**
+ * Sends the chunk's restores, one call per value per IDS_PER_CALL samples, CALLS_IN_FLIGHT at a
+ * time; then follows the jobs they started, one after the other (the server runs them meanwhile).
+ * Returns the calls made.
+ */
 async function send(
   ctx: CliContext,
   session: Session,
@@ -319,31 +325,51 @@ async function send(
     if (ids) ids.push(entry.id);
     else byValue.set(entry.value, [entry.id]);
   }
-  let calls = 0;
-  for (const [metadataValue, ids] of byValue) {
-    for (let at = 0; at < ids.length; at += IDS_PER_CALL) {
-      const result = await session.client.addMetadata({
-        projectId,
-        category,
-        metadataKey,
-        metadataValue,
-        filter: { ids: ids.slice(at, at + IDS_PER_CALL) },
-        signal,
-      });
-      calls++;
-      counts.calls++;
-      if (result.status !== 'job') continue;
-      jobIds.push(result.jobId);
+  const calls = (function* () {
+    for (const [metadataValue, ids] of byValue) {
+      for (let at = 0; at < ids.length; at += IDS_PER_CALL)
+        yield { metadataValue, ids: ids.slice(at, at + IDS_PER_CALL) };
+    }
+  })();
+  const started: number[] = [];
+  let made = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    for (const { metadataValue, ids } of calls) {
+      if (failure) return;
       try {
-        await follow(ctx, session, projectId, result.jobId, timeout(flags));
+        const result = await session.client.addMetadata({
+          projectId,
+          category,
+          metadataKey,
+          metadataValue,
+          filter: { ids },
+          signal,
+        });
+        made++;
+        counts.calls++;
+        if (result.status === 'job') started.push(result.jobId);
       } catch (error) {
-        // Its samples are read back, and counted as not restored.
-        if (!(error instanceof JobFailedError)) throw error;
-        ctx.err.line(`job ${result.jobId} failed (${error.job.additionalInfo ?? 'no reason given'})`);
+        failure ??= { error };
+        return;
       }
     }
+  };
+  await Promise.all(Array.from({ length: CALLS_IN_FLIGHT }, worker));
+  jobIds.push(...started);
+  // The jobs of the calls answered are followed even when another call failed: what they change
+  // must be over before the operator runs the restore again.
+  for (const jobId of started) {
+    try {
+      await follow(ctx, session, projectId, jobId, timeout(flags));
+    } catch (error) {
+      // Its samples are read back, and counted as not restored.
+      if (!(error instanceof JobFailedError)) throw error;
+      ctx.err.line(`job ${jobId} failed (${error.job.additionalInfo ?? 'no reason given'})`);
+    }
   }
-  return calls;
+  if (failure) throw failure.error;
+  return made;
 }
 
 function refusePending(ctx: CliContext, flags: RestoreFlags, pending: readonly number[]): number {

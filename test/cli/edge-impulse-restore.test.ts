@@ -105,6 +105,11 @@ describe('the clear records its jobs; the restore waits for them first', () => {
     expect(restore.stderr).toMatch(/jobs? 1, 2 of the clear (have|has) not finished/);
     expect(documentOf(restore.stdout)).toMatchObject({ ok: false, exitCode: 75, pendingJobIds: [1, 2] });
     expect(sandbox.edgeImpulse.addOperations(PROJECT)).toEqual([]);
+    // Once the jobs have ended, --no-wait has nothing to refuse: the restore runs.
+    await finishAllJobs();
+    const later = await ei(['restore', 'b.jsonl', '--no-wait']);
+    expect(later.code).toBe(0);
+    expect(later.stdout).toContain('read back: 120 hold their backed-up value');
   }, 60_000);
 
   it('Ctrl-C during the clear’s --wait, then restore: the job the clear left is waited for, every value is back', async () => {
