@@ -6,7 +6,8 @@
  * removed meanwhile does not shift the pages: none is skipped or listed twice.
  *
  * The project's own reading of the vendor's text: each page's `totalCount` counts the samples the
- * page's query matches (those below the cursor), so it tells how many are left. A count that is not
+ * page's query matches (those below the cursor), so it tells how many are left; a server whose
+ * `totalCount` stays the first page's count (the whole selection) is read that way instead. A count that is not
  * what the pages before it left (samples added or removed below the cursor while it is read) is
  * reported through `onChange`, and the listing goes on to the end of what the server lists; it
  * never loops: every page moves the cursor down, and a page that does not is refused.
@@ -65,6 +66,8 @@ export async function* listAll(client: EdgeImpulseClient, input: ListingInput): 
   const base = input.filter ?? {};
   let cursor: number | undefined;
   let expected: number | undefined;
+  let first: number | undefined;
+  let listed = 0;
   for (;;) {
     const maxId = cursor === undefined ? base.maxId : Math.min(cursor, base.maxId ?? cursor);
     const { samples, totalCount } = await client.listSamples({
@@ -76,18 +79,25 @@ export async function* listAll(client: EdgeImpulseClient, input: ListingInput): 
       excludeSensors: true,
       ...call,
     });
-    if (expected !== undefined && totalCount !== expected) input.onChange?.({ expected, counted: totalCount });
+    // A server that counts the whole selection on every page (not what is below the cursor) is
+    // taken at its word too: then the listing is covered once it has listed that many.
+    const whole = first !== undefined && totalCount === first;
+    first ??= totalCount;
+    if (expected !== undefined && totalCount !== expected && !whole)
+      input.onChange?.({ expected, counted: totalCount });
     let last = cursor;
     for (const sample of samples) {
       if (last !== undefined && sample.id >= last) throw new ListingOrderError(sample.id, last);
       last = sample.id;
     }
-    if (samples.length > 0) yield { samples, left: totalCount };
+    const left = whole ? first - listed : totalCount;
+    listed += samples.length;
+    if (samples.length > 0) yield { samples, left };
     // Covered: the page held every sample the server counts below the cursor.
-    if (samples.length >= totalCount) return;
+    if (samples.length >= left) return;
     if (samples.length === 0) {
       // The server counts samples it does not list: removed meanwhile, or a count that is not of these.
-      input.onChange?.({ expected: totalCount, counted: 0 });
+      input.onChange?.({ expected: left, counted: 0 });
       return;
     }
     expected = totalCount - samples.length;

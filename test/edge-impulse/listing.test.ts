@@ -65,3 +65,13 @@ describe('listAll', () => {
     expect(server.requests).toHaveLength(2);
   });
 });
+
+describe('listAll, a server that counts the whole selection on every page', () => {
+  it('is covered once it has listed that many, and says nothing changed', async () => {
+    const changes: ListingChange[] = [];
+    server.reply(page([9, 8, 7], 7), page([6, 5, 4], 7), page([3], 7));
+    expect(await listed(changes)).toEqual([9, 8, 7, 6, 5, 4, 3]);
+    expect(changes).toEqual([]);
+    expect(server.requests).toHaveLength(3);
+  });
+});
