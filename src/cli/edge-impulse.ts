@@ -166,12 +166,14 @@ ${exitCodesHelp({ wait: true })}`,
     .command('restore <backup>')
     .summary('put back the values a clear-metadata run backed up')
     .description(
-      'Put back the values of a backup written by clear-metadata (batchAddMetadata, by ids). First it\n' +
-        'waits for the jobs the clear started (the backup names them): until they end, a restore could be\n' +
-        'undone by them. Idempotent: a sample that holds its value already is left alone, so running it\n' +
-        'again resumes it. A sample whose key holds another value now is left alone unless --force. Its\n' +
-        'own jobs are followed to their end, and what it restored is read back before it is reported;\n' +
-        'samples changed since the backup, gone, or not restored are listed (stderr; --json: "undone").',
+      'Put back the values of a backup written by clear-metadata (batchAddMetadata,\n' +
+        'by ids). First it waits for the jobs the clear started (the backup names\n' +
+        'them): until they end, they could undo a restore. Idempotent: a sample that\n' +
+        'holds its value already is left alone, so running it again resumes it. A\n' +
+        'sample whose key holds another value now is left alone unless --force. Its\n' +
+        'own jobs are followed to their end, and what it restored is read back before\n' +
+        'it is reported; samples changed since the backup, gone, or not restored are\n' +
+        'listed (stderr; --json: "undone").',
     )
     .addOption(new Option('--force', 'also overwrite values changed since the backup'))
     .addOption(

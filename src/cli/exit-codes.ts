@@ -39,7 +39,9 @@ export function exitCodesHelp(
           "  75   --no-wait: the clear's jobs have not finished; nothing was restored",
         ]
       : []),
-    ...(options.wait ? ['  124  --wait: the job had not finished within --timeout'] : []),
+    ...(options.wait
+      ? [`  124  ${options.restore ? 'a job' : '--wait: the job'} had not finished within --timeout`]
+      : []),
     '  130  interrupted (Ctrl-C); 143 terminated (SIGTERM)',
   ].join('\n');
 }
