@@ -6,7 +6,7 @@
  * The sandbox finishes a job on its third status request only, and the clear here never polls its
  * jobs (no --wait, or --wait stopped by Ctrl-C): the jobs advance only once the restore has started.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -207,5 +207,44 @@ describe('listing by the server’s count', () => {
     expect(documentOf(restore.stdout)).toMatchObject({ ok: true, entries: 120, restored: 120, missing: 0 });
     await finishAllJobs();
     expect(state()).toEqual(before);
+  }, 60_000);
+});
+
+describe('a small backup in a large project', () => {
+  it('reads the backup’s own samples (their range, then one ID at a time), not the project', async () => {
+    sandbox.edgeImpulse.addSamples(
+      PROJECT,
+      Array.from({ length: 5000 }, (_, i) => ({ id: i + 1, metadata: i % 2 ? { batch: 'kept' } : {} })),
+    );
+    const entries = [
+      { id: 4991, value: 'x' },
+      { id: 2501, value: 'y' },
+      { id: 11, value: 'z' },
+    ];
+    const header = {
+      metaclear: 'backup',
+      version: 1,
+      api: 'edge-impulse',
+      baseUrl: sandbox.edgeImpulseBaseUrl,
+      target: { projectId: PROJECT, category: 'training', metadataKey: 'batch' },
+      created: '2026-12-07T00:00:00.000Z',
+    };
+    writeFileSync(join(dir, 'small.jsonl'), `${[header, ...entries].map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const restore = await ei(['restore', 'small.jsonl']);
+    expect(restore.code).toBe(0);
+    expect(restore.stdout).toBe(
+      'Restored 3 samples of 3 entries in small.jsonl (3 calls); read back: 3 hold their backed-up value.\n',
+    );
+    for (const { id, value } of entries) expect(sandbox.edgeImpulse.sample(PROJECT, id)?.metadata.batch).toBe(value);
+    const lists = sandbox.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/raw-data'));
+    // Each read: one page of the entries' range, then the two IDs below it one at a time; twice (before, read back).
+    expect(lists.map((r) => [r.query.minId, r.query.maxId, r.query.limit])).toEqual([
+      ['11', '4992', '1000'],
+      ['2501', '2502', '1'],
+      ['11', '12', '1'],
+      ['11', '4992', '1000'],
+      ['2501', '2502', '1'],
+      ['11', '12', '1'],
+    ]);
   }, 60_000);
 });
