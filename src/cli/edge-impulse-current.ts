@@ -5,11 +5,12 @@
  * The chunk's ID range is listed (minId/maxId, the vendor's own filters; listAll pages it until the
  * server's count is covered). When the range holds far more samples than the chunk (a few entries
  * spread over a large project), the rest is read one ID at a time instead (minId = id, maxId = id + 1):
- * calls in proportion to the chunk, not to the project.
+ * calls in proportion to the chunk, not to the project. The listing goes below the last ID read
+ * (maxId), so a sample added or removed meanwhile shifts nothing: each sample is read as it is.
  */
 import type { EdgeImpulseClient, Sample } from '../edge-impulse/client.js';
 import type { SampleCategory } from '../edge-impulse/filters.js';
-import { type ListingChange, listAll } from '../edge-impulse/listing.js';
+import { listAll } from '../edge-impulse/listing.js';
 
 /** Listing pages of this many samples. */
 export const PAGE_SIZE = 1000;
@@ -25,7 +26,6 @@ export interface CurrentInput {
   category: SampleCategory;
   metadataKey: string;
   signal: AbortSignal;
-  onChange?: (change: ListingChange) => void;
 }
 
 const keyValue = (sample: Sample, key: string): string | null => {
@@ -53,7 +53,6 @@ export async function currentOf(input: CurrentInput, ids: readonly number[]): Pr
     ...read,
     filter: { minId: lowest, maxId: highest + 1 },
     pageSize: PAGE_SIZE,
-    ...(input.onChange ? { onChange: input.onChange } : {}),
   })) {
     take(samples);
     below = (samples[samples.length - 1] as Sample).id;

@@ -24,7 +24,7 @@ import {
   recordedBaseUrl,
 } from './backup-file.js';
 import type { CliContext } from './context.js';
-import { IDS_PER_CALL, listingChanged } from './edge-impulse-clear.js';
+import { IDS_PER_CALL } from './edge-impulse-clear.js';
 import { type CurrentInput, currentOf } from './edge-impulse-current.js';
 import { connect, follow, type Session, type SessionFlags } from './edge-impulse-session.js';
 import { UsageError } from './errors.js';
@@ -184,7 +184,6 @@ export async function restoreEdgeImpulse(
     category,
     metadataKey,
     signal: interruption.signal,
-    onChange: listingChanged(ctx),
   };
   try {
     const pending = await settleClearJobs(
