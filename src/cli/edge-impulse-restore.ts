@@ -217,16 +217,12 @@ export async function restoreEdgeImpulse(
         flags,
         interruption.signal,
       );
-      // Read back what was sent (a dry run sends nothing: it reports what it would do).
-      const after =
-        sent > 0 && !session.dryRun
-          ? await currentOf(
-              read,
-              chunk.map((e) => e.id),
-            )
-          : undefined;
+      // Read back the samples it set (a dry run sets nothing: it reports what it would do); the
+      // others are reported as the first read saw them.
+      const sentIds = planned.filter((e) => e.decision === 'restore').map((e) => e.id);
+      const after = sent > 0 && !session.dryRun ? await currentOf(read, sentIds) : undefined;
       for (const entry of planned) {
-        if (after === undefined) {
+        if (after === undefined || entry.decision !== 'restore') {
           if (entry.decision === 'restore') counts.restored++;
           else if (entry.decision === 'unchanged') counts.unchanged++;
           else leave(entry, entry.decision, entry.before);
@@ -234,8 +230,8 @@ export async function restoreEdgeImpulse(
         }
         const now = after.get(entry.id);
         if (!after.has(entry.id)) leave(entry, 'missing');
-        else if (now === entry.value) counts[entry.decision === 'restore' ? 'restored' : 'unchanged']++;
-        else if (entry.decision === 'restore' && now === null) leave(entry, 'failed');
+        else if (now === entry.value) counts.restored++;
+        else if (now === null) leave(entry, 'failed');
         else leave(entry, 'changed', now);
       }
     }
