@@ -6,9 +6,10 @@
  * `GenericApiResponse`s with `success: false` and an `error` sentence.
  *
  * Readings the vendor's text leaves open, chosen here: listSamples without `limit` answers every
- * matching sample from `offset` on (a test may cap the page size: EdgeImpulseState.capListLimit, the
- * project's own setting, not the vendor's); `sortBy` defaults to `id-desc` (as the vendor says), and
- * `random` shuffles. An add request, like a clear, whose filters select more than `jobThreshold`
+ * matching sample from `offset` on, and its `totalCount` counts every sample the query's filters
+ * match (`minId`/`maxId` included), over all pages; a test may cap the page size
+ * (EdgeImpulseState.capListLimit: the project's own setting, not the vendor's); `sortBy` defaults
+ * to `id-desc` (as the vendor says), and `random` shuffles. An add request, like a clear, whose filters select more than `jobThreshold`
  * samples starts a job that sets the value when it finishes. The vendor's document of count, list
  * and add has no `validation` category (the clear's docs page has one): those three operations
  * never select a sample of the `validation` category, even with `category=all`.
