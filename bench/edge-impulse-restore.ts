@@ -10,6 +10,7 @@
  * back every value.
  *
  * Sizes: BENCH_RESTORE_SAMPLES (default 5000), BENCH_RESTORE_RUNS (default: --runs, at most 3).
+ * BENCH_EI_CLI: the CLI to run (default: this checkout's build).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,8 @@ import { type BenchOptions, factor, formatSummary, type Row, type Section } from
 import { summarize } from './stats.js';
 import { timeNodeScript } from './subprocess.js';
 
-const CLI = join(REPO, 'dist', 'esm', 'cli', 'main.js');
+/** BENCH_EI_CLI runs another build of the CLI (e.g. an older one, to measure before a change). */
+const CLI = process.env.BENCH_EI_CLI ?? join(REPO, 'dist', 'esm', 'cli', 'main.js');
 const PROJECT = 1;
 const siteOf = (id: number): string => `site ${id % 50}`;
 

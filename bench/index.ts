@@ -13,6 +13,7 @@ import { bulkScaleSection } from './bulk-scale.js';
 import { bulkTlsSection } from './bulk-tls.js';
 import { clientOverheadSection } from './client-overhead.js';
 import { edgeImpulseRestoreSection } from './edge-impulse-restore.js';
+import { edgeImpulseRestoreMemorySection } from './edge-impulse-restore-memory.js';
 import { removeAllTempDirs } from './fixtures.js';
 import { oracleRestoreSection } from './oracle-restore.js';
 import { pipelineSection } from './pipeline.js';
@@ -30,6 +31,7 @@ const SECTIONS: readonly Section[] = [
   scaleSection,
   oracleRestoreSection,
   edgeImpulseRestoreSection,
+  edgeImpulseRestoreMemorySection,
 ];
 const DEFAULT_RUNS = 5;
 const USAGE = 'usage: npm run bench [-- --runs <n>] [--section <name>]...';

@@ -8,6 +8,9 @@
  * then one line per sample or file:
  *   Edge Impulse      {"id":12,"value":"lab"}
  *   Oracle Documents  {"fileId":"F1","values":{"A1":"x","A2":"y"}}
+ * and, in an Edge Impulse backup, one line per job a clear call started, written (and made durable)
+ * as soon as the server's answer names it, so that a restore can wait for it first:
+ *   Edge Impulse job  {"jobId":7}
  * A last line cut short by a kill is ignored (its item was not cleared: the backup line is made
  * durable before the clear is sent). Lines of any length are read back.
  */
@@ -360,6 +363,21 @@ export function edgeImpulseEntry(path: string, entry: unknown, line: number): Ed
     throw new UsageError(`${path}: line ${line} is not an Edge Impulse backup entry; expected {"id":…,"value":"…"}`);
   }
   return { id: e.id as number, value: e.value };
+}
+
+/** A line of an Edge Impulse backup that names a job the clear started (not a sample's entry). */
+export interface EdgeImpulseJobLine {
+  jobId: number;
+}
+
+/** The job an Edge Impulse backup line names, or undefined when the line is a sample's entry. */
+export function edgeImpulseJobLine(path: string, entry: unknown, line: number): EdgeImpulseJobLine | undefined {
+  if (entry === null || typeof entry !== 'object' || !('jobId' in entry)) return undefined;
+  const { jobId } = entry as { jobId: unknown };
+  if (!Number.isInteger(jobId) || (jobId as number) < 0) {
+    throw new UsageError(`${path}: line ${line} names no job; expected {"jobId":<integer>}`);
+  }
+  return { jobId: jobId as number };
 }
 
 /** An Oracle entry, checked; names the line when it is not one. */

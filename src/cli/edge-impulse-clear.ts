@@ -12,9 +12,17 @@ import { unlinkSync } from 'node:fs';
 import type { Command } from 'commander';
 import { EDGE_IMPULSE_BASE_URL } from '../edge-impulse/client.js';
 import type { SampleFilter } from '../edge-impulse/filters.js';
+import type { ListingChange } from '../edge-impulse/listing.js';
 import { type ClearPreview, previewClearMetadata, readableCategory, selectedPages } from '../edge-impulse/preview.js';
 import { type ClearMetadataResult, type RawDataCategory, ValidationError } from '../index.js';
-import { BackupWriter, edgeImpulseEntry, openBackup, recordedBaseUrl } from './backup-file.js';
+import {
+  BackupWriter,
+  type EdgeImpulseEntry,
+  type EdgeImpulseJobLine,
+  edgeImpulseEntry,
+  openBackup,
+  recordedBaseUrl,
+} from './backup-file.js';
 import { inChunks } from './chunks.js';
 import type { CliContext } from './context.js';
 import { type FilterFlags, filterFrom } from './edge-impulse-filters.js';
@@ -86,6 +94,15 @@ function listable(category: RawDataCategory): void {
 function defaultBackupName(flags: ClearFlags, cwd: string, now: number): string {
   return freeDefaultName(cwd, `backup-edge-impulse-${flags.project}`, now, 'jsonl');
 }
+
+/** Says on stderr that the listing changed while it was read (samples added or removed meanwhile). */
+export const listingChanged =
+  (ctx: CliContext) =>
+  ({ expected, counted }: ListingChange): void => {
+    ctx.err.line(
+      `the listing changed while it was read: the server counts ${counted} samples where ${expected} were left to list (samples added or removed meanwhile); those added after the listing are not in this run`,
+    );
+  };
 
 export const restoreCommand = (path: string): string => `metaclear restore ${shellQuote(path)}`;
 
@@ -195,7 +212,7 @@ async function backedUp(ctx: CliContext, flags: ClearFlags, session: Session, se
     existingAllowed: false,
     existingHint: 'a backup is never overwritten: choose another path',
   });
-  const writer = BackupWriter.create(path, '--backup', {
+  const writer = BackupWriter.create<EdgeImpulseEntry | EdgeImpulseJobLine>(path, '--backup', {
     api: 'edge-impulse',
     baseUrl: recordedBaseUrl(session.baseUrl ?? EDGE_IMPULSE_BASE_URL),
     target: { projectId: flags.project, category: flags.category, metadataKey: flags.key },
@@ -204,18 +221,25 @@ async function backedUp(ctx: CliContext, flags: ClearFlags, session: Session, se
   let selected = 0;
   let listed = false;
   try {
-    for await (const page of selectedPages(session.reader, selection)) {
+    for await (const page of selectedPages(session.reader, { ...selection, onChange: listingChanged(ctx) })) {
       selected += page.selected;
       for (const sample of page.keyed) writer.add(sample);
     }
+    // On disk before anything it holds is cleared.
+    writer.sync();
     listed = true;
   } finally {
-    writer.close();
-    // A listing that did not end backs up nothing that will be cleared: it is not kept.
-    if (!listed) unlinkSync(path);
+    if (!listed) {
+      // A listing that did not end backs up nothing that will be cleared: it is not kept.
+      writer.close();
+      unlinkSync(path);
+    }
   }
   const withKey = writer.entries;
-  if (withKey === 0 || (flags.maxAffected !== undefined && withKey > flags.maxAffected)) unlinkSync(path);
+  if (withKey === 0 || (flags.maxAffected !== undefined && withKey > flags.maxAffected)) {
+    writer.close();
+    unlinkSync(path);
+  }
   refuseOverLimit(flags, withKey);
   const key = JSON.stringify(flags.key);
   if (withKey === 0) {
@@ -231,8 +255,13 @@ async function backedUp(ctx: CliContext, flags: ClearFlags, session: Session, se
   let calls = 0;
   try {
     const backup = await openBackup(path);
+    // The entries the listing wrote (the job lines this run appends after them are not read).
     const ids = (async function* () {
-      for await (const { entry, line } of backup.entries()) yield edgeImpulseEntry(path, entry, line).id;
+      let read = 0;
+      for await (const { entry, line } of backup.entries()) {
+        if (read++ === withKey) return;
+        yield edgeImpulseEntry(path, entry, line).id;
+      }
     })();
     for await (const chunk of inChunks(ids, IDS_PER_CALL)) {
       const result = await session.client.clearMetadataByKey({
@@ -240,17 +269,26 @@ async function backedUp(ctx: CliContext, flags: ClearFlags, session: Session, se
         filter: { ...withoutIds(selection.filter), ids: chunk },
       });
       calls++;
+      cleared += chunk.length;
       if (result.status === 'job') {
         jobIds.push(result.jobId);
+        // Durable before anything else: a restore waits for the job before it reads a value.
+        writer.add({ jobId: result.jobId });
+        writer.sync();
         if (flags.wait) await follow(ctx, session, flags.project, result.jobId, flags);
         else if (!flags.json)
           ctx.err.line(`the server continues as job ${result.jobId}: ${followCommand(flags.project, result.jobId)}`);
       }
-      cleared += chunk.length;
     }
+    writer.close();
   } catch (error) {
+    try {
+      writer.close();
+    } catch {
+      // The run's own error says more; the backup's entries were made durable before the clear.
+    }
     ctx.err.line(
-      `${cleared} of the ${withKey} samples that hold the key were cleared before this; the backup ${path} holds the values of all ${withKey}: put them back with: ${restoreCommand(path)}`,
+      `${cleared} of the ${withKey} samples that hold the key were cleared (or handed to a job) before this; the backup ${path} holds the values of all ${withKey}: put them back with: ${restoreCommand(path)}`,
     );
     throw error;
   }

@@ -168,11 +168,21 @@ ${exitCodesHelp({ wait: true })}`,
     .command('restore <backup>')
     .summary('put back the values a clear-metadata run backed up')
     .description(
-      'Put back the values of a backup written by clear-metadata (batchAddMetadata, by ids). Idempotent:\n' +
-        'a sample that holds its value already is left alone, so running it again resumes it. A sample\n' +
-        'whose key holds another value now is left alone unless --force. Jobs are followed to their end.',
+      'Put back the values of a backup written by clear-metadata (batchAddMetadata,\n' +
+        'by ids). First it waits for the jobs the clear started (the backup names\n' +
+        'them): until they end, they could undo a restore. Idempotent: a sample that\n' +
+        'holds its value already is left alone, so running it again resumes it. A\n' +
+        'sample whose key holds another value now is left alone unless --force. Its\n' +
+        'own jobs are followed to their end, and what it restored is read back before\n' +
+        'it is reported; samples changed since the backup, gone, or not restored are\n' +
+        'listed (stderr; --json: "undone").',
     )
-    .addOption(new Option('--force', 'also overwrite values changed since the backup'));
+    .addOption(new Option('--force', 'also overwrite values changed since the backup'))
+    .addOption(
+      new Option('--no-wait', "refuse (exit 75) instead of waiting when the clear's jobs have not finished").helpGroup(
+        'Job:',
+      ),
+    );
   addWaitTimeout(restore);
   addConnectionOptions(restore);
   addOutputOptions(restore, { jsonLines: false });
@@ -187,7 +197,7 @@ Examples:
 
 ${ENVIRONMENT_HELP}
 
-${exitCodesHelp({ wait: true })}`,
+${exitCodesHelp({ wait: true, restore: true })}`,
     )
     .action(
       action<RestoreFlags>(ctx, COMMON_FLAGS, async (flags, command) => {

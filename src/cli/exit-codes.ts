@@ -25,13 +25,23 @@ export const EXIT = {
 } as const;
 
 /** The exit statuses a command can end with, for its --help. */
-export function exitCodesHelp(options: { wait?: boolean; bulk?: boolean } = { wait: true, bulk: true }): string {
+export function exitCodesHelp(
+  options: { wait?: boolean; bulk?: boolean; restore?: boolean } = { wait: true, bulk: true },
+): string {
   return [
     'Exit status:',
     '  0    success',
-    `  1    the API refused or failed${options.wait ? ', or the job failed' : ''}${options.bulk ? '; in bulk mode: any file failed, or the run stopped on a refused credential or a record it could not write' : ''}`,
+    `  1    the API refused or failed${options.wait ? ', or the job failed' : ''}${options.restore ? '; or a sample was read back without the value the restore set' : ''}${options.bulk ? '; in bulk mode: any file failed, or the run stopped on a refused credential or a record it could not write' : ''}`,
     '  2    bad flags or input; nothing was sent',
-    ...(options.wait ? ['  124  --wait: the job had not finished within --timeout'] : []),
+    ...(options.restore
+      ? [
+          '  3    the restore left entries undone: changed since the backup (without --force), or gone',
+          "  75   --no-wait: the clear's jobs have not finished; nothing was restored",
+        ]
+      : []),
+    ...(options.wait
+      ? [`  124  ${options.restore ? 'a job' : '--wait: the job'} had not finished within --timeout`]
+      : []),
     '  130  interrupted (Ctrl-C); 143 terminated (SIGTERM)',
   ].join('\n');
 }

@@ -10,6 +10,7 @@ import { ValidationError } from '../core/errors.js';
 import { describe, requireInteger } from '../core/validate.js';
 import type { EdgeImpulseClient } from './client.js';
 import { type RawDataCategory, SAMPLE_CATEGORIES, type SampleCategory, type SampleFilter } from './filters.js';
+import { type ListingChange, listAll } from './listing.js';
 
 /** A sample that holds the key, with its value. */
 export interface KeyedSample {
@@ -24,6 +25,8 @@ export interface KeySelection extends CallOptions {
   filter?: SampleFilter;
   /** Samples per listSamples page (default 500). */
   pageSize?: number;
+  /** The listing changed while it was read (see listAll). */
+  onChange?: (change: ListingChange) => void;
 }
 
 /** One listed page: how many of its samples the filter selects, and those that hold the key. */
@@ -48,8 +51,8 @@ export function readableCategory(category: RawDataCategory): SampleCategory {
 }
 
 /**
- * The samples a clear would select, page by page (listSamples, by offset, in its default order), with the
- * filter's `ids`/`excludeIds` applied to each page. Memory: one page.
+ * The samples a clear would select, page by page (listAll: until the server's count is covered, in
+ * `id-desc` order), with the filter's `ids`/`excludeIds` applied to each page. Memory: one page.
  */
 export async function* selectedPages(client: EdgeImpulseClient, input: KeySelection): AsyncGenerator<SelectionPage> {
   const category = readableCategory(input.category);
@@ -57,20 +60,15 @@ export async function* selectedPages(client: EdgeImpulseClient, input: KeySelect
   const { ids, excludeIds, ...readFilter } = input.filter ?? {};
   const only = ids === undefined ? undefined : new Set(ids);
   const except = new Set(excludeIds ?? []);
-  const call = {
+  for await (const { samples } of listAll(client, {
+    projectId: input.projectId,
+    category,
+    filter: readFilter,
+    pageSize,
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),
-  };
-  for (let offset = 0; ; offset += pageSize) {
-    const { samples } = await client.listSamples({
-      projectId: input.projectId,
-      category,
-      filter: readFilter,
-      limit: pageSize,
-      offset,
-      excludeSensors: true,
-      ...call,
-    });
+    ...(input.onChange ? { onChange: input.onChange } : {}),
+  })) {
     const page: SelectionPage = { ids: [], selected: 0, keyed: [] };
     for (const sample of samples) {
       if ((only !== undefined && !only.has(sample.id)) || except.has(sample.id)) continue;
@@ -80,7 +78,6 @@ export async function* selectedPages(client: EdgeImpulseClient, input: KeySelect
       if (typeof value === 'string') page.keyed.push({ id: sample.id, value });
     }
     yield page;
-    if (samples.length < pageSize) return;
   }
 }
 

@@ -97,6 +97,7 @@ export class EdgeImpulseState {
   readonly #projects = new Map<number, Project>();
   readonly #jobs = new Map<number, JobRecord>();
   #nextJobId = 1;
+  #listLimitCap: number | undefined;
 
   constructor(private readonly settings: JobSettings) {}
 
@@ -203,10 +204,28 @@ export class EdgeImpulseState {
     this.#project(projectId).failNextJob = error;
   }
 
+  /**
+   * Makes listSamples answer at most `limit` samples per page, whatever `limit` asks for (undefined:
+   * as asked), as a server that caps its page size would. The project's own test setting: the
+   * vendor's document states no cap. Lasts until reset.
+   */
+  capListLimit(limit: number | undefined): void {
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
+      throw new Error(`cap must be a positive integer, got ${limit}`);
+    this.#listLimitCap = limit;
+  }
+
+  /** @internal The page size listSamples answers for the `limit` asked. */
+  listLimit(asked: number | undefined): number | undefined {
+    if (this.#listLimitCap === undefined) return asked;
+    return asked === undefined ? this.#listLimitCap : Math.min(asked, this.#listLimitCap);
+  }
+
   reset(): void {
     this.#projects.clear();
     this.#jobs.clear();
     this.#nextJobId = 1;
+    this.#listLimitCap = undefined;
   }
 
   // The operations below are what the HTTP handlers do (marked @internal); tests go through HTTP.

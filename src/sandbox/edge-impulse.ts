@@ -6,8 +6,10 @@
  * `GenericApiResponse`s with `success: false` and an `error` sentence.
  *
  * Readings the vendor's text leaves open, chosen here: listSamples without `limit` answers every
- * matching sample from `offset` on; `sortBy` defaults to `id-desc` (as the vendor says), and
- * `random` shuffles. An add request, like a clear, whose filters select more than `jobThreshold`
+ * matching sample from `offset` on, and its `totalCount` counts every sample the query's filters
+ * match (`minId`/`maxId` included), over all pages; a test may cap the page size
+ * (EdgeImpulseState.capListLimit: the project's own setting, not the vendor's); `sortBy` defaults
+ * to `id-desc` (as the vendor says), and `random` shuffles. An add request, like a clear, whose filters select more than `jobThreshold`
  * samples starts a job that sets the value when it finishes. The vendor's document of count, list
  * and add has no `validation` category (the clear's docs page has one): those three operations
  * never select a sample of the `validation` category, even with `category=all`.
@@ -75,7 +77,8 @@ export function createEdgeImpulseApi(
             .map((entry) => entry.sample)
         : [...samples].sort((a, b) => b.id - a.id);
     const offset = Math.max(0, query.offset ?? 0);
-    const page = ordered.slice(offset, query.limit === undefined ? undefined : offset + Math.max(0, query.limit));
+    const limit = state.listLimit(query.limit);
+    const page = ordered.slice(offset, limit === undefined ? undefined : offset + Math.max(0, limit));
     const answer: Schemas['ListSamplesResponse'] = {
       success: true,
       samples: page.map((sample) => sampleAnswer(projectId, sample, query.excludeSensors === true)),

@@ -142,13 +142,13 @@ describe('a backup before the clear, and restore', () => {
     const restored = await ei(args);
     expect(restored.code).toBe(0);
     expect(restored.stdout.startsWith(`Restored 10 samples of 10 entries in ${path} (`)).toBe(true);
-    expect(restored.stdout).toMatch(/ \(\d+ calls?\)\.\n$/);
+    expect(restored.stdout).toMatch(/ \(\d+ calls?\); read back: 10 hold their backed-up value\.\n$/);
     expect(state()).toEqual(before);
     // Idempotent: again, nothing is sent that changes anything.
     const writes = changes().length;
     const again = await ei(args);
     expect(again.stdout).toContain('Restored 0 samples of 10 entries');
-    expect(again.stdout).toContain('10 held the backed-up value already');
+    expect(again.stdout).toContain('read back: 10 hold their backed-up value');
     expect(changes().length).toBe(writes);
   });
 
@@ -164,7 +164,9 @@ describe('a backup before the clear, and restore', () => {
     const added = sandbox.edgeImpulse.addOperations(1).length;
     const restored = await ei(['restore', 'b.jsonl']);
     expect(restored.code).toBe(0);
-    expect(restored.stdout).toBe('Restored 300 samples of 300 entries in b.jsonl (3 calls).\n');
+    expect(restored.stdout).toBe(
+      'Restored 300 samples of 300 entries in b.jsonl (3 calls); read back: 300 hold their backed-up value.\n',
+    );
     const calls = sandbox.edgeImpulse.addOperations(1).slice(added);
     expect(calls.map((c) => [c.metadataValue, c.matchedSampleIds.length]).sort()).toEqual([
       ['v0', 100],
@@ -195,22 +197,28 @@ describe('a backup before the clear, and restore', () => {
     }
   });
 
-  it('restore leaves a value changed since the backup unless --force, and counts it and the samples gone', async () => {
+  it('restore leaves a value changed since the backup unless --force, lists it and the samples gone, exit 3', async () => {
     seed();
     const run = await ei([...CLEAR, '--label', 'idle', '--backup', 'b.jsonl', '--wait']);
     expect(run.code).toBe(0);
     sandbox.edgeImpulse.setSampleMetadata(1, 1, 'site', 'changed');
     expect(sandbox.edgeImpulse.removeSample(1, 5)).toBe(true);
     const restored = await ei(['restore', 'b.jsonl']);
-    expect(restored.code).toBe(0);
+    expect(restored.code).toBe(3);
     expect(restored.stdout).toBe(
-      `Restored 8 samples of 10 entries in b.jsonl (${restored.stdout.match(/\((\d+ calls?)\)/)?.[1]}); 1 changed since the backup, left as they are (--force overwrites them); 1 no longer exist.\n`,
+      `Restored 8 samples of 10 entries in b.jsonl (${restored.stdout.match(/\((\d+ calls?)\)/)?.[1]}); read back: 8 hold their backed-up value; 1 changed since the backup, left as they are (--force overwrites them); 1 no longer exist.\n` +
+        'The samples listed above were left as they are: look at them (--force overwrites those changed since the backup).\n',
     );
+    expect(restored.stderr).toContain('  sample 1: changed since the backup (now "changed"), left as it is');
+    expect(restored.stderr).toContain('  sample 5: no longer exists');
     expect(sandbox.edgeImpulse.sample(1, 1)?.metadata.site).toBe('changed');
     const forced = await ei(['restore', 'b.jsonl', '--force', '--json']);
+    expect(forced.code).toBe(3);
     expect(JSON.parse(forced.stdout)).toMatchObject({
       command: 'edge-impulse restore',
-      ok: true,
+      ok: false,
+      exitCode: 3,
+      undone: [{ id: 5, outcome: 'missing' }],
       entries: 10,
       restored: 1,
       unchanged: 8,
