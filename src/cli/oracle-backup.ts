@@ -15,7 +15,7 @@
  */
 import { existsSync, unlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { DeleteManyItem, FileCollectionResponse } from '../index.js';
+import { ApiError, type DeleteManyItem, type FileCollectionResponse } from '../index.js';
 import { readOwnValues } from '../oracle-documents/values.js';
 import { type BackupHeader, BackupWriter, type OracleEntry, recordedBaseUrl } from './backup-file.js';
 import type { CliContext } from './context.js';
@@ -124,13 +124,32 @@ export class OracleBackup {
       const values = await readOwnValues(session.reader, { ...item, signal });
       const cleared = Object.keys(values);
       if (cleared.length === 0) return { response: null, cleared };
-      this.#writer.add({ fileId: item.fileId, values });
+      const line = this.#writer.add({ fileId: item.fileId, values });
       if (++this.#sinceSync >= SYNC_EVERY) this.#sync();
       else this.#timer ??= setTimeout(() => this.#syncQuietly(), 1000).unref();
-      const response = await session.client.deleteFileMetadataValues({ ...item, fields: cleared, signal });
+      let response: FileCollectionResponse;
+      try {
+        response = await session.client.deleteFileMetadataValues({ ...item, fields: cleared, signal });
+      } catch (error) {
+        if (refused(error)) this.#outcome('refused', line, item.fileId);
+        throw error;
+      }
+      this.#outcome('done', line, item.fileId);
       this.cleared++;
       return { response, cleared };
     };
+  }
+
+  /**
+   * The clear's outcome line (see backup-file.ts). A write that fails here is said by onFailure (the
+   * run stops); the clear's outcome stands, and the restore derives it as for a run killed here.
+   */
+  #outcome(clear: 'done' | 'refused', line: number, fileId: string): void {
+    try {
+      this.#writer.addRecord({ clear, line, fileId });
+    } catch {
+      // Said by onFailure.
+    }
   }
 
   /** A write of the backup failed: the run is to stop (the step refuses to clear the file, too). */
@@ -193,6 +212,14 @@ export class OracleBackup {
     }
     return `Backup: ${this.path} (${plural(this.#writer.entries, 'file')}${this.#appended ? ' added to it by this run' : ''}). Undo with: ${oracleRestoreCommand(this.path)}`;
   }
+}
+
+/**
+ * The server answered the DELETE and did not apply it: an HTTP 4xx, or a 2xx whose errorCode
+ * reports a failure. A 5xx, a network failure, a timeout or a cancel leave it unknown.
+ */
+function refused(error: unknown): boolean {
+  return error instanceof ApiError && error.status < 500;
 }
 
 export const NO_BACKUP_LINE = 'No backup (--no-backup): the values cleared cannot be restored by metaclear.';
