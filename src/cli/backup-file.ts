@@ -292,7 +292,7 @@ function parseHeader(path: string, text: string | undefined): BackupHeader {
   }
   if (!READABLE_BACKUP_VERSIONS.includes(header.version as number)) {
     throw new UsageError(
-      `${path} is a backup of version ${describe(header.version)}; this metaclear reads versions ${READABLE_BACKUP_VERSIONS.join(' and ')}`,
+      `${path} is a backup of version ${JSON.stringify(header.version) ?? '(none)'}; this metaclear reads versions ${READABLE_BACKUP_VERSIONS.join(' and ')}`,
     );
   }
   const target = header.target as Record<string, unknown> | undefined;

@@ -294,6 +294,39 @@ describe('the entry a restore applies: the one taken before the clear that may h
   });
 });
 
+describe('version-1 backups (no outcome lines) are still read', () => {
+  it('every entry counts as a clear that may have gone out: the entries of one file merged, the later value of a field winning', async () => {
+    sandbox.oracle.addFile({ id: 'V', owner: USER, collections: { C: {} } });
+    const header = {
+      metaclear: 'backup',
+      version: 1,
+      api: 'oracle-documents',
+      baseUrl: sandbox.oracleBaseUrl,
+      target: { collection: 'C', fields: ['A1', 'A2'] },
+      created: '2026-12-01T00:00:00.000Z',
+    };
+    writeFileSync(
+      join(dir, 'v1.jsonl'),
+      `${JSON.stringify(header)}\n{"fileId":"V","values":{"A1":"old","A2":"kept"}}\n{"fileId":"V","values":{"A1":"newer"}}\n`,
+    );
+    const run = await cli(['restore', 'v1.jsonl', '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ entries: 2, restored: 1, superseded: 1, changed: 0 });
+    expect(sandbox.oracle.file('V')?.collections.C).toEqual({ A1: 'newer', A2: 'kept' });
+  });
+
+  it('a version this metaclear does not know is refused before any request', async () => {
+    writeFileSync(
+      join(dir, 'v9.jsonl'),
+      `${JSON.stringify({ metaclear: 'backup', version: 9, api: 'oracle-documents', baseUrl: sandbox.oracleBaseUrl, target: { collection: 'C', fields: ['A1'] }, created: 'x' })}\n`,
+    );
+    const run = await cli(['restore', 'v9.jsonl']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('v9.jsonl is a backup of version 9; this metaclear reads versions 1 and 2');
+    expect(sandbox.requests).toEqual([]);
+  });
+});
+
 describe('credentials only to an API root the operator gave', () => {
   it('no OCM_BASE_URL and no --base-url: refused (exit 2) naming the backup’s root and the flag; nothing sent', async () => {
     seedRH();
