@@ -7,7 +7,9 @@
  * made durable (fsync) every SYNC_EVERY entries, at least once a second while entries wait, and
  * when the run ends: at least as often as the journal, whose lines are handed over once per turn of
  * the event loop and fsynced once a second. A file with no value of its own in the fields is not sent a
- * DELETE at all.
+ * DELETE at all. Once the DELETE is answered, its outcome is written after the entry (`done`, or
+ * `refused` for a 4xx answer; see backup-file.ts), which tells a restore which of two entries of one
+ * file to apply. The single-file form (`--file`) takes the same step, into a backup of its own.
  *
  * With --journal, the backup defaults to `<journal>.backup.jsonl` and a resumed run (the same
  * command) appends to it, once its header is found to bind the same target; without one, the

@@ -1,12 +1,17 @@
 /**
  * `metaclear restore <backup>` for an Oracle backup (also `metaclear oracle restore <backup>`): puts
- * back the values a bulk `oracle delete-metadata` run backed up, one Assign Values call per file.
+ * back the values an `oracle delete-metadata` run backed up, one Assign Values call per file.
  *
- * For each entry it reads the file's own values now (directAssigned=1) and assigns the backed-up
- * values it does not hold: idempotent (a file that holds them already is left alone) and resumable
- * (with --journal, the same command skips the files done). A file where a field holds another value
- * now was changed since the backup: it is left as it is unless --force, and counted. The backup is
- * read as the run goes, a window of entries at a time: memory stays flat in its length.
+ * Which entry of a file is applied, with which values, is worked out before the first request
+ * (oracle-restore-plan.ts). For each entry applied it reads the file's own values now
+ * (directAssigned=1) and, field by field, assigns the backed-up values it does not hold, then reads
+ * the file again to see them back: idempotent (a file that holds them already is left alone) and
+ * resumable (with --journal, the same command skips the files done). A field that holds another
+ * value now was changed since the backup: it is left as it is unless --force, every other field is
+ * restored. Each entry left undone (changed, missing, failed) is listed as it is known, and the run
+ * ends with exit status 3 (changed or missing) or 1 (a failure). Requests, and the credential, go
+ * only to the API root the operator gave, and only when it is the backup's (restore.ts). The backup
+ * is read as the run goes: nothing is kept per entry.
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -21,7 +26,7 @@ import { addConnectionOptions } from './connection.js';
 import type { CliContext } from './context.js';
 import { addOracleCredentialOptions, ORACLE_ENV } from './credentials.js';
 import { exitCodeFor, type InterruptedError, UsageError } from './errors.js';
-import { EXIT, exitCodesHelp } from './exit-codes.js';
+import { EXIT } from './exit-codes.js';
 import { watchInterrupts } from './interrupt.js';
 import { Journal, JournalPlan, type JournalTarget } from './journal.js';
 import { errorJson } from './json-output.js';
@@ -413,14 +418,27 @@ export function registerOracleRestore(group: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       `
-The backup's header names the API root it was taken from; the restore goes there (a different
---base-url or ${ORACLE_ENV.baseUrl} is refused).
+Each file is restored field by field: a field that holds another value than the backup's now was
+changed since the backup and is left as it is (--force overwrites it); every other field is
+restored, then read back. Each entry left undone is listed (--json: a line per entry, with its
+fields), then the counts, as read back. Of two entries of one file (a resumed clear backed it up
+again), the values of those whose DELETE the server did not refuse are merged, the later winning.
+
+The backup's header names the API root it was taken from. The restore sends its requests, and the
+credential, only to the root given with --base-url or ${ORACLE_ENV.baseUrl}, and only when it is
+that one: none given, or another, is refused (exit status 2, nothing sent).
 
 Examples:
   metaclear restore metaclear-backup-oracle-20261204T100000Z.jsonl --dry-run
   metaclear oracle restore run.journal.backup.jsonl --journal restore.journal --json
 
-${exitCodesHelp({ bulk: true })}`,
+Exit status:
+  0    every entry applied is restored (or held its values already), as read back
+  1    an entry failed (it could not be read, assigned or read back), whatever else was left undone
+  2    bad flags or backup, or an API root other than the backup's; nothing was sent
+  3    entries left undone, none failed: a field changed since the backup (left without --force),
+       or a file that no longer exists; every other field and file was restored
+  130  interrupted (Ctrl-C); 143 terminated (SIGTERM)`,
     )
     .action(
       action<OracleRestoreFlags>(ctx, RESTORE_FLAGS, async (flags, command) => {

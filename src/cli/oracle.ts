@@ -250,11 +250,13 @@ export function registerOracle(program: Command, ctx: CliContext): void {
     .addOption(
       new Option(
         '--backup <path>',
-        "bulk: write each file's own values of the fields here before clearing them (default: <journal>.backup.jsonl with --journal, else metaclear-backup-oracle-<UTC time>.jsonl)",
+        "write each file's own values of the fields here before clearing them (default: <journal>.backup.jsonl with --journal, else metaclear-backup-oracle-<UTC time>.jsonl); --file too",
       ).helpGroup('Safety:'),
     )
     .addOption(
-      new Option('--no-backup', 'bulk: clear without reading or backing up the values (no undo)').helpGroup('Safety:'),
+      new Option('--no-backup', 'clear without reading or backing up the values (no undo); --file too').helpGroup(
+        'Safety:',
+      ),
     )
     .addOption(
       new Option(
@@ -295,10 +297,12 @@ Examples:
   # undo a run: the summary prints the command (the backup is run.journal.backup.jsonl with --journal)
   metaclear restore run.journal.backup.jsonl
 
-In bulk mode every output path is checked before the first request; the failed IDs (and the
-journal) are written as files finish, and made durable every second. Each file's own values of
-the fields (directAssigned=1) are read and written to the backup before they are cleared; only the
-fields that held a value are cleared (--no-backup: one DELETE per file, no undo). The exit status is 1 when
+Each file's own values of the fields (directAssigned=1) are read and written to the backup before
+they are cleared, one file (--file) or many; only the fields that held a value are cleared, and the
+DELETE's outcome is written after its entry (--no-backup: one DELETE per file, no undo); --dry-run
+prints the values and the DELETEs, sending only the reads. In bulk mode every output path is
+checked before the first request; the failed IDs (and the journal) are written as files finish,
+and made durable every second. The exit status is 1 when
 any file failed. Ctrl-C cancels the files in flight (listed in the failed-IDs file) and starts no
 more; the summary says from which line the input was not run, and the command that resumes.
 A second Ctrl-C exits at once. A record that cannot be written (a full disk) stops the run, as do
