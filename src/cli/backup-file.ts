@@ -233,14 +233,15 @@ export class BackupWriter<Entry> {
   }
 
   /**
-   * A line that is not an entry (an Oracle clear's outcome, see the header comment), handed to the
-   * operating system as `add` does. Throws BackupWriteError when it cannot be written.
+   * A line that is not an entry (an Oracle clear's outcome, see the header comment): buffered, handed
+   * to the operating system with the next entry or turn of the event loop, made durable with the
+   * entries (nothing waits on it: a restore derives an outcome that was lost). Throws
+   * BackupWriteError when the backup has failed.
    */
   addRecord(record: Record<string, unknown>): void {
     this.#file.line(JSON.stringify(record));
-    this.#file.flush();
-    this.#check();
     this.#lines++;
+    this.#check();
   }
 
   /** Called once when a write fails (a full disk, a file-size limit), beside the throw. */
