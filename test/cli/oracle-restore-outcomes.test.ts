@@ -11,6 +11,7 @@ import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { builtCli, runCli, startCli } from '../helpers/cli.js';
 import { type Fault, startFaultProxy } from '../helpers/fault-proxy.js';
@@ -37,11 +38,20 @@ const env = (baseUrl = sandbox.oracleBaseUrl) => ({
 const cli = (args: string[], baseUrl?: string) => runCli(args, { env: env(baseUrl), cwd: dir });
 const CLEAR = ['oracle', 'delete-metadata', '--collection', 'C', '--field', 'A1', '--field', 'A2'];
 const state = () => Object.fromEntries(sandbox.oracle.files().map((f) => [f.id, structuredClone(f.collections)]));
-const jsonLines = (text: string) =>
+const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', 'docs', 'cli-json.schema.json'), 'utf8'));
+const validate = new Ajv({ allErrors: true }).compile(schema);
+/** Every line of a --json stdout (or of a backup), each checked against the documented schema when `checked`. */
+const jsonLines = (text: string, checked = true) =>
   text
     .trimEnd()
     .split('\n')
-    .map((l) => JSON.parse(l));
+    .map((line) => {
+      const document = JSON.parse(line);
+      if (checked && !validate(document)) {
+        throw new Error(`${line}\ndoes not match the schema: ${JSON.stringify(validate.errors)}`);
+      }
+      return document;
+    });
 
 /** What an operator (or another tool) does between two runs: sets a value, over HTTP. */
 async function edit(fileId: string, values: Record<string, string>): Promise<void> {
@@ -204,7 +214,7 @@ describe('the entry a restore applies: the one taken before the clear that may h
       expect(resumed.code).toBe(0);
       expect(sandbox.oracle.file('RH2')?.collections.C).toEqual({});
       // The backup says which clear was refused, and which was done.
-      const lines = jsonLines(readFileSync(join(dir, 'run.journal.backup.jsonl'), 'utf8'));
+      const lines = jsonLines(readFileSync(join(dir, 'run.journal.backup.jsonl'), 'utf8'), false);
       expect(lines[0]).toMatchObject({ metaclear: 'backup', version: 2 });
       expect(lines.filter((l) => l.fileId === 'RH2')).toEqual([
         { fileId: 'RH2', values: { A1: 'a1-2', A2: 'a2-2' } },
@@ -410,7 +420,7 @@ describe('oracle delete-metadata --file: previewed and backed up as the bulk run
     const [name] = readdirSync(dir).filter((n) => n.startsWith('metaclear-backup-oracle-'));
     expect(name).toMatch(/^metaclear-backup-oracle-\d{8}T\d{6}Z\.jsonl$/);
     expect(run.stdout).toContain(`Undo with: metaclear restore ${join(dir, name as string)}`);
-    const lines = jsonLines(readFileSync(join(dir, name as string), 'utf8'));
+    const lines = jsonLines(readFileSync(join(dir, name as string), 'utf8'), false);
     expect(lines.slice(1)).toEqual([
       { fileId: 'H', values: { A1: 'h1', A2: 'h2' } },
       { clear: 'done', line: 2, fileId: 'H' },
@@ -418,5 +428,35 @@ describe('oracle delete-metadata --file: previewed and backed up as the bulk run
     const restored = await cli(['restore', name as string]);
     expect(restored.code).toBe(0);
     expect(sandbox.oracle.file('H')?.collections.C).toEqual({ A1: 'h1', A2: 'h2', Z: 'z' });
+  });
+  it('a DELETE the server refuses: exit 1, the backup kept with the refusal, and its restore applies nothing', async () => {
+    // An applink with the viewer role may read the file, not change it.
+    sandbox.oracle.addFile({
+      id: 'R',
+      owner: 'someone-else',
+      collections: { C: { A1: 'r1' } },
+      appLinks: [{ id: 'LINK', accessToken: 'viewer-token-1', role: 'viewer' }],
+    });
+    const appLinkEnv = {
+      OCM_BASE_URL: sandbox.oracleBaseUrl,
+      OCM_APPLINK_ID: 'LINK',
+      OCM_APPLINK_TOKEN: 'viewer-token-1',
+    };
+    const run = await runCli([...CLEAR, '--file', 'R', '--backup', 'r.jsonl'], { env: appLinkEnv, cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `Backup: ${join(dir, 'r.jsonl')} (1 file). Undo with: metaclear restore ${join(dir, 'r.jsonl')}\n`,
+    );
+    expect(run.stderr).toMatch(/error: deleteFileMetadataValues: .*HTTP 403/);
+    expect(jsonLines(readFileSync(join(dir, 'r.jsonl'), 'utf8'), false).slice(1)).toEqual([
+      { fileId: 'R', values: { A1: 'r1' } },
+      { clear: 'refused', line: 2, fileId: 'R' },
+    ]);
+    sandbox.requests.length = 0;
+    const restored = await runCli(['restore', 'r.jsonl', '--json'], { env: appLinkEnv, cwd: dir });
+    expect(restored.code).toBe(0);
+    expect(jsonLines(restored.stdout)[0]).toMatchObject({ ok: true, entries: 1, superseded: 1, restored: 0 });
+    expect(sandbox.requests).toEqual([]);
+    expect(sandbox.oracle.file('R')?.collections.C).toEqual({ A1: 'r1' });
   });
 });
