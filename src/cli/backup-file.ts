@@ -3,7 +3,7 @@
  * call that clears them, so that `metaclear restore <backup>` can put them back.
  *
  * JSON lines. The first is the header: what the backup is of, never a credential:
- *   {"metaclear":"backup","version":1,"api":"edge-impulse","baseUrl":"https://…/v1",
+ *   {"metaclear":"backup","version":2,"api":"edge-impulse","baseUrl":"https://…/v1",
  *    "target":{"projectId":1,"category":"training","metadataKey":"site"},"created":"…"}
  * then one line per sample or file:
  *   Edge Impulse      {"id":12,"value":"lab"}
@@ -13,6 +13,19 @@
  *   Edge Impulse job  {"jobId":7}
  * A last line cut short by a kill is ignored (its item was not cleared: the backup line is made
  * durable before the clear is sent). Lines of any length are read back.
+ *
+ * Version 2 (Oracle Documents) adds the outcome of each clear, a line written once the DELETE of an
+ * entry is answered:
+ *   {"clear":"done","line":5,"fileId":"F1"}     the server answered with success: the values of line 5 were cleared
+ *   {"clear":"refused","line":5,"fileId":"F1"}  the server refused it (an HTTP 4xx answer): nothing was cleared
+ * `line` is the entry's line number in the file (the header is line 1). An entry without an outcome
+ * line is one whose DELETE may have gone out: the run stopped (a kill, a network failure, a 5xx, a
+ * cancel) before an answer was seen. A restore takes, for each file, the entries whose clear was not
+ * refused, merged in file order (a later entry's value of a field wins): a file backed up again by a
+ * resumed run (the first DELETE refused, or done and then the run killed before its journal line) is
+ * put back as it was before the last clear that may have changed it. An entry whose clear was refused
+ * and that no later entry follows is not applied: its file was never cleared. Version 1 (no outcome
+ * lines) is read the same way, every entry counting as a clear that may have gone out.
  */
 import { closeSync, createReadStream, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
@@ -21,7 +34,9 @@ import { describe } from '../core/validate.js';
 import { UsageError } from './errors.js';
 import { RecordFile, type RecordWriteError } from './record-file.js';
 
-export const BACKUP_VERSION = 1;
+export const BACKUP_VERSION = 2;
+/** The versions this metaclear reads. */
+export const READABLE_BACKUP_VERSIONS: readonly number[] = [1, 2];
 
 export interface EdgeImpulseTarget {
   projectId: number;
@@ -102,6 +117,23 @@ function dropCutLine(path: string): void {
   }
 }
 
+/** The number of lines of a file (its newlines), read in blocks: memory stays flat whatever its size. */
+function countLines(path: string): number {
+  const fd = openSync(path, 'r');
+  try {
+    const block = Buffer.alloc(64 * 1024);
+    let lines = 0;
+    for (let position = 0; ; ) {
+      const read = readSync(fd, block, 0, block.length, position);
+      if (read === 0) return lines;
+      position += read;
+      for (let at = block.indexOf(0x0a); at >= 0 && at < read; at = block.indexOf(0x0a, at + 1)) lines++;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The backup could not be written: what it would hold must not be cleared. */
 export class BackupWriteError extends Error {
   override name = 'BackupWriteError';
@@ -117,9 +149,12 @@ export class BackupWriteError extends Error {
 export class BackupWriter<Entry> {
   readonly #file: RecordFile;
   #entries = 0;
+  /** Lines in the file so far (the header is line 1): the next line's number is one more. */
+  #lines: number;
 
-  private constructor(file: RecordFile) {
+  private constructor(file: RecordFile, lines: number) {
     this.#file = file;
+    this.#lines = lines;
   }
 
   static create<E>(path: string, flag: string, header: BackupHeader): BackupWriter<E> {
@@ -141,7 +176,7 @@ export class BackupWriter<Entry> {
       file.discard();
       throw new UsageError(`${flag} ${path} cannot be written: ${file.failure.code}`);
     }
-    return new BackupWriter<E>(file);
+    return new BackupWriter<E>(file, 1);
   }
 
   /**
@@ -152,8 +187,9 @@ export class BackupWriter<Entry> {
     BackupWriter.checkSameTarget(path, flag, header);
     // A line cut short by a kill or a failed write must not stay in the middle of the backup.
     dropCutLine(path);
+    const lines = countLines(path);
     const file = new RecordFile(path, 'a');
-    return new BackupWriter<E>(file);
+    return new BackupWriter<E>(file, lines);
   }
 
   /** Throws a UsageError unless the backup at `path` binds the same target as `header`. */
@@ -194,24 +230,39 @@ export class BackupWriter<Entry> {
   /**
    * Writes the entry and hands it to the operating system at once (not buffered): once this
    * returns, a kill of the process cannot lose it. Throws BackupWriteError when it cannot be
-   * written: nothing it would hold may be cleared.
+   * written: nothing it would hold may be cleared. Returns the entry's line number in the file.
    */
-  add(entry: Entry): void {
+  add(entry: Entry): number {
     this.#file.line(JSON.stringify(entry));
     this.#file.flush();
     this.#check();
     this.#entries++;
+    return ++this.#lines;
+  }
+
+  /**
+   * A line that is not an entry (an Oracle clear's outcome, see the header comment): buffered, handed
+   * to the operating system with the next entry or turn of the event loop, made durable with the
+   * entries (nothing waits on it: a restore derives an outcome that was lost). Throws
+   * BackupWriteError when the backup has failed.
+   */
+  addRecord(record: Record<string, unknown>): void {
+    this.#file.line(JSON.stringify(record));
+    this.#lines++;
+    this.#check();
   }
 
   /**
    * Writes the entry and resolves once it is on disk (written and fsynced): the call that clears
    * what it holds may go out then, not before. Concurrent commits share one fsync (group commit).
-   * Rejects with BackupWriteError when it cannot be written or synced.
+   * Rejects with BackupWriteError when it cannot be written or synced. Resolves to the entry's line
+   * number in the file.
    */
-  async commit(entry: Entry): Promise<void> {
-    this.add(entry);
+  async commit(entry: Entry): Promise<number> {
+    const line = this.add(entry);
     await this.#file.durable();
     this.#check();
+    return line;
   }
 
   /** Called once when a write fails (a full disk, a file-size limit), beside the throw. */
@@ -240,6 +291,8 @@ export class BackupWriter<Entry> {
 export interface OpenedBackup {
   path: string;
   header: BackupHeader;
+  /** The header's version (one of READABLE_BACKUP_VERSIONS). */
+  version: number;
   /** The entries, read as they are pulled; each with its line number. */
   entries(): AsyncGenerator<{ entry: unknown; line: number }>;
 }
@@ -259,9 +312,9 @@ function parseHeader(path: string, text: string | undefined): BackupHeader {
   if (header === null || typeof header !== 'object' || header.metaclear !== 'backup') {
     throw notBackup(path, 'its first line is not a backup header');
   }
-  if (header.version !== BACKUP_VERSION) {
+  if (!READABLE_BACKUP_VERSIONS.includes(header.version as number)) {
     throw new UsageError(
-      `${path} is a backup of version ${describe(header.version)}; this metaclear reads version ${BACKUP_VERSION}`,
+      `${path} is a backup of version ${JSON.stringify(header.version) ?? '(none)'}; this metaclear reads versions ${READABLE_BACKUP_VERSIONS.join(' and ')}`,
     );
   }
   const target = header.target as Record<string, unknown> | undefined;
@@ -298,6 +351,7 @@ export async function openBackup(path: string, cwd = process.cwd()): Promise<Ope
   return {
     path,
     header,
+    version: (JSON.parse(first as string) as { version: number }).version,
     async *entries() {
       const input = createReadStream(file, 'utf8');
       const reader = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
@@ -378,6 +432,38 @@ export function edgeImpulseJobLine(path: string, entry: unknown, line: number): 
     throw new UsageError(`${path}: line ${line} names no job; expected {"jobId":<integer>}`);
   }
   return { jobId: jobId as number };
+}
+
+/** The outcome of an Oracle entry's clear (a version-2 line; see the header comment). */
+export interface OracleClearOutcome {
+  clear: 'done' | 'refused';
+  /** The entry's line number. */
+  line: number;
+  fileId: string;
+}
+
+/** An Oracle backup line: an entry, or the outcome of an entry's clear. Names the line when it is neither. */
+export function oracleLine(
+  path: string,
+  raw: unknown,
+  line: number,
+): { entry: OracleEntry; outcome?: undefined } | { outcome: OracleClearOutcome; entry?: undefined } {
+  const o = raw as Partial<OracleClearOutcome> | null;
+  if (o !== null && typeof o === 'object' && 'clear' in o) {
+    if (
+      (o.clear !== 'done' && o.clear !== 'refused') ||
+      !Number.isInteger(o.line) ||
+      (o.line as number) < 2 ||
+      (o.line as number) >= line ||
+      typeof o.fileId !== 'string'
+    ) {
+      throw new UsageError(
+        `${path}: line ${line} is not the outcome of a clear; expected {"clear":"done"|"refused","line":<an earlier line>,"fileId":"…"}`,
+      );
+    }
+    return { outcome: { clear: o.clear, line: o.line as number, fileId: o.fileId } };
+  }
+  return { entry: oracleEntry(path, raw, line) };
 }
 
 /** An Oracle entry, checked; names the line when it is not one. */

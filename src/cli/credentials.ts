@@ -147,7 +147,7 @@ export function addOracleCredentialOptions(command: Command, options: { baseUrlR
     '--base-url <url>',
     required
       ? 'API root, e.g. https://tenant.example.com/documents/api/1.1 (required)'
-      : "API root (default: the one the backup's header names; another is refused)",
+      : "API root: the one the backup's header names (required: the credential goes only to a root given)",
   )
     .env(ORACLE_ENV.baseUrl)
     .helpGroup(GROUP);

@@ -16,21 +16,15 @@
 import type { Command } from 'commander';
 import type { SampleCategory } from '../edge-impulse/filters.js';
 import { JobFailedError } from '../index.js';
-import {
-  type EdgeImpulseEntry,
-  edgeImpulseEntry,
-  edgeImpulseJobLine,
-  type OpenedBackup,
-  recordedBaseUrl,
-} from './backup-file.js';
+import { type EdgeImpulseEntry, edgeImpulseEntry, edgeImpulseJobLine, type OpenedBackup } from './backup-file.js';
 import type { CliContext } from './context.js';
 import { IDS_PER_CALL } from './edge-impulse-clear.js';
 import { type CurrentInput, currentOf } from './edge-impulse-current.js';
 import { connect, follow, type Session, type SessionFlags } from './edge-impulse-session.js';
-import { UsageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { watchInterrupts } from './interrupt.js';
 import { plural } from './output.js';
+import { restoreRoot } from './restore.js';
 
 export const RESTORE = 'edge-impulse restore';
 
@@ -152,14 +146,14 @@ export async function restoreEdgeImpulse(
   const { projectId, metadataKey } = header.target;
   const category = header.target.category as SampleCategory;
   Object.assign(ctx.facts, { backup: backup.path, projectId, category, metadataKey });
-  const given = flags.baseUrl;
-  if (given !== undefined && recordedBaseUrl(given) !== header.baseUrl) {
-    throw new UsageError(
-      `the backup ${backup.path} was taken from ${header.baseUrl}, not ${recordedBaseUrl(given)}; leave out --base-url (and EDGE_IMPULSE_BASE_URL) to restore where it was taken`,
-    );
-  }
+  // The root the operator gave (flag, variable or the client's default), only if it is the backup's.
+  const baseUrl = restoreRoot(backup, flags.baseUrl, {
+    flag: '--base-url',
+    env: 'EDGE_IMPULSE_BASE_URL',
+    source: command.getOptionValueSource('baseUrl'),
+  });
   // Its own jobs are always followed: a restore is done when its values are back.
-  const session = connect(ctx, { ...flags, wait: true }, command, header.baseUrl);
+  const session = connect(ctx, { ...flags, wait: true }, command, baseUrl);
   const interruption = watchInterrupts(ctx, () => undefined);
   const counts: RestoreCounts = { entries: 0, restored: 0, unchanged: 0, changed: 0, missing: 0, failed: 0, calls: 0 };
   const jobIds: number[] = [];

@@ -7,6 +7,9 @@
  * fsync (group commit: the entries written while a fsync runs wait for the next, together). The
  * journal line that says a file is done is written after its DELETE was answered, so after its
  * entry is on disk. A file with no value of its own in the fields is not sent a DELETE at all.
+ * Once the DELETE is answered, its outcome is written after the entry (`done`, or `refused` for a
+ * 4xx answer; see backup-file.ts), which tells a restore which of two entries of one file to apply.
+ * The single-file form (`--file`) takes the same step, into a backup of its own.
  *
  * With --journal, the backup defaults to `<journal>.backup.jsonl` and a resumed run (the same
  * command) appends to it, once its header is found to bind the same target; without one, the
@@ -14,7 +17,7 @@
  */
 import { existsSync, unlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { DeleteManyItem, FileCollectionResponse } from '../index.js';
+import { ApiError, type DeleteManyItem, type FileCollectionResponse } from '../index.js';
 import { readOwnValues } from '../oracle-documents/values.js';
 import { type BackupHeader, BackupWriteError, BackupWriter, type OracleEntry, recordedBaseUrl } from './backup-file.js';
 import type { CliContext } from './context.js';
@@ -112,11 +115,30 @@ export class OracleBackup {
       this.read++;
       const cleared = Object.keys(values);
       if (cleared.length === 0) return { response: null, cleared };
-      await this.#writer.commit({ fileId: item.fileId, values });
-      const response = await session.client.deleteFileMetadataValues({ ...item, fields: cleared, signal });
+      const line = await this.#writer.commit({ fileId: item.fileId, values });
+      let response: FileCollectionResponse;
+      try {
+        response = await session.client.deleteFileMetadataValues({ ...item, fields: cleared, signal });
+      } catch (error) {
+        if (refused(error)) this.#outcome('refused', line, item.fileId);
+        throw error;
+      }
+      this.#outcome('done', line, item.fileId);
       this.cleared++;
       return { response, cleared };
     };
+  }
+
+  /**
+   * The clear's outcome line (see backup-file.ts). A write that fails here is said by onFailure (the
+   * run stops); the clear's outcome stands, and the restore derives it as for a run killed here.
+   */
+  #outcome(clear: 'done' | 'refused', line: number, fileId: string): void {
+    try {
+      this.#writer.addRecord({ clear, line, fileId });
+    } catch {
+      // Said by onFailure.
+    }
   }
 
   /** A write of the backup failed: the run is to stop (the step refuses to clear the file, too). */
@@ -173,6 +195,14 @@ export class OracleBackup {
     const madePrivate = tightened === undefined ? '' : `; made private (0600): it was ${modeText(tightened)}`;
     return `Backup: ${this.path} (${plural(this.#writer.entries, 'file')}${this.#appended ? ' added to it by this run' : ''})${madePrivate}. Undo with: ${oracleRestoreCommand(this.path)}`;
   }
+}
+
+/**
+ * The server answered the DELETE and did not apply it: an HTTP 4xx, or a 2xx whose errorCode
+ * reports a failure. A 5xx, a network failure, a timeout or a cancel leave it unknown.
+ */
+function refused(error: unknown): boolean {
+  return error instanceof ApiError && error.status < 500;
 }
 
 export const NO_BACKUP_LINE = 'No backup (--no-backup): the values cleared cannot be restored by metaclear.';

@@ -63,7 +63,7 @@ function item(flags: DeleteFlags, session: OracleSession, fileId: string): Delet
  * refuses (a field with a comma, a bad applink) fail here, as a usage error, before the first
  * real request, instead of failing every file.
  */
-async function preflight(flags: DeleteFlags, session: OracleSession): Promise<void> {
+export async function preflight(flags: DeleteFlags, session: OracleSession): Promise<void> {
   const offline = createOracleDocumentsClient({
     baseUrl: flags.baseUrl,
     ...(session.credentials.auth !== undefined ? { auth: session.credentials.auth } : {}),

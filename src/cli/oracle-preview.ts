@@ -22,7 +22,8 @@ import type { DeleteFlags, OracleSession } from './oracle-session.js';
 import { plural } from './output.js';
 import { printable } from './printable.js';
 
-const valuesText = (values: OwnValues): string =>
+/** A file's own values in words: `A1 "x", A2 "y"`. */
+export const valuesText = (values: OwnValues): string =>
   Object.entries(values)
     .map(([field, value]) => `${field} ${JSON.stringify(value)}`)
     .join(', ');

@@ -1,6 +1,7 @@
 /** `metaclear oracle delete-metadata`: one file (--file) or many (--files-from). */
 import { type Command, Option } from 'commander';
 import type { OracleDocumentsClient } from '../index.js';
+import { readOwnValues } from '../oracle-documents/values.js';
 import { action } from './action.js';
 import { addProgressOption } from './bulk-progress.js';
 import { addConnectionOptions } from './connection.js';
@@ -10,11 +11,20 @@ import { type FieldFlags, UsageError } from './errors.js';
 import { EXIT, exitCodesHelp } from './exit-codes.js';
 import { watchInterrupts } from './interrupt.js';
 import { successDocument } from './json-output.js';
-import { deleteMany } from './oracle-bulk.js';
+import {
+  type BackupPlace,
+  type ClearOutcome,
+  NO_BACKUP_LINE,
+  OracleBackup,
+  oracleRestoreCommand,
+} from './oracle-backup.js';
+import { deleteMany, preflight } from './oracle-bulk.js';
+import { valuesText } from './oracle-preview.js';
 import { registerOracleRestore } from './oracle-restore.js';
-import { connect, type DeleteFlags } from './oracle-session.js';
+import { connect, type DeleteFlags, type OracleSession } from './oracle-session.js';
 import { addOutputOptions } from './output.js';
 import { boundedText, collect, parseCount, parseInteger, parseRate } from './parsers.js';
+import { printable } from './printable.js';
 
 const ENVIRONMENT_HELP = `Environment:
   ${ORACLE_ENV.baseUrl}   the API root, e.g. https://tenant.example.com/documents/api/1.1 (required)
@@ -41,6 +51,77 @@ const DELETE = 'oracle delete-metadata';
 async function deleteOne(ctx: CliContext, flags: DeleteFlags, fileId: string, command: Command): Promise<number> {
   ctx.facts.fileId = fileId;
   const session = connect(ctx, flags, command);
+  const appLink = session.appLink !== undefined ? { appLink: session.appLink } : {};
+  if (flags.backup === false) return deleteUnread(ctx, flags, session, fileId);
+  // Flags the facade refuses (a field with a comma, a bad applink) fail before the read is sent.
+  await preflight(flags, session);
+  // As a bulk run does: read the file's own values, write them to the backup, clear exactly those fields.
+  const place = session.dryRun ? undefined : OracleBackup.check(ctx, flags, undefined, []);
+  const interruption = watchInterrupts(ctx, () => undefined);
+  try {
+    const item = { fileId, collection: flags.collection, fields: flags.field, ...appLink };
+    if (session.dryRun) {
+      // The preview: the file's own values are read; the DELETE of the fields that hold one is printed.
+      const values = await readOwnValues(session.reader, { ...item, signal: interruption.signal });
+      const fields = Object.keys(values);
+      if (flags.json) ctx.out.json({ dryRun: true, fileId, values });
+      else {
+        ctx.out.line(
+          printable(`  ${fileId}: ${fields.length > 0 ? valuesText(values) : 'no value of its own in these fields'}`),
+        );
+      }
+      if (fields.length > 0) {
+        await session.client.deleteFileMetadataValues({ ...item, fields, signal: interruption.signal });
+      }
+      session.dryRun.notice({ reads: true });
+      return EXIT.ok;
+    }
+    const backup = OracleBackup.open(ctx, flags, place as BackupPlace);
+    let outcome: ClearOutcome;
+    try {
+      outcome = await backup.step(session)(item, interruption.signal);
+    } catch (error) {
+      // The backup holds the values whatever the DELETE's fate (and its outcome, when answered).
+      const kept = backup.close();
+      if (kept) ctx.err.line(backup.summaryLine(kept));
+      throw error;
+    }
+    const kept = backup.close();
+    if (outcome.response === null) {
+      if (flags.json) successDocument(ctx, DELETE, { cleared: 0, backup: null });
+      else {
+        ctx.out.line(
+          `File ${fileId} holds no value of its own in ${flags.field.join(', ')} of collection ${JSON.stringify(flags.collection)}: nothing deleted, no backup written.`,
+        );
+      }
+      return EXIT.ok;
+    }
+    if (flags.json) {
+      successDocument(ctx, DELETE, {
+        response: outcome.response,
+        cleared: 1,
+        backup: backup.path,
+        restore: oracleRestoreCommand(backup.path),
+      });
+    } else {
+      ctx.out.line(
+        `Deleted the values of ${outcome.cleared.join(', ')} in collection ${JSON.stringify(flags.collection)} on file ${fileId}.`,
+      );
+      ctx.out.line(backup.summaryLine(kept));
+    }
+    return EXIT.ok;
+  } finally {
+    interruption.dispose();
+  }
+}
+
+/** --no-backup: one DELETE of every field named, nothing read. */
+async function deleteUnread(
+  ctx: CliContext,
+  flags: DeleteFlags,
+  session: OracleSession,
+  fileId: string,
+): Promise<number> {
   const interruption = watchInterrupts(ctx, () => undefined);
   let response: Awaited<ReturnType<OracleDocumentsClient['deleteFileMetadataValues']>>;
   try {
@@ -60,6 +141,7 @@ async function deleteOne(ctx: CliContext, flags: DeleteFlags, fileId: string, co
     ctx.out.line(
       `Deleted the values of ${flags.field.join(', ')} in collection ${JSON.stringify(flags.collection)} on file ${fileId}.`,
     );
+    ctx.out.line(NO_BACKUP_LINE);
   }
   return EXIT.ok;
 }
@@ -83,8 +165,7 @@ async function deleteMetadata(ctx: CliContext, flags: DeleteFlags, command: Comm
   }
   if (flags.file !== undefined) {
     for (const [key, flag] of BULK_ONLY) {
-      // --no-backup says what a single-file run does anyway.
-      if (key === 'backup' && flags.backup === false) continue;
+      if (key === 'backup') continue;
       if (flags[key] !== undefined) throw new UsageError(`${flag} applies to --files-from`);
     }
     return deleteOne(ctx, flags, flags.file, command);
@@ -170,11 +251,13 @@ export function registerOracle(program: Command, ctx: CliContext): void {
     .addOption(
       new Option(
         '--backup <path>',
-        "bulk: write each file's own values of the fields here before clearing them (default: <journal>.backup.jsonl with --journal, else metaclear-backup-oracle-<UTC time>.jsonl)",
+        "write each file's own values of the fields here before clearing them (default: <journal>.backup.jsonl with --journal, else metaclear-backup-oracle-<UTC time>.jsonl); --file too",
       ).helpGroup('Safety:'),
     )
     .addOption(
-      new Option('--no-backup', 'bulk: clear without reading or backing up the values (no undo)').helpGroup('Safety:'),
+      new Option('--no-backup', 'clear without reading or backing up the values (no undo); --file too').helpGroup(
+        'Safety:',
+      ),
     )
     .addOption(
       new Option(
@@ -216,10 +299,12 @@ Examples:
   # undo a run: the summary prints the command (the backup is run.journal.backup.jsonl with --journal)
   metaclear restore run.journal.backup.jsonl
 
-In bulk mode every output path is checked before the first request; the failed IDs (and the
-journal) are written as files finish, and made durable every second. Each file's own values of
-the fields (directAssigned=1) are read and written to the backup before they are cleared; only the
-fields that held a value are cleared (--no-backup: one DELETE per file, no undo). The exit status is 1 when
+Each file's own values of the fields (directAssigned=1) are read and written to the backup before
+they are cleared, one file (--file) or many; only the fields that held a value are cleared, and the
+DELETE's outcome is written after its entry (--no-backup: one DELETE per file, no undo); --dry-run
+prints the values and the DELETEs, sending only the reads. In bulk mode every output path is
+checked before the first request; the failed IDs (and the journal) are written as files finish,
+and made durable every second. The exit status is 1 when
 any file failed. Ctrl-C cancels the files in flight (listed in the failed-IDs file) and starts no
 more; the summary says from which line the input was not run, and the command that resumes.
 A second Ctrl-C exits at once. A record that cannot be written (a full disk) stops the run, as do

@@ -6,7 +6,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { action } from './action.js';
-import { openBackup } from './backup-file.js';
+import { type OpenedBackup, openBackup, recordedBaseUrl } from './backup-file.js';
 import type { CliContext } from './context.js';
 import { UsageError } from './errors.js';
 
@@ -39,6 +39,46 @@ export function routeRestore(argv: readonly string[], cwd: string): readonly str
   if (api === 'edge-impulse') return [api, ...argv];
   if (api === 'oracle-documents') return ['oracle', ...argv];
   return argv;
+}
+
+/** How the operator gave a restore its API root: the flag and variable that set it, and where commander took it from. */
+export interface RootGiven {
+  /** e.g. --base-url */
+  flag: string;
+  /** e.g. OCM_BASE_URL */
+  env: string;
+  /** commander's value source: 'cli', 'env', 'default' (the client's default root), or undefined (none given). */
+  source: string | undefined;
+}
+
+/**
+ * The API root a restore sends its requests, and so its credential, to: the one the operator gave
+ * (the flag, the variable, or the client's default root), and only when it is the root the backup's
+ * header names. A backup is a file anyone could have written: its header says where the values came
+ * from, never where a credential goes. Refused (a UsageError, exit 2, nothing sent) when no root was
+ * given or another one was, naming both roots and the flag to set.
+ */
+export function restoreRoot(backup: OpenedBackup, given: string | undefined, how: RootGiven): string {
+  const taken = backup.header.baseUrl;
+  const set = `set ${how.flag} ${taken} (or ${how.env}) to restore where it was taken`;
+  if (given === undefined) {
+    throw new UsageError(
+      `the backup ${backup.path} was taken from ${taken}, and no API root was given: a restore sends the credential only to an API root given to it; ${set}`,
+    );
+  }
+  let root: string;
+  try {
+    root = recordedBaseUrl(given);
+  } catch {
+    throw new UsageError(`${how.flag} (${how.env}): expected an absolute URL, got ${JSON.stringify(given)}`);
+  }
+  if (root !== taken) {
+    const from = how.source === 'cli' ? how.flag : how.source === 'env' ? how.env : "the client's default";
+    throw new UsageError(
+      `the backup ${backup.path} was taken from ${taken}, not ${root} (${from}); a restore sends the credential only to an API root given to it: ${set}`,
+    );
+  }
+  return given;
 }
 
 export function registerRestore(program: Command, ctx: CliContext): void {

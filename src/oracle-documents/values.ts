@@ -111,14 +111,17 @@ export async function previewDeleteFileMetadataValues(
   return preview;
 }
 
-/** What restoring one file did (or, with a client that sends nothing, would do). */
+/** What restoring one file did (or, with a client that sends nothing, would do), field by field. */
 export type RestoreOutcome =
-  /** Its backed-up values were assigned again (the fields that did not hold them). */
+  /** Every backed-up value is in place now: those it lacked were assigned (and, unless `readBack` is false, read back). */
   | { status: 'restored'; assigned: OwnValues }
-  /** It held every backed-up value already. */
+  /** It held every backed-up value already: nothing was sent. */
   | { status: 'unchanged' }
-  /** A field holds another value than the backup's: left as it is (no `force`). */
-  | { status: 'changed'; current: OwnValues }
+  /**
+   * Some fields hold another value than the backup's (`current`): left as they are (no `force`).
+   * Every other field was restored (`assigned`, read back; empty when it held its value already).
+   */
+  | { status: 'changed'; current: OwnValues; assigned: OwnValues }
   /** The file no longer exists (404). */
   | { status: 'missing' };
 
@@ -130,12 +133,35 @@ export interface RestoreFileInput extends FieldsSelection, CallOptions {
   force?: boolean;
   /** Assigns the values: by default `client`; a dry run passes a client that sends nothing. */
   writer?: OracleDocumentsClient;
+  /**
+   * Read the file again after the assign and check every assigned field holds its value (default
+   * true). Only a dry run, whose writer sends nothing, turns it off.
+   */
+  readBack?: boolean;
+}
+
+/** After the assign, a field read back does not hold the value assigned: the restore is not observed. */
+export class RestoreReadBackError extends Error {
+  override name = 'RestoreReadBackError';
+  constructor(
+    readonly fileId: string,
+    /** Field → what it holds now (undefined: no value of its own). */
+    readonly found: Record<string, FieldValue | undefined>,
+  ) {
+    super(
+      `file ${fileId}: read back after the assign, ${Object.entries(found)
+        .map(([field, value]) => `${field} holds ${value === undefined ? 'no value' : JSON.stringify(value)}`)
+        .join(', ')}, not the backed-up value`,
+    );
+  }
 }
 
 /**
- * Puts a file's backed-up values back: reads its own values now, and assigns those of the backup
- * it does not hold. Idempotent: a file that holds them already is left alone. A field that holds
- * another value now was changed since the backup: the file is left as it is unless `force`.
+ * Puts a file's backed-up values back, field by field: reads its own values now, and assigns those
+ * of the backup it does not hold. A field that holds another value now was changed since the
+ * backup: it is left as it is unless `force`, and every other field is restored all the same.
+ * Idempotent: a file that holds them already is left alone. What is assigned is read back: the
+ * outcome says only what the server was seen to hold.
  */
 export async function restoreFileMetadataValues(
   client: OracleDocumentsClient,
@@ -155,11 +181,13 @@ export async function restoreFileMetadataValues(
     const now = current[field];
     const then = input.values[field] as FieldValue;
     if (now === then) continue;
-    if (now !== undefined) changed[field] = now;
-    assigned[field] = then;
+    if (now !== undefined && input.force !== true) changed[field] = now;
+    else assigned[field] = then;
   }
-  if (Object.keys(changed).length > 0 && input.force !== true) return { status: 'changed', current: changed };
-  if (Object.keys(assigned).length === 0) return { status: 'unchanged' };
+  const anyChanged = Object.keys(changed).length > 0;
+  if (Object.keys(assigned).length === 0) {
+    return anyChanged ? { status: 'changed', current: changed, assigned } : { status: 'unchanged' };
+  }
   await (input.writer ?? client).assignFileMetadataValues({
     fileId: input.fileId,
     collection: input.collection,
@@ -168,5 +196,11 @@ export async function restoreFileMetadataValues(
     ...(input.signal !== undefined ? { signal: input.signal } : {}),
     ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),
   });
-  return { status: 'restored', assigned };
+  if (input.readBack !== false) {
+    const after = await readOwnValues(client, { ...input, fields: Object.keys(assigned) });
+    const found: Record<string, FieldValue | undefined> = {};
+    for (const [field, value] of Object.entries(assigned)) if (after[field] !== value) found[field] = after[field];
+    if (Object.keys(found).length > 0) throw new RestoreReadBackError(input.fileId, found);
+  }
+  return anyChanged ? { status: 'changed', current: changed, assigned } : { status: 'restored', assigned };
 }

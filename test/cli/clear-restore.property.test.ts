@@ -205,3 +205,205 @@ it('Oracle: a bulk clear then restore gives back exactly the state before (own a
     { numRuns: 40, seed: 20261204 },
   );
 }, 120_000);
+
+/**
+ * Property: random sequences of an Oracle clear (with its journal and backup), the operator's edits,
+ * DELETEs the server refuses (400), a SIGKILL as a DELETE reaches the server (which then does it),
+ * resumes of the same command and restores. After each step, every value the operator expects (the
+ * first values, or their edit) is in place, or in the backup with a restore that puts it back, or
+ * left by that restore and reported as changed since the backup: a restore is run on the state of
+ * the moment (then the state is put back as it was, for the sequence to go on) and afterwards every
+ * expected value must be in place, every field it left listed as changed with the operator's value.
+ * The clear and its resumes run as the built CLI (a real SIGKILL), through a proxy that refuses or
+ * kills on cue; the restores in-process. Deterministic: one file at a time, the kill on a request
+ * event, a fixed seed.
+ */
+const OFILES = ['P0', 'P1', 'P2', 'P3'];
+const OFIELDS = ['A', 'B'] as const;
+const fileIndex = fc.nat({ max: OFILES.length - 1 });
+const runArb = fc.record({
+  refuse: fc.uniqueArray(fileIndex, { maxLength: 2 }),
+  killAt: fc.option(fileIndex, { nil: undefined }),
+});
+const stepArb = fc.oneof(
+  fc.record({
+    kind: fc.constant('edit' as const),
+    file: fileIndex,
+    field: fc.constantFrom(...OFIELDS),
+    value: fc.constantFrom('e1', 'e2', 'é'),
+  }),
+  fc.record({ kind: fc.constant('resume' as const), run: runArb }),
+  fc.record({ kind: fc.constant('restore' as const) }),
+);
+const sequenceArb = fc.record({
+  initial: fc.array(fc.dictionary(fc.constantFrom(...OFIELDS), fc.constantFrom('a', 'b', '', 'c d')), {
+    minLength: OFILES.length,
+    maxLength: OFILES.length,
+  }),
+  clear: runArb,
+  steps: fc.array(stepArb, { maxLength: 4 }),
+});
+
+type Values = Record<string, string>;
+
+it('Oracle: clear, edit, refused DELETE, kill, resume and restore in any order: every value in place, restorable, or reported changed', async () => {
+  const { startFaultProxy } = await import('../helpers/fault-proxy.js');
+  const { builtCli, startCli } = await import('../helpers/cli.js');
+  builtCli();
+  /** What the proxy does to the next DELETEs: refuse those files, kill the CLI at that one's. */
+  const cue: { refuse: Set<string>; killAt: string | undefined; cli: ReturnType<typeof startCli> | undefined } = {
+    refuse: new Set(),
+    killAt: undefined,
+    cli: undefined,
+  };
+  const proxy = await startFaultProxy(new URL(sandbox.oracleBaseUrl).origin, (req) => {
+    const fileId = /\/files\/([^/]+)\//.exec(req.url ?? '')?.[1] ?? '';
+    if (req.method !== 'DELETE') return undefined;
+    if (cue.refuse.has(fileId)) {
+      seen.refused++;
+      return { kind: 'status', status: 400 };
+    }
+    if (fileId === cue.killAt && cue.cli !== undefined) {
+      cue.cli.child.kill('SIGKILL');
+      cue.cli = undefined;
+    }
+    return undefined;
+  });
+  const root = `${proxy.url}/documents/api/1.1`;
+  /** What the sequences did, over all runs: each kind of fault must have been met. */
+  const seen = { kills: 0, refused: 0, editsOfCleared: 0, changedReported: 0 };
+  const oracleEnv = { OCM_BASE_URL: root, OCM_USERNAME: 'owner', OCM_PASSWORD: 'property-password-1' };
+  const restoreIn = async (backup: string): Promise<{ code: number; stdout: string; stderr: string }> => {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli({
+      argv: ['restore', backup, '--json'],
+      env: oracleEnv,
+      stdin: Readable.from([]),
+      stdout: { write: (t: string) => (stdout += t) },
+      stderr: { write: (t: string) => (stderr += t) },
+      isTTY: false,
+      cwd: dir,
+      onSignal: () => () => undefined,
+    });
+    return { code, stdout, stderr };
+  };
+  const own = (): Record<string, Values> =>
+    Object.fromEntries(sandbox.oracle.files().map((f) => [f.id, { ...(f.collections.K ?? {}) }]));
+  const reseed = (values: Record<string, Values>): void => {
+    sandbox.oracle.reset();
+    for (const id of OFILES) sandbox.oracle.addFile({ id, owner: 'owner', collections: { K: { ...values[id] } } });
+  };
+  const deletesOf = (fileId: string) =>
+    sandbox.requests.filter((r) => r.method === 'DELETE' && r.path.includes(`/files/${fileId}/`)).length;
+
+  try {
+    await fc.assert(
+      fc.asyncProperty(sequenceArb, async (s) => {
+        sandbox.reset();
+        const n = ++run;
+        const expected: Record<string, Values> = Object.fromEntries(OFILES.map((id, i) => [id, { ...s.initial[i] }]));
+        reseed(expected);
+        writeFileSync(join(dir, `pids${n}.txt`), `${OFILES.join('\n')}\n`);
+        const journal = `p${n}.journal`;
+        const backup = `${journal}.backup.jsonl`;
+        const clear = [
+          'oracle',
+          'delete-metadata',
+          '--collection',
+          'K',
+          '--field',
+          'A',
+          '--field',
+          'B',
+          '--files-from',
+          `pids${n}.txt`,
+          '--journal',
+          journal,
+          '--failed-out',
+          `pfailed${n}.txt`,
+          '--overwrite',
+          '--concurrency',
+          '1',
+        ];
+        const runClear = async (cueRun: { refuse: number[]; killAt: number | undefined }) => {
+          cue.refuse = new Set(cueRun.refuse.map((i) => OFILES[i] as string));
+          cue.killAt = cueRun.killAt === undefined ? undefined : OFILES[cueRun.killAt];
+          const deletesBefore = cue.killAt === undefined ? 0 : deletesOf(cue.killAt);
+          cue.cli = startCli(clear, { env: oracleEnv, cwd: dir, timeoutMs: 60_000 });
+          const result = await cue.cli.result;
+          cue.cli = undefined;
+          if (result.signal === 'SIGKILL' && cue.killAt !== undefined) {
+            seen.kills++;
+            // The DELETE the killed run sent reaches the server all the same.
+            for (let i = 0; i < 1000 && deletesOf(cue.killAt) === deletesBefore; i++) {
+              await new Promise((resolve) => setTimeout(resolve, 10));
+            }
+            expect(deletesOf(cue.killAt)).toBe(deletesBefore + 1);
+          } else {
+            expect(result.stderr.replace(/^error: P\d: .*HTTP 400.*\n/gm, '')).toBe('');
+            // Exit 1 exactly when a DELETE was refused (the summary counts it failed).
+            const failed = Number(/ (\d+) failed/.exec(result.stdout)?.[1]);
+            expect(result.code).toBe(failed > 0 ? 1 : 0);
+            if (cue.refuse.size === 0) expect(failed).toBe(0);
+          }
+        };
+        /** Every expected value in place, or put back by a restore (then the state is put back as it was). */
+        const check = async (): Promise<void> => {
+          const now = own();
+          if (existsSync(join(dir, backup))) {
+            const restored = await restoreIn(backup);
+            expect([0, 3]).toContain(restored.code);
+            const docs = restored.stdout
+              .trimEnd()
+              .split('\n')
+              .map((l) => JSON.parse(l));
+            for (const left of docs.slice(0, -1)) {
+              seen.changedReported++;
+              expect(left.outcome).toBe('changed');
+              for (const [field, { now: held }] of Object.entries(left.fields as Record<string, { now: string }>)) {
+                // Left by the restore: the operator's value, which the restore did not overwrite.
+                expect(held).toBe(expected[left.fileId]?.[field]);
+              }
+            }
+          }
+          expect(own()).toEqual(expected);
+          reseed(now);
+        };
+
+        await runClear(s.clear);
+        await check();
+        for (const step of s.steps) {
+          if (step.kind === 'edit') {
+            const id = OFILES[step.file] as string;
+            if (own()[id]?.[step.field] === undefined) seen.editsOfCleared++;
+            const answer = await fetch(`${sandbox.oracleBaseUrl}/files/${id}/metadata`, {
+              method: 'POST',
+              headers: {
+                authorization: `Basic ${Buffer.from('owner:x').toString('base64')}`,
+                'content-type': 'application/json',
+              },
+              body: JSON.stringify({ collection: 'K', [step.field]: step.value }),
+            });
+            expect(answer.status).toBe(200);
+            (expected[id] as Values)[step.field] = step.value;
+          } else if (step.kind === 'resume') {
+            await runClear(step.run);
+          } else if (existsSync(join(dir, backup))) {
+            const restored = await restoreIn(backup);
+            expect([0, 3]).toContain(restored.code);
+            expect(own()).toEqual(expected);
+          }
+          await check();
+        }
+      }),
+      { numRuns: 15, seed: 20261207 },
+    );
+    expect(seen.kills).toBeGreaterThan(0);
+    expect(seen.refused).toBeGreaterThan(0);
+    expect(seen.editsOfCleared).toBeGreaterThan(0);
+    expect(seen.changedReported).toBeGreaterThan(0);
+  } finally {
+    await proxy.close();
+  }
+}, 240_000);

@@ -124,7 +124,7 @@ describe('a backup before the clear, and restore', () => {
       .map((l) => JSON.parse(l));
     expect(header).toMatchObject({
       metaclear: 'backup',
-      version: 1,
+      version: 2,
       api: 'edge-impulse',
       baseUrl: sandbox.edgeImpulseBaseUrl,
       target: { projectId: 1, category: 'training', metadataKey: 'site' },

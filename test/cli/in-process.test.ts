@@ -68,10 +68,13 @@ describe('runCli in-process', () => {
   });
 
   it('a required option satisfied by the injected environment', async () => {
-    const run = deps(['oracle', 'delete-metadata', '--file', 'F1', '--collection', 'C', '--field', 'A', '--dry-run'], {
-      OCM_BASE_URL: 'https://tenant.example.com/documents/api/1.1',
-      OCM_BEARER_TOKEN: 'in-process-token-5678',
-    });
+    const run = deps(
+      ['oracle', 'delete-metadata', '--file', 'F1', '--collection', 'C', '--field', 'A', '--dry-run', '--no-backup'],
+      {
+        OCM_BASE_URL: 'https://tenant.example.com/documents/api/1.1',
+        OCM_BEARER_TOKEN: 'in-process-token-5678',
+      },
+    );
     expect(await runCli(run.deps)).toBe(0);
     expect(run.stdout.text()).toMatch(
       /^DELETE https:\/\/tenant\.example\.com\/documents\/api\/1\.1\/files\/F1\/metadata\n/,

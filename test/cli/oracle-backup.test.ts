@@ -163,13 +163,20 @@ describe('the backup, before every clear', () => {
     const [header, ...entries] = backupLines('b.jsonl');
     expect(header).toMatchObject({
       metaclear: 'backup',
-      version: 1,
+      version: 2,
       api: 'oracle-documents',
       baseUrl: sandbox.oracleBaseUrl,
       target: { collection: 'C', fields: ['A', 'B'] },
     });
     expect(JSON.stringify(header)).not.toContain('ocm-backup-password-1');
-    expect(entries.sort((a, b) => (a.fileId < b.fileId ? -1 : 1))).toEqual([
+    // Each entry, then the outcome of its DELETE (the line it names is the entry's).
+    const outcomes = entries.filter((e) => 'clear' in e);
+    expect(outcomes).toHaveLength(4);
+    for (const outcome of outcomes) {
+      expect(outcome.clear).toBe('done');
+      expect(entries[outcome.line - 2]).toEqual({ fileId: outcome.fileId, values: expect.any(Object) });
+    }
+    expect(entries.filter((e) => !('clear' in e)).sort((a, b) => (a.fileId < b.fileId ? -1 : 1))).toEqual([
       { fileId: 'F1', values: { A: 'a1', B: 'b1' } },
       { fileId: 'F2', values: { A: 'a2' } },
       { fileId: 'F4', values: { A: 'a4' } },
@@ -287,7 +294,7 @@ describe('the backup, before every clear', () => {
     for (const line of readFileSync(join(dir, 'lim.jsonl'), 'utf8').split('\n').slice(1)) {
       try {
         const entry = JSON.parse(line) as { fileId: string; values: unknown };
-        held.set(entry.fileId, entry.values);
+        if (entry.values !== undefined) held.set(entry.fileId, entry.values);
       } catch {
         // The entry cut short by the limit: its file was not cleared (checked below).
       }
@@ -383,17 +390,14 @@ describe('metaclear restore <backup> (Oracle)', () => {
     expect(state()).toEqual(before);
   });
 
-  it('two entries for one file are restored in backup order, whatever the concurrency: the first wins unless --force', async () => {
+  it('two entries for one file, whatever the concurrency: merged in backup order, the later value of a field wins, applied once', async () => {
     await clearAll();
-    // A later run that read F1 again after someone set it (a re-run after a failed clear) adds a
-    // second entry; the backup's first entry holds the value from before the first clear.
+    // A later run that read F1 again after someone set A (its DELETE may have gone out: no outcome
+    // line) adds a second entry; B, cleared by the first run, was not set again.
     appendFileSync(join(dir, 'b.jsonl'), `${JSON.stringify({ fileId: 'F1', values: { A: 'later' } })}\n`);
     const run = await cli(['restore', 'b.jsonl', '--concurrency', '8', '--json']);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ entries: 5, restored: 4, changed: 1 });
-    expect(sandbox.oracle.file('F1')?.collections.C).toEqual({ A: 'a1', B: 'b1' });
-    const forced = await cli(['restore', 'b.jsonl', '--concurrency', '8', '--force', '--json']);
-    expect(forced.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ entries: 5, restored: 4, changed: 0, superseded: 1 });
     expect(sandbox.oracle.file('F1')?.collections.C).toEqual({ A: 'later', B: 'b1' });
   });
 
@@ -423,11 +427,12 @@ describe('metaclear restore <backup> (Oracle)', () => {
     });
     expect(sandbox.oracle.file('F1')?.collections.C).toEqual({ A: 'newer' });
     const run = await cli(['restore', 'b.jsonl']);
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(3);
     expect(run.stdout).toBe(
-      'Restored 3 files of 4 entries in b.jsonl (3 calls); 1 changed since the backup, left as they are (--force overwrites them).\n',
+      '  F1 (line 2): changed since the backup: A holds "newer" (backup "a1"); left as it is (--force overwrites it); B restored\n' +
+        'Restored 3 files of 4 entries in b.jsonl (4 calls); 1 changed since the backup: the changed fields left as they are (--force overwrites them), the others restored.\n',
     );
-    expect(sandbox.oracle.file('F1')?.collections.C).toEqual({ A: 'newer' });
+    expect(sandbox.oracle.file('F1')?.collections.C).toEqual({ A: 'newer', B: 'b1' });
     const forced = await cli(['restore', 'b.jsonl', '--force', '--json']);
     expect(forced.code).toBe(0);
     expect(JSON.parse(forced.stdout)).toMatchObject({ restored: 1, unchanged: 3, changed: 0 });
@@ -455,7 +460,7 @@ describe('metaclear restore <backup> (Oracle)', () => {
     expect(run.code).toBe(2);
     expect(sandbox.requests).toEqual([]);
     expect(run.stderr).toMatch(
-      /^error: b\.jsonl: line 6 has a value for field "Z", which the backup's header does not name \(A, B\)$/m,
+      /^error: b\.jsonl: line 10 has a value for field "Z", which the backup's header does not name \(A, B\)$/m,
     );
   });
 
@@ -468,13 +473,21 @@ describe('metaclear restore <backup> (Oracle)', () => {
     );
     sandbox.requests.length = 0;
     const first = await cli(['restore', 'b.jsonl', '--journal', 'r.journal']);
-    expect(first.code).toBe(0);
-    expect(first.stdout).toBe('Restored 4 files of 5 entries in b.jsonl (4 calls); 1 no longer exist.\n');
+    expect(first.code).toBe(3);
+    expect(first.stdout).toMatch(
+      /^ {2}GONE \(line 10\): no longer exists; not restored: A "g"\nRestored 4 files of 5 entries in b\.jsonl \(4 calls\); 1 no longer exist\.\nRun it again to finish/,
+    );
     const again = await cli(['restore', 'b.jsonl', '--journal', 'r.journal', '--json']);
-    expect(again.code).toBe(0);
-    expect(JSON.parse(again.stdout)).toMatchObject({ entries: 5, skipped: 4, missing: 1, restored: 0, unchanged: 0 });
-    // The files done were not even read again.
-    expect(sandbox.requests.filter((r) => r.path.includes('/F'))).toHaveLength(8);
+    expect(again.code).toBe(3);
+    expect(JSON.parse(again.stdout.trimEnd().split('\n').at(-1) as string)).toMatchObject({
+      entries: 5,
+      skipped: 4,
+      missing: 1,
+      restored: 0,
+      unchanged: 0,
+    });
+    // The files done were not even read again: a read, an assign and a read back each, in the first run only.
+    expect(sandbox.requests.filter((r) => r.path.includes('/F'))).toHaveLength(12);
     expect(sandbox.requests.filter((r) => r.method === 'POST')).toHaveLength(4);
     expect(state()).toEqual(before);
   });

@@ -48,15 +48,19 @@ const idsIn = (path: string) =>
     .filter((line) => line !== '' && !line.startsWith('#'));
 
 describe('one file', () => {
-  it('with HTTP Basic from the environment', async () => {
+  it('with HTTP Basic from the environment: the file read, its values backed up, then the DELETE', async () => {
     mine('F1');
     const run = await remove(['--file', 'F1', '--collection', 'CollectionA', '--field', 'A1', '--field', 'A2']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe('Deleted the values of A1, A2 in collection "CollectionA" on file F1.\n');
+    const [backup] = readdirSync(dir).filter((n) => n.startsWith('metaclear-backup-oracle-'));
+    expect(run.stdout).toBe(
+      `Deleted the values of A1, A2 in collection "CollectionA" on file F1.\nBackup: ${join(dir, backup as string)} (1 file). Undo with: metaclear restore ${join(dir, backup as string)}\n`,
+    );
     expect(valuesOf('F1')).toEqual({ A3: 'z' });
-    expect(sandbox.requests).toHaveLength(1);
-    expect(sandbox.requests[0]).toMatchObject({
+    expect(sandbox.requests).toHaveLength(2);
+    expect(sandbox.requests[0]).toMatchObject({ method: 'GET', query: { directAssigned: '1' } });
+    expect(sandbox.requests[1]).toMatchObject({
       method: 'DELETE',
       path: '/documents/api/1.1/files/F1/metadata',
       body: { collection: 'CollectionA', fields: 'A1,A2' },
@@ -77,8 +81,11 @@ describe('one file', () => {
     );
     expect(run.code).toBe(0);
     expect(sandbox.oracle.file('F3')?.collections.ApplinkCollection).toEqual({ appField2: '2' });
-    expect(sandbox.requests[0]?.credential).toMatchObject({ scheme: 'applink', identity: APPLINK_ID });
-    expect(sandbox.requests[0]?.headers).not.toHaveProperty('authorization');
+    expect(sandbox.requests.map((r) => r.method)).toEqual(['GET', 'DELETE']);
+    for (const request of sandbox.requests) {
+      expect(request.credential).toMatchObject({ scheme: 'applink', identity: APPLINK_ID });
+      expect(request.headers).not.toHaveProperty('authorization');
+    }
   });
 
   it('with a bearer token as a flag, and --json', async () => {
@@ -90,12 +97,16 @@ describe('one file', () => {
       },
     );
     expect(run.code).toBe(0);
+    const [backup] = readdirSync(dir).filter((n) => n.startsWith('metaclear-backup-oracle-'));
     expect(JSON.parse(run.stdout)).toEqual({
       command: 'oracle delete-metadata',
       ok: true,
       exitCode: 0,
       fileId: 'F1',
       response: { idList: 'F1', type: 'file', errorCode: '0' },
+      cleared: 1,
+      backup: join(dir, backup as string),
+      restore: `metaclear restore ${join(dir, backup as string)}`,
     });
     expect(sandbox.requests[0]?.credential).toMatchObject({ scheme: 'bearerAuth' });
   });
@@ -104,12 +115,12 @@ describe('one file', () => {
     [
       'an unknown file',
       'NOPE',
-      /^error: deleteFileMetadataValues: the server answered 404 Not Found: File NOPE not found \(HTTP 404\)\n$/,
+      /^error: getFileMetadataCollection: the server answered 404 Not Found: File NOPE not found \(HTTP 404\)\n$/,
     ],
     [
       'a file owned by someone else',
       'THEIRS',
-      /^error: deleteFileMetadataValues: the server answered 403 Forbidden: user operator may not change metadata of file THEIRS.*\(HTTP 403\)\n$/,
+      /^error: getFileMetadataCollection: the server answered 403 Forbidden: user operator may not read metadata of file THEIRS.*\(HTTP 403\)\n$/,
     ],
   ])('%s: exit status 1, the error on stderr', async (_, fileId, message) => {
     someoneElses('THEIRS');
@@ -119,7 +130,7 @@ describe('one file', () => {
     expect(run.stderr).toMatch(message);
   });
 
-  it('--dry-run prints the request with Basic and the applink token redacted, and sends nothing', async () => {
+  it('--dry-run --no-backup prints the request with Basic and the applink token redacted, and sends nothing', async () => {
     const run = await remove(
       [
         '--file',
@@ -133,6 +144,7 @@ describe('one file', () => {
         '--applink-id',
         APPLINK_ID,
         '--dry-run',
+        '--no-backup',
       ],
       { env: basicEnv({ OCM_APPLINK_TOKEN: APPLINK_TOKEN }) },
     );

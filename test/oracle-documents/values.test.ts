@@ -72,7 +72,11 @@ describe('restoreFileMetadataValues', () => {
     expect(sandbox.oracle.file('OWN')?.collections.C).toEqual({ A: 'mine', B: 'b' });
     expect(await restoreFileMetadataValues(c, input)).toEqual({ status: 'unchanged' });
     const changed = { ...input, values: { A: 'older', B: 'b' } };
-    expect(await restoreFileMetadataValues(c, changed)).toEqual({ status: 'changed', current: { A: 'mine' } });
+    expect(await restoreFileMetadataValues(c, changed)).toEqual({
+      status: 'changed',
+      current: { A: 'mine' },
+      assigned: {},
+    });
     expect(sandbox.oracle.file('OWN')?.collections.C).toEqual({ A: 'mine', B: 'b' });
     expect(await restoreFileMetadataValues(c, { ...changed, force: true })).toEqual({
       status: 'restored',
