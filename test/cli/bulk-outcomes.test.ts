@@ -210,7 +210,11 @@ describe('cancellation that stops', () => {
     const resumed = await runPrinted(rest, { env: env(), cwd: dir });
     expect(resumed.code).toBe(0);
     expect(all.slice(6).every((id) => server.cleared.get(id) === 1)).toBe(true);
-    expect(readFileSync(join(dir, 'b-2.jsonl'), 'utf8').split('\n').filter(Boolean)).toHaveLength(35);
+    // The header, then an entry (and the outcome of its clear) per file the rest of the input held.
+    const lines = readFileSync(join(dir, 'b-2.jsonl'), 'utf8').split('\n').filter(Boolean);
+    expect(lines.filter((line) => line.startsWith('{"fileId":'))).toHaveLength(34);
+    expect(lines.filter((line) => line.startsWith('{"clear":"done"'))).toHaveLength(34);
+    expect(lines).toHaveLength(69);
   });
 
   it('the first Ctrl-C on a 1,000,000-line input stops pulling it: the files in flight cancelled, the rest recorded by its line', async () => {

@@ -251,7 +251,8 @@ describe('the entry a restore applies: the one taken before the clear that may h
       const killed = await running.result;
       expect(killed.signal).toBe('SIGKILL');
       // The DELETE the killed run sent is done by the server.
-      for (let i = 0; i < 500 && !sandbox.requests.some((r) => r.method === 'DELETE' && r.path.includes('RH2')); i++) {
+      // The sandbox records a request as it arrives, before it is done: wait for its answer.
+      for (let i = 0; i < 500 && !proxy.answered.some((r) => r.method === 'DELETE' && r.url.includes('/RH2/')); i++) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       expect(sandbox.oracle.file('RH2')?.collections.C).toEqual({});
@@ -291,7 +292,8 @@ describe('the entry a restore applies: the one taken before the clear that may h
     try {
       running = startCli(clear, { env: env(root), cwd: dir });
       expect((await running.result).signal).toBe('SIGKILL');
-      for (let i = 0; i < 500 && !sandbox.requests.some((r) => r.method === 'DELETE' && r.path.includes('RH2')); i++) {
+      // The sandbox records a request as it arrives, before it is done: wait for its answer.
+      for (let i = 0; i < 500 && !proxy.answered.some((r) => r.method === 'DELETE' && r.url.includes('/RH2/')); i++) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       expect((await cli(clear, root)).code).toBe(0);

@@ -15,6 +15,8 @@ export interface FaultProxy {
   /** How many requests arrived for each request target (path and query). */
   seenByUrl: Map<string, number>;
   maxInFlight: number;
+  /** The requests the upstream server answered (as the answer arrived, before it is handed on). */
+  answered: { method: string; url: string; status: number }[];
   close(): Promise<void>;
 }
 
@@ -27,7 +29,14 @@ export async function startFaultProxy(
   // own keep-alive timeout (5 s by default) could close it just as it is reused.
   const agent = new Agent({ keepAlive: true, timeout: 1000 });
   let inFlight = 0;
-  const proxy: FaultProxy = { url: '', seen: 0, seenByUrl: new Map(), maxInFlight: 0, close: async () => undefined };
+  const proxy: FaultProxy = {
+    url: '',
+    seen: 0,
+    seenByUrl: new Map(),
+    maxInFlight: 0,
+    answered: [],
+    close: async () => undefined,
+  };
   const server = createServer(async (req, res) => {
     proxy.seen++;
     proxy.seenByUrl.set(req.url ?? '', (proxy.seenByUrl.get(req.url ?? '') ?? 0) + 1);
@@ -78,6 +87,7 @@ export async function startFaultProxy(
         type: 'text/plain',
         body: Buffer.from(`fault proxy: upstream failed: ${error.message}`),
       }));
+      proxy.answered.push({ method: req.method ?? 'GET', url: req.url ?? '', status: answer.status });
       res.writeHead(answer.status, { 'content-type': answer.type });
       res.end(answer.body);
     } catch {
