@@ -8,6 +8,9 @@
  * Every run is checked: the clear cleared every file, the restore gave back every value.
  *
  * Sizes: BENCH_RESTORE_FILES (default 5000), BENCH_RESTORE_RUNS (default: --runs, at most 3).
+ * BENCH_ORACLE_BASELINE_CLI: another build's CLI (e.g. `dist/esm/cli/main.js` of an earlier commit):
+ * each run then also clears the same files with its backup by that build, right after this one's,
+ * and a row gives this build's backed-up clear against it, measured in the same run.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +23,8 @@ import { summarize } from './stats.js';
 import { timeNodeScript } from './subprocess.js';
 
 const CLI = join(REPO, 'dist', 'esm', 'cli', 'main.js');
+/** An earlier build to measure the backed-up clear against, in the same run (unset: none). */
+const BASELINE_CLI = process.env.BENCH_ORACLE_BASELINE_CLI;
 const OWNER = 'bench';
 const PASSWORD = 'bench-password';
 
@@ -56,6 +61,9 @@ export const oracleRestoreSection: Section = {
   name: 'oracle-restore',
   async run(options: BenchOptions): Promise<Row[]> {
     if (!existsSync(CLI)) throw new Error(`${CLI} does not exist: run npm run build first`);
+    if (BASELINE_CLI !== undefined && !existsSync(BASELINE_CLI)) {
+      throw new Error(`BENCH_ORACLE_BASELINE_CLI=${BASELINE_CLI} does not exist: build that checkout first`);
+    }
     const files = count('BENCH_RESTORE_FILES', 5000);
     const runs = count('BENCH_RESTORE_RUNS', Math.min(options.runs, 3));
     const dir = mkdtempSync(join(tmpdir(), 'metaclear-bench-restore-'));
@@ -64,8 +72,9 @@ export const oracleRestoreSection: Section = {
       writeFileSync(join(dir, 'ids.txt'), `${Array.from({ length: files }, (_, i) => fileId(i)).join('\n')}\n`);
       const credentials = ['--base-url', sandbox.oracleBaseUrl, '--username', OWNER, '--password', PASSWORD];
       const clearArgs = ['oracle', 'delete-metadata', '--collection', 'C', '--field', 'A1', '--field', 'A2'];
-      const cli = (args: string[]) => timeNodeScript(CLI, [...args, ...credentials], { cwd: dir });
+      const cli = (args: string[], build = CLI) => timeNodeScript(build, [...args, ...credentials], { cwd: dir });
       const clearMs: number[] = [];
+      const baselineMs: number[] = [];
       const restoreMs: number[] = [];
       const plainMs: number[] = [];
       const clearRss: number[] = [];
@@ -85,6 +94,12 @@ export const oracleRestoreSection: Section = {
         seed(sandbox, files);
         plainMs.push((await cli([...clearArgs, '--files-from', 'ids.txt', '--no-backup'])).ms);
         check(sandbox, files, 'cleared');
+        if (BASELINE_CLI !== undefined) {
+          seed(sandbox, files);
+          const earlier = `earlier${run}.jsonl`;
+          baselineMs.push((await cli([...clearArgs, '--files-from', 'ids.txt', '--backup', earlier], BASELINE_CLI)).ms);
+          check(sandbox, files, 'cleared');
+        }
       }
       // Memory against the backup's length: once more with 4 times the files.
       const more = files * 4;
@@ -136,6 +151,18 @@ export const oracleRestoreSection: Section = {
           ratio: factor(plain.median, clear.median),
           note: 'what the read and the backup cost the clear (above 1×: the backed-up clear is that much slower)',
         },
+        ...(BASELINE_CLI === undefined
+          ? []
+          : [
+              {
+                section: 'oracle-restore',
+                case: 'bulk clear with its backup, against the earlier build given',
+                value: perSecond(clear),
+                baseline: perSecond(rate(baselineMs)),
+                ratio: factor(clear.median, rate(baselineMs).median),
+                note: `this build's backed-up clear / ${BASELINE_CLI}'s, the same files, interleaved in the same runs; goal ≥ 0.9×`,
+              },
+            ]),
       ];
     } finally {
       await sandbox.close();

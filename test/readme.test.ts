@@ -1,17 +1,19 @@
 /**
- * The README's usage examples, run as written against the sandbox: each `ts` block of the
- * "Using the clients" section is type-checked, then executed in its own Node process, with
+ * The library's usage examples, run as written against the sandbox: each `ts` block of the
+ * "Using the clients" section (in whichever document holds it) is type-checked, then executed in its own Node process, with
  * only the base URLs swapped for the sandbox's and the credentials given as environment.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Sandbox, startSandbox } from '../src/sandbox/index.js';
 import { compile } from './helpers/compile.js';
+import { documents, readDocument, sectionOf } from './helpers/docs.js';
 import { REPO, type RunResult } from './helpers/workspace.js';
 
-const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
-const usage = readme.slice(readme.indexOf('## Using the clients'), readme.indexOf('## The sandbox'));
+const holder = documents().find((document) => readDocument(document).includes('\n## Using the clients\n'));
+if (holder === undefined) throw new Error('no document has the section "## Using the clients"');
+const usage = sectionOf(holder, '## Using the clients');
 const blocks = [...usage.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] as string);
 const TMP = join(REPO, 'test', '.readme-examples');
 

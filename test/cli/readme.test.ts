@@ -1,27 +1,21 @@
 /**
- * The README's command-line examples, run as written: the block marked `cli-examples` in "The
- * command line" is split into commands, each run by bash with `metaclear` on the PATH (the built
- * CLI) against a sandbox with the demo data of `metaclear sandbox`; only its address is swapped
- * for the sandbox's. A command ends with status 0 unless its comment says `# exit N`.
+ * The documents' command-line examples, run as written: the blocks marked `cli-examples`,
+ * `backup-examples` and `oracle-backup-examples` (in whichever document holds them: the README or a
+ * chapter under docs/) are split into commands, each run by bash with `metaclear` on the PATH (the
+ * built CLI) against a sandbox with the demo data of `metaclear sandbox`; only its address is
+ * swapped for the sandbox's. A command ends with status 0 unless its comment says `# exit N`.
  */
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DEMO, seedDemoState } from '../../src/sandbox/demo-state.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { builtCli, cliOutputs } from '../helpers/cli.js';
+import { commandsOf, markedBlock, readDocument } from '../helpers/docs.js';
 
-const README = readFileSync(resolve(__dirname, '..', '..', 'README.md'), 'utf8');
-const section = README.slice(README.indexOf('## The command line'), README.indexOf('## The sandbox'));
-const block = /<!-- cli-examples[^>]*-->\n```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
-
-/** The block's commands: `\` continuations joined; each with the exit status its comment expects. */
-const commands = block
-  .replace(/\\\n\s*/g, '')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => ({ line, exit: Number(/# exit (\d+)/.exec(line)?.[1] ?? 0) }));
+const examples = markedBlock('cli-examples');
+const commands = commandsOf(examples.text);
 
 let sandbox: Sandbox;
 let dir: string;
@@ -54,7 +48,8 @@ function bash(script: string): Promise<{ code: number; stdout: string; stderr: s
   });
 }
 
-it('has the examples, and they start from the sandbox the section just started', () => {
+it('has the examples, and they start from the sandbox their chapter just started', () => {
+  const section = readDocument(examples.document);
   expect(commands.length).toBeGreaterThanOrEqual(8);
   expect(commands[0]?.line).toMatch(/^export EDGE_IMPULSE_BASE_URL=http:\/\/127\.0\.0\.1:4010\/v1 /);
   expect(section).toContain('metaclear sandbox --log');
@@ -83,12 +78,7 @@ it('every example runs as written, in order, with the exit status it states', as
 });
 
 describe('"Preview, backup and restore"', () => {
-  const part = README.slice(README.indexOf('## Preview, backup and restore'), README.indexOf('## The sandbox'));
-  const lines = (/<!-- backup-examples[^>]*-->\n```sh\n([\s\S]*?)```/.exec(part)?.[1] ?? '')
-    .replace(/\\\n\s*/g, '')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => ({ line, exit: Number(/# exit (\d+)/.exec(line)?.[1] ?? 0) }));
+  const lines = commandsOf(markedBlock('backup-examples').text);
 
   it('its first session runs as written, and leaves the project as it found it', async () => {
     expect(lines.length).toBeGreaterThanOrEqual(6);
@@ -120,12 +110,7 @@ describe('"Preview, backup and restore"', () => {
 });
 
 describe('"Preview, backup and restore": the Oracle session', () => {
-  const part = README.slice(README.indexOf('## Preview, backup and restore'), README.indexOf('## The sandbox'));
-  const lines = (/<!-- oracle-backup-examples[^>]*-->\n```sh\n([\s\S]*?)```/.exec(part)?.[1] ?? '')
-    .replace(/\\\n\s*/g, '')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => ({ line, exit: Number(/# exit (\d+)/.exec(line)?.[1] ?? 0) }));
+  const lines = commandsOf(markedBlock('oracle-backup-examples').text);
 
   it('runs as written, and leaves the file as it found it', async () => {
     expect(lines.length).toBeGreaterThanOrEqual(7);
