@@ -10,12 +10,19 @@
  * 4. scaling: `generate --force` on synthetic specs of 10 to 5,000 operations: time, time per
  *    operation, peak RSS;
  * 5. phases: where the time of a cold run goes, step by step, for the repository's specs and
- *    for the 1,000-operation spec.
+ *    for the 1,000-operation spec;
+ * 6. gate: the CI gate (`generate --check --base <ref> --fail-on breaking`, and with
+ *    `--check-version`) on the 550-operation spec in a git repository whose last commit added
+ *    an operation, against `generate --check` (the same build without a comparison).
+ *
+ * BENCH_PIPELINE_CASES=gate (a comma-separated list of cold, vendor, scaling, gate) runs only
+ * those cases.
  *
  * `generate` runs as `npm run generate` does, `node scripts/launch.mjs generate` (compiled
  * JavaScript). Every child runs in a temporary root (see fixtures.ts); the repository's
  * generated/ is never written, and of its node_modules/.cache only the compiled scripts.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Bench } from 'tinybench';
@@ -32,6 +39,7 @@ import {
   speedup,
 } from './report.js';
 import { type Summary, summarize } from './stats.js';
+import { syntheticSpecYaml } from './synthetic-spec.js';
 import { timeCommand, timeNodeScript } from './subprocess.js';
 
 /**
@@ -478,25 +486,119 @@ function scalingRows(results: ScalingRun[]): Row[] {
   return rows;
 }
 
-async function runPipelineBench(options: BenchOptions): Promise<Row[]> {
-  const root = copyRepoInputs();
-  let rows: Row[];
+/**
+ * The CI gate on the vendor-sized spec: a git repository whose base commit holds the bundle of
+ * 550 operations and package.json 1.0.0, and whose last commit adds an operation (minor),
+ * regenerates and bumps the version to 1.1.0, so every run passes and does the whole work.
+ */
+async function gate(options: BenchOptions): Promise<Row[]> {
+  const section = `pipeline: gate, ${VENDOR_SIZE} synthetic ops`;
+  const { root } = syntheticRoot(VENDOR_SIZE);
+  const git = (...args: string[]): void => {
+    execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], {
+      cwd: root,
+      stdio: 'ignore',
+    });
+  };
   try {
-    const cold = await coldVersusClis(root, options);
-    const noop = await noOp(root, cold.cold, options);
-    const repoPhases = await phases(root, 'repo specs', options);
-    rows = [...cold.rows, ...noop, ...repoPhases];
+    writeFileSync(join(root, '.gitignore'), 'node_modules\n');
+    writeFileSync(join(root, 'package.json'), '{ "name": "bench", "version": "1.0.0" }\n');
+    await runGenerate(root, true);
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'base');
+    const [api] = declaredApis(root);
+    if (!api) throw new Error(`${root}/redocly.yaml declares no API`);
+    writeFileSync(api.root, syntheticSpecYaml(VENDOR_SIZE + 1));
+    writeFileSync(join(root, 'package.json'), '{ "name": "bench", "version": "1.1.0" }\n');
+    await runGenerate(root, true);
+    git('commit', '-q', '-a', '-m', 'an operation added');
+    const check = (...extra: string[]): Promise<number> =>
+      timeCommand(node, [...GENERATE.flags, GENERATE.script, ...GENERATE.args, '--root', root, '--check', ...extra], {
+        cwd: REPO,
+      }).then((t) => t.ms);
+    const build = summarize(await repeatRuns(options, 'gate: generate --check', () => check()));
+    const cases: [string, string[]][] = [
+      ['generate --check --base HEAD~1 --fail-on breaking', ['--base', 'HEAD~1', '--fail-on', 'breaking']],
+      [
+        'generate --check --base HEAD~1 --fail-on breaking --check-version',
+        ['--base', 'HEAD~1', '--fail-on', 'breaking', '--check-version'],
+      ],
+    ];
+    const rows: Row[] = [
+      {
+        section,
+        case: 'generate --check (no comparison)',
+        value: ms(build),
+        baseline: '—',
+        ratio: 'baseline',
+        note: 'lint, bundle and types in memory, compared with generated/',
+      },
+    ];
+    for (const [label, extra] of cases) {
+      const times = await repeatRuns(options, `gate: ${label}`, () => check(...extra)).catch((error: unknown) => {
+        options.log(`gate: ${label}: not run (${(error as Error).message.split('\n')[0]})`);
+        return [];
+      });
+      if (times.length === 0) continue;
+      const s = summarize(times);
+      rows.push({
+        section,
+        case: label,
+        value: ms(s),
+        baseline: ms(build),
+        ratio: factor(s.median, build.median),
+        note: 'the same build, plus the base read with git and the report (1 operation added)',
+      });
+    }
+    return rows;
   } finally {
     removeTempDir(root);
   }
-  const vendor = syntheticRoot(VENDOR_SIZE);
-  try {
-    rows.push(...(await coldVersusClis(vendor.root, options, `${VENDOR_SIZE} synthetic ops`, '≤ 1.5×', true)).rows);
-  } finally {
-    removeTempDir(vendor.root);
+}
+
+const CASES = ['cold', 'vendor', 'scaling', 'gate'] as const;
+
+/** The cases BENCH_PIPELINE_CASES names (all by default). */
+function selectedCases(): Set<string> {
+  const text = process.env.BENCH_PIPELINE_CASES;
+  if (!text) return new Set(CASES);
+  const names = text.split(',').map((n) => n.trim());
+  const unknown = names.filter((n) => !(CASES as readonly string[]).includes(n));
+  if (unknown.length > 0) {
+    throw new Error(`BENCH_PIPELINE_CASES: unknown case ${unknown.join(', ')}; expected some of ${CASES.join(', ')}`);
   }
-  const { rows: scalingRowList, phaseRows } = await scaling(options);
-  return [...rows, ...scalingRowList, ...phaseRows];
+  return new Set(names);
+}
+
+async function runPipelineBench(options: BenchOptions): Promise<Row[]> {
+  const cases = selectedCases();
+  const rows: Row[] = [];
+  if (cases.has('cold')) {
+    const root = copyRepoInputs();
+    try {
+      const cold = await coldVersusClis(root, options);
+      const noop = await noOp(root, cold.cold, options);
+      const repoPhases = await phases(root, 'repo specs', options);
+      rows.push(...cold.rows, ...noop, ...repoPhases);
+    } finally {
+      removeTempDir(root);
+    }
+  }
+  if (cases.has('vendor')) {
+    const vendor = syntheticRoot(VENDOR_SIZE);
+    try {
+      rows.push(...(await coldVersusClis(vendor.root, options, `${VENDOR_SIZE} synthetic ops`, '≤ 1.5×', true)).rows);
+    } finally {
+      removeTempDir(vendor.root);
+    }
+  }
+  if (cases.has('scaling')) {
+    const { rows: scalingRowList, phaseRows } = await scaling(options);
+    rows.push(...scalingRowList, ...phaseRows);
+  }
+  if (cases.has('gate')) rows.push(...(await gate(options)));
+  return rows;
 }
 
 export const pipelineSection: Section = {
