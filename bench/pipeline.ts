@@ -39,8 +39,8 @@ import {
   speedup,
 } from './report.js';
 import { type Summary, summarize } from './stats.js';
-import { syntheticSpecYaml } from './synthetic-spec.js';
 import { timeCommand, timeNodeScript } from './subprocess.js';
+import { syntheticSpecYaml } from './synthetic-spec.js';
 
 /**
  * `npm run generate` as package.json states it, without npm: Node's flags, the launcher and its
