@@ -26,7 +26,18 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Bench } from 'tinybench';
-import { copyRepoInputs, declaredApis, REPO, removeTempDir, syntheticRoot } from './fixtures.js';
+import {
+  copyRepoInputs,
+  declaredApis,
+  makeTempDir,
+  REPO,
+  removeTempDir,
+  SYNTHETIC_API,
+  syntheticRoot,
+} from './fixtures.js';
+
+const GENERATED = 'generated';
+
 import type { PhaseTimes } from './pipeline-phases.js';
 import {
   type BenchOptions,
@@ -551,9 +562,75 @@ async function gate(options: BenchOptions): Promise<Row[]> {
         note: 'the same build, plus the base read with git and the report (1 operation added)',
       });
     }
+    rows.push(...(await engines(root, options)));
     return rows;
   } finally {
     removeTempDir(root);
+  }
+}
+
+/**
+ * The two engines the gate could decide with, on the same pair of 550-operation bundles:
+ * api-smart-diff with the project's rules, in the gate's process (what the gate runs), and
+ * `redocly diff` (the CLI in the dependencies; Redocly's core does not export its diff), a
+ * process of its own, run in an empty folder so that its default rules apply.
+ */
+async function engines(root: string, options: BenchOptions): Promise<Row[]> {
+  const section = `pipeline: gate engine, ${VENDOR_SIZE} synthetic ops`;
+  const bundle = join(GENERATED, SYNTHETIC_API, 'openapi.json');
+  const before = execFileSync('git', ['show', `HEAD~1:./${bundle}`], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 2 ** 28,
+  });
+  const after = readFileSync(join(root, bundle), 'utf8');
+  const dir = makeTempDir('engines');
+  try {
+    writeFileSync(join(dir, 'base.json'), before);
+    writeFileSync(join(dir, 'revision.json'), after);
+    const { compareBundles } = await import('../scripts/api-changes.js');
+    const inProcess = summarize(
+      await repeatRuns(options, 'engine: api-smart-diff', async () => {
+        const start = performance.now();
+        await compareBundles(JSON.parse(before) as object, JSON.parse(after) as object);
+        return performance.now() - start;
+      }),
+    );
+    const redocly = summarize(
+      await repeatRuns(options, 'engine: redocly diff', async () => {
+        const args = [
+          binScript('redocly'),
+          'diff',
+          'base.json',
+          'revision.json',
+          '--format',
+          'json',
+          '--fail-on',
+          'none',
+        ];
+        return (await timeCommand(node, args, { cwd: dir })).ms;
+      }),
+    );
+    return [
+      {
+        section,
+        case: 'api-smart-diff + project rules (in the gate process)',
+        value: ms(inProcess),
+        baseline: '—',
+        ratio: 'baseline',
+        note: 'compareBundles(): parse both bundles, compare, classify; 63/63 of the catalogue right',
+      },
+      {
+        section,
+        case: 'redocly diff (CLI process)',
+        value: ms(redocly),
+        baseline: ms(inProcess),
+        ratio: factor(redocly.median, inProcess.median),
+        note: 'node + CLI start-up, read, resolve, diff; 51/63 of the catalogue as the project rates them',
+      },
+    ];
+  } finally {
+    removeTempDir(dir);
   }
 }
 

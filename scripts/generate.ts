@@ -205,7 +205,7 @@ async function main({ values }: Parsed<typeof ARGS>): Promise<number> {
   );
   if (decision.acknowledged.length > 0) {
     process.stderr.write(
-      `${name}: ${decision.acknowledged.length} change(s) of a kind --fail-on ${failOn} refuses are acknowledged by package.json's version (${versions?.base?.text} at ${values.base} → ${versions?.current?.text})\n`,
+      `${name}: ${decision.acknowledged.length} change(s) that --fail-on ${failOn} refuses, acknowledged by package.json's version (${versions?.base?.text} at ${values.base} → ${versions?.current?.text})\n`,
     );
   }
   const refused = refusals(decision, values, versions);

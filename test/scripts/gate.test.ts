@@ -74,7 +74,7 @@ describe('a breaking change since the base, regenerated and committed', () => {
     await setVersion('0.2.0');
     const accepted = await gate();
     expect(accepted.stderr).toMatch(
-      /1 change\(s\) of a kind --fail-on breaking refuses are acknowledged by package\.json's version \(0\.1\.0 at base → 0\.2\.0\)/,
+      /1 change\(s\) that --fail-on breaking refuses, acknowledged by package\.json's version \(0\.1\.0 at base → 0\.2\.0\)/,
     );
     expect(accepted.stdout).toContain(
       `  breaking     [Replaced] possible values in query parameter \`includeDisabled\``,
