@@ -16,14 +16,15 @@
  *    an operation, against `generate --check` (the same build without a comparison).
  *
  * BENCH_PIPELINE_CASES=gate (a comma-separated list of cold, vendor, scaling, gate) runs only
- * those cases.
+ * those cases; BENCH_GATE_BASELINE_REF=<commit> adds the gate of the scripts at that commit,
+ * run in the same rounds, as the gate's baseline.
  *
  * `generate` runs as `npm run generate` does, `node scripts/launch.mjs generate` (compiled
  * JavaScript). Every child runs in a temporary root (see fixtures.ts); the repository's
  * generated/ is never written, and of its node_modules/.cache only the compiled scripts.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Bench } from 'tinybench';
 import {
@@ -35,8 +36,6 @@ import {
   SYNTHETIC_API,
   syntheticRoot,
 } from './fixtures.js';
-
-const GENERATED = 'generated';
 
 import type { PhaseTimes } from './pipeline-phases.js';
 import {
@@ -68,6 +67,8 @@ const GENERATE = ((): { flags: string[]; script: string; args: string[] } => {
   }
   return { flags: words.slice(1, at), script: join(REPO, words[at] as string), args: words.slice(at + 1) };
 })();
+/** The folder the pipeline writes, in a root. */
+const GENERATED = 'generated';
 /** Operations of the vendor-sized case: Edge Impulse's complete API has about 540. */
 const VENDOR_SIZE = 550;
 const PHASES = join(import.meta.dirname, 'pipeline-phases.ts');
@@ -524,49 +525,75 @@ async function gate(options: BenchOptions): Promise<Row[]> {
     writeFileSync(join(root, 'package.json'), '{ "name": "bench", "version": "1.1.0" }\n');
     await runGenerate(root, true);
     git('commit', '-q', '-a', '-m', 'an operation added');
-    const check = (...extra: string[]): Promise<number> =>
-      timeCommand(node, [...GENERATE.flags, GENERATE.script, ...GENERATE.args, '--root', root, '--check', ...extra], {
+    const launchers = [{ label: 'this tree', script: GENERATE.script }];
+    const baselineRef = process.env.BENCH_GATE_BASELINE_REF;
+    if (baselineRef) launchers.push({ label: `scripts at ${baselineRef}`, script: scriptsAt(baselineRef) });
+    const check = (script: string, extra: string[]): Promise<number> =>
+      timeCommand(node, [...GENERATE.flags, script, ...GENERATE.args, '--root', root, '--check', ...extra], {
         cwd: REPO,
       }).then((t) => t.ms);
-    const build = summarize(await repeatRuns(options, 'gate: generate --check', () => check()));
-    const cases: [string, string[]][] = [
-      ['generate --check --base HEAD~1 --fail-on breaking', ['--base', 'HEAD~1', '--fail-on', 'breaking']],
-      [
-        'generate --check --base HEAD~1 --fail-on breaking --check-version',
-        ['--base', 'HEAD~1', '--fail-on', 'breaking', '--check-version'],
-      ],
-    ];
-    const rows: Row[] = [
+    const gateFlags = ['--base', 'HEAD~1', '--fail-on', 'breaking'];
+    const cases: { label: string; script: string; extra: string[] }[] = [
+      { label: 'generate --check (no comparison)', script: GENERATE.script, extra: [] },
+      ...launchers.map(({ label, script }) => ({
+        label: `generate --check --base HEAD~1 --fail-on breaking (${label})`,
+        script,
+        extra: gateFlags,
+      })),
       {
-        section,
-        case: 'generate --check (no comparison)',
-        value: ms(build),
-        baseline: '—',
-        ratio: 'baseline',
-        note: 'lint, bundle and types in memory, compared with generated/',
+        label: 'generate --check --base HEAD~1 --fail-on breaking --check-version (this tree)',
+        script: GENERATE.script,
+        extra: [...gateFlags, '--check-version'],
       },
     ];
-    for (const [label, extra] of cases) {
-      const times = await repeatRuns(options, `gate: ${label}`, () => check(...extra)).catch((error: unknown) => {
-        options.log(`gate: ${label}: not run (${(error as Error).message.split('\n')[0]})`);
-        return [];
-      });
-      if (times.length === 0) continue;
-      const s = summarize(times);
-      rows.push({
-        section,
-        case: label,
-        value: ms(s),
-        baseline: ms(build),
-        ratio: factor(s.median, build.median),
-        note: 'the same build, plus the base read with git and the report (1 operation added)',
-      });
+    // Interleaved, one run of each case per round, so that a change of load meets them all.
+    const times = cases.map(() => [] as number[]);
+    for (let round = 0; round < options.runs; round++) {
+      for (const [i, c] of cases.entries()) (times[i] as number[]).push(await check(c.script, c.extra));
+      options.log(`gate: round ${round + 1}/${options.runs}: ${times.map((t) => t.at(-1)?.toFixed(0)).join(', ')} ms`);
     }
+    const build = summarize(times[0] as number[]);
+    const today = baselineRef ? summarize(times[2] as number[]) : undefined;
+    const rows: Row[] = cases.map((c, i) => {
+      const s = summarize(times[i] as number[]);
+      if (i === 0) {
+        const note = 'lint, bundle and types in memory, compared with generated/';
+        return { section, case: c.label, value: ms(s), baseline: '—', ratio: 'baseline', note };
+      }
+      const against = today && c.script === GENERATE.script ? today : build;
+      return {
+        section,
+        case: c.label,
+        value: ms(s),
+        baseline: ms(against),
+        ratio: factor(s.median, against.median),
+        note:
+          against === build
+            ? 'against the build alone: plus the base read with git and the report (1 operation added)'
+            : `against the gate of the scripts at ${baselineRef}, same flags, same round`,
+      };
+    });
     rows.push(...(await engines(root, options)));
     return rows;
   } finally {
     removeTempDir(root);
   }
+}
+
+/**
+ * The launcher of the pipeline's scripts as committed at `ref` (BENCH_GATE_BASELINE_REF), in a
+ * folder of their own beside links to the repository's node_modules, so that the gate of an
+ * earlier commit runs in the same rounds as this tree's.
+ */
+function scriptsAt(ref: string): string {
+  const dir = makeTempDir('scripts-at');
+  const archive = execFileSync('git', ['archive', '--format=tar', ref, 'scripts'], { cwd: REPO, maxBuffer: 2 ** 28 });
+  execFileSync('tar', ['-x', '-C', dir], { input: archive });
+  mkdirSync(join(dir, 'node_modules'));
+  for (const entry of readdirSync(join(REPO, 'node_modules'))) {
+    if (entry !== '.cache') symlinkSync(join(REPO, 'node_modules', entry), join(dir, 'node_modules', entry));
+  }
+  return join(dir, 'scripts', 'launch.mjs');
 }
 
 /**
