@@ -54,6 +54,18 @@ function isErrorStatus(status: unknown): boolean {
   return status === 'default' || /^[45](\d\d|XX)$/i.test(String(status));
 }
 
+/**
+ * True when the change is inside an example or an extension (`x-...`): a value whose field
+ * names are no schema keywords (an example's `type` field is data), which openapi-typescript
+ * leaves out of the types. A property of a schema named `example` is not one.
+ */
+function isInsideValue(path: Path): boolean {
+  return path.some((key, i) => {
+    if (typeof key !== 'string' || path[i - 1] === 'properties') return false;
+    return key === 'example' || key === 'examples' || key.startsWith('x-');
+  });
+}
+
 /** The keyword a change is at, skipping an index (an enum value, a list item). */
 function keywordOf(path: Path): { key: unknown; parent: unknown } {
   const at = typeof path.at(-1) === 'number' ? path.length - 2 : path.length - 1;
@@ -75,6 +87,9 @@ export function projectVerdict(path: Path, action: Action, after: unknown): Rule
     return action === 'add'
       ? { type: 'non-breaking', rule: 'operationId added: a new key of `operations` in the types' }
       : { type: 'breaking', rule: 'the types key `operations` by operationId' };
+  }
+  if (isInsideValue(path)) {
+    return { type: 'annotation', rule: 'an example or an extension: documentation, not in the types' };
   }
   if (region === undefined || region === 'operation') return undefined;
   if (key === 'type' && parent !== 'properties' && action === 'replace') {

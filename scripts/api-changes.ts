@@ -15,6 +15,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { isReportedComponent, isSchemePath, projectVerdict, securityIndex } from './api-change-rules.js';
 import { type ApiChange, type ApiReport, CHANGE_TYPES, type ChangeType, IMPACT_OF } from './api-change-types.js';
 import { GENERATED_DIR } from './apis.js';
@@ -94,6 +95,17 @@ export async function compareBundles(before: object, after: object): Promise<Api
     if ('before' in diff && isPlain(diff.before)) change.before = diff.before;
     if ('after' in diff && isPlain(diff.after)) change.after = diff.after;
     changes.push(change);
+  }
+  if (changes.length === 0 && !isDeepStrictEqual(before, after)) {
+    // What api-smart-diff does not compare (an extension's value): the shipped bundle changed,
+    // nothing a caller meets did.
+    changes.push({
+      type: 'annotation',
+      impact: IMPACT_OF.annotation,
+      action: 'replace',
+      pointer: '',
+      description: '[Replaced] content no rule compares (an extension, `x-...`)',
+    });
   }
   return changes.sort(byImpact);
 }

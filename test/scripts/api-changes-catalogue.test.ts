@@ -12,7 +12,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { compareBundles, highestImpact } from '../../scripts/api-changes.js';
 import { decide } from '../../scripts/api-gate.js';
-import { CATALOGUE, type CatalogueCase, type Doc, type Impact } from '../fixtures/api-changes/catalogue.js';
+import {
+  CATALOGUE,
+  type CatalogueCase,
+  type Doc,
+  type Impact,
+  type Verdict,
+} from '../fixtures/api-changes/catalogue.js';
 import { REPO } from '../helpers/workspace.js';
 
 const run = promisify(execFile);
@@ -33,7 +39,7 @@ function sides(c: CatalogueCase): { before: Doc; after: Doc } {
 }
 
 /** Redocly's rating: the highest impact among the changes `redocly diff --format json` found. */
-async function redoclyRating(before: Doc, after: Doc): Promise<Impact | 'none'> {
+async function redoclyRating(before: Doc, after: Doc): Promise<Verdict> {
   const dir = mkdtempSync(join(tmpdir(), 'metaclear-catalogue-'));
   try {
     writeFileSync(join(dir, 'base.json'), JSON.stringify(before));

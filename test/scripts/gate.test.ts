@@ -147,6 +147,10 @@ describe('flags that cannot fire are refused (exit 2), before any work', () => {
       /^::error title=generate --check failed::--fail-on any cannot fail with --check alone/,
     );
 
+    const typo = await generate(ws, '--check', '--format', 'github-actions', '--fail-onn', 'breaking');
+    expect(typo.code).toBe(2);
+    expect(typo.stdout).toBe("::error title=generate usage::unknown option '--fail-onn'\n");
+
     const version = await generate(ws, '--check-version');
     expect(version.code).toBe(2);
     expect(version.stderr).toMatch(/--check-version needs --base <git-ref>/);
