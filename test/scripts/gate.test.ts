@@ -130,6 +130,59 @@ describe('a breaking change since the base, regenerated and committed', () => {
   });
 });
 
+describe("the issue's first case: a response property removed", () => {
+  let ws: Workspace;
+  beforeEach(() => {
+    ws = new Workspace();
+  });
+  afterEach(() => ws.dispose());
+
+  it('metadata removed from FileGetCollectionResponse (what readOwnValues reads) is breaking: the gate refuses it', async () => {
+    const git = (...args: string[]): Promise<unknown> =>
+      run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], {
+        cwd: ws.root,
+      });
+    await git('init', '-q', '-b', 'main');
+    await git('add', '-A');
+    await git('commit', '-q', '-m', 'base');
+    ws.edit(
+      'specs/oracle-documents/openapi.yaml',
+      `        metadata:
+          type: object
+          description: >-
+            The collections, by name (a personal collection's name starts with "Personal."),
+            each an object of field name to value.
+          additionalProperties:
+            type: object
+            description: One collection's fields, by name, and their values.
+            additionalProperties: true
+    FileAssignValuesBody:`,
+      '    FileAssignValuesBody:',
+    );
+    // And from the example answer, which the lint checks against the schema.
+    ws.edit(
+      'specs/oracle-documents/openapi.yaml',
+      `        errorCode: '0'
+        metadata:
+          CollectionA:
+            FieldA1: Value1
+            FieldA2: Value2
+          CollectionB:
+            FieldB1: Value1
+            FieldB2: Value2
+    AssignValuesRequest:`,
+      `        errorCode: '0'
+    AssignValuesRequest:`,
+    );
+    const gated = await generate(ws, '--base', 'HEAD', '--fail-on', 'breaking');
+    expect(gated.stdout).toMatch(
+      /^ {2}breaking {5}\[Removed\] property `metadata` in Response 200 content \(application\/json\) \(GET \/files\/\{fileId\}\/metadata\) \[a property callers read is gone from the response and its type\]$/m,
+    );
+    expect(gated.stderr).toMatch(/change\(s\) of a kind --fail-on breaking refuses since HEAD/);
+    expect(gated.code).toBe(1);
+  });
+});
+
 describe('flags that cannot fire are refused (exit 2), before any work', () => {
   let ws: Workspace;
   beforeEach(() => {
