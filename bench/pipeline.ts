@@ -10,16 +10,33 @@
  * 4. scaling: `generate --force` on synthetic specs of 10 to 5,000 operations: time, time per
  *    operation, peak RSS;
  * 5. phases: where the time of a cold run goes, step by step, for the repository's specs and
- *    for the 1,000-operation spec.
+ *    for the 1,000-operation spec;
+ * 6. gate: the CI gate (`generate --check --base <ref> --fail-on breaking`, and with
+ *    `--check-version`) on the 550-operation spec in a git repository whose last commit added
+ *    an operation, against `generate --check` (the same build without a comparison).
+ *
+ * BENCH_PIPELINE_CASES=gate (a comma-separated list of cold, vendor, scaling, gate) runs only
+ * those cases; BENCH_GATE_BASELINE_REF=<commit> adds the gate of the scripts at that commit,
+ * run in the same rounds, as the gate's baseline.
  *
  * `generate` runs as `npm run generate` does, `node scripts/launch.mjs generate` (compiled
  * JavaScript). Every child runs in a temporary root (see fixtures.ts); the repository's
  * generated/ is never written, and of its node_modules/.cache only the compiled scripts.
  */
-import { mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Bench } from 'tinybench';
-import { copyRepoInputs, declaredApis, REPO, removeTempDir, syntheticRoot } from './fixtures.js';
+import {
+  copyRepoInputs,
+  declaredApis,
+  makeTempDir,
+  REPO,
+  removeTempDir,
+  SYNTHETIC_API,
+  syntheticRoot,
+} from './fixtures.js';
+
 import type { PhaseTimes } from './pipeline-phases.js';
 import {
   type BenchOptions,
@@ -33,6 +50,7 @@ import {
 } from './report.js';
 import { type Summary, summarize } from './stats.js';
 import { timeCommand, timeNodeScript } from './subprocess.js';
+import { syntheticSpecYaml } from './synthetic-spec.js';
 
 /**
  * `npm run generate` as package.json states it, without npm: Node's flags, the launcher and its
@@ -49,6 +67,8 @@ const GENERATE = ((): { flags: string[]; script: string; args: string[] } => {
   }
   return { flags: words.slice(1, at), script: join(REPO, words[at] as string), args: words.slice(at + 1) };
 })();
+/** The folder the pipeline writes, in a root. */
+const GENERATED = 'generated';
 /** Operations of the vendor-sized case: Edge Impulse's complete API has about 540. */
 const VENDOR_SIZE = 550;
 const PHASES = join(import.meta.dirname, 'pipeline-phases.ts');
@@ -478,25 +498,211 @@ function scalingRows(results: ScalingRun[]): Row[] {
   return rows;
 }
 
-async function runPipelineBench(options: BenchOptions): Promise<Row[]> {
-  const root = copyRepoInputs();
-  let rows: Row[];
+/**
+ * The CI gate on the vendor-sized spec: a git repository whose base commit holds the bundle of
+ * 550 operations and package.json 1.0.0, and whose last commit adds an operation (minor),
+ * regenerates and bumps the version to 1.1.0, so every run passes and does the whole work.
+ */
+async function gate(options: BenchOptions): Promise<Row[]> {
+  const section = `pipeline: gate, ${VENDOR_SIZE} synthetic ops`;
+  const { root } = syntheticRoot(VENDOR_SIZE);
+  const git = (...args: string[]): void => {
+    execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], {
+      cwd: root,
+      stdio: 'ignore',
+    });
+  };
   try {
-    const cold = await coldVersusClis(root, options);
-    const noop = await noOp(root, cold.cold, options);
-    const repoPhases = await phases(root, 'repo specs', options);
-    rows = [...cold.rows, ...noop, ...repoPhases];
+    writeFileSync(join(root, '.gitignore'), 'node_modules\n');
+    writeFileSync(join(root, 'package.json'), '{ "name": "bench", "version": "1.0.0" }\n');
+    await runGenerate(root, true);
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'base');
+    const [api] = declaredApis(root);
+    if (!api) throw new Error(`${root}/redocly.yaml declares no API`);
+    writeFileSync(api.root, syntheticSpecYaml(VENDOR_SIZE + 1));
+    writeFileSync(join(root, 'package.json'), '{ "name": "bench", "version": "1.1.0" }\n');
+    await runGenerate(root, true);
+    git('commit', '-q', '-a', '-m', 'an operation added');
+    const launchers = [{ label: 'this tree', script: GENERATE.script }];
+    const baselineRef = process.env.BENCH_GATE_BASELINE_REF;
+    if (baselineRef) launchers.push({ label: `scripts at ${baselineRef}`, script: scriptsAt(baselineRef) });
+    const check = (script: string, extra: string[]): Promise<number> =>
+      timeCommand(node, [...GENERATE.flags, script, ...GENERATE.args, '--root', root, '--check', ...extra], {
+        cwd: REPO,
+      }).then((t) => t.ms);
+    const gateFlags = ['--base', 'HEAD~1', '--fail-on', 'breaking'];
+    const cases: { label: string; script: string; extra: string[] }[] = [
+      { label: 'generate --check (no comparison)', script: GENERATE.script, extra: [] },
+      ...launchers.map(({ label, script }) => ({
+        label: `generate --check --base HEAD~1 --fail-on breaking (${label})`,
+        script,
+        extra: gateFlags,
+      })),
+      {
+        label: 'generate --check --base HEAD~1 --fail-on breaking --check-version (this tree)',
+        script: GENERATE.script,
+        extra: [...gateFlags, '--check-version'],
+      },
+    ];
+    // Interleaved, one run of each case per round, so that a change of load meets them all.
+    const times = cases.map(() => [] as number[]);
+    for (let round = 0; round < options.runs; round++) {
+      for (const [i, c] of cases.entries()) (times[i] as number[]).push(await check(c.script, c.extra));
+      options.log(`gate: round ${round + 1}/${options.runs}: ${times.map((t) => t.at(-1)?.toFixed(0)).join(', ')} ms`);
+    }
+    const build = summarize(times[0] as number[]);
+    const today = baselineRef ? summarize(times[2] as number[]) : undefined;
+    const rows: Row[] = cases.map((c, i) => {
+      const s = summarize(times[i] as number[]);
+      if (i === 0) {
+        const note = 'lint, bundle and types in memory, compared with generated/';
+        return { section, case: c.label, value: ms(s), baseline: '—', ratio: 'baseline', note };
+      }
+      const against = today && c.script === GENERATE.script ? today : build;
+      return {
+        section,
+        case: c.label,
+        value: ms(s),
+        baseline: ms(against),
+        ratio: factor(s.median, against.median),
+        note:
+          against === build
+            ? 'against the build alone: plus the base read with git and the report (1 operation added)'
+            : `against the gate of the scripts at ${baselineRef}, same flags, same round`,
+      };
+    });
+    rows.push(...(await engines(root, options)));
+    return rows;
   } finally {
     removeTempDir(root);
   }
-  const vendor = syntheticRoot(VENDOR_SIZE);
-  try {
-    rows.push(...(await coldVersusClis(vendor.root, options, `${VENDOR_SIZE} synthetic ops`, '≤ 1.5×', true)).rows);
-  } finally {
-    removeTempDir(vendor.root);
+}
+
+/**
+ * The launcher of the pipeline's scripts as committed at `ref` (BENCH_GATE_BASELINE_REF), in a
+ * folder of their own beside links to the repository's node_modules, so that the gate of an
+ * earlier commit runs in the same rounds as this tree's.
+ */
+function scriptsAt(ref: string): string {
+  const dir = makeTempDir('scripts-at');
+  const archive = execFileSync('git', ['archive', '--format=tar', ref, 'scripts'], { cwd: REPO, maxBuffer: 2 ** 28 });
+  execFileSync('tar', ['-x', '-C', dir], { input: archive });
+  mkdirSync(join(dir, 'node_modules'));
+  for (const entry of readdirSync(join(REPO, 'node_modules'))) {
+    if (entry !== '.cache') symlinkSync(join(REPO, 'node_modules', entry), join(dir, 'node_modules', entry));
   }
-  const { rows: scalingRowList, phaseRows } = await scaling(options);
-  return [...rows, ...scalingRowList, ...phaseRows];
+  return join(dir, 'scripts', 'launch.mjs');
+}
+
+/**
+ * The two engines the gate could decide with, on the same pair of 550-operation bundles:
+ * api-smart-diff with the project's rules, in the gate's process (what the gate runs), and
+ * `redocly diff` (the CLI in the dependencies; Redocly's core does not export its diff), a
+ * process of its own, run in an empty folder so that its default rules apply.
+ */
+async function engines(root: string, options: BenchOptions): Promise<Row[]> {
+  const section = `pipeline: gate engine, ${VENDOR_SIZE} synthetic ops`;
+  const bundle = join(GENERATED, SYNTHETIC_API, 'openapi.json');
+  const before = execFileSync('git', ['show', `HEAD~1:./${bundle}`], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 2 ** 28,
+  });
+  const after = readFileSync(join(root, bundle), 'utf8');
+  const dir = makeTempDir('engines');
+  try {
+    writeFileSync(join(dir, 'base.json'), before);
+    writeFileSync(join(dir, 'revision.json'), after);
+    const { compareBundles } = await import('../scripts/api-changes.js');
+    const inProcess = summarize(
+      await repeatRuns(options, 'engine: api-smart-diff', async () => {
+        const start = performance.now();
+        await compareBundles(JSON.parse(before) as object, JSON.parse(after) as object);
+        return performance.now() - start;
+      }),
+    );
+    const redocly = summarize(
+      await repeatRuns(options, 'engine: redocly diff', async () => {
+        const args = [
+          binScript('redocly'),
+          'diff',
+          'base.json',
+          'revision.json',
+          '--format',
+          'json',
+          '--fail-on',
+          'none',
+        ];
+        return (await timeCommand(node, args, { cwd: dir })).ms;
+      }),
+    );
+    return [
+      {
+        section,
+        case: 'api-smart-diff + project rules (in the gate process)',
+        value: ms(inProcess),
+        baseline: '—',
+        ratio: 'baseline',
+        note: 'compareBundles(): compare, classify; right on every case of the catalogue',
+      },
+      {
+        section,
+        case: 'redocly diff (CLI process)',
+        value: ms(redocly),
+        baseline: ms(inProcess),
+        ratio: factor(redocly.median, inProcess.median),
+        note: 'node + CLI start-up, read, resolve, diff; 13 cases of the catalogue rated otherwise',
+      },
+    ];
+  } finally {
+    removeTempDir(dir);
+  }
+}
+
+const CASES = ['cold', 'vendor', 'scaling', 'gate'] as const;
+
+/** The cases BENCH_PIPELINE_CASES names (all by default). */
+function selectedCases(): Set<string> {
+  const text = process.env.BENCH_PIPELINE_CASES;
+  if (!text) return new Set(CASES);
+  const names = text.split(',').map((n) => n.trim());
+  const unknown = names.filter((n) => !(CASES as readonly string[]).includes(n));
+  if (unknown.length > 0) {
+    throw new Error(`BENCH_PIPELINE_CASES: unknown case ${unknown.join(', ')}; expected some of ${CASES.join(', ')}`);
+  }
+  return new Set(names);
+}
+
+async function runPipelineBench(options: BenchOptions): Promise<Row[]> {
+  const cases = selectedCases();
+  const rows: Row[] = [];
+  if (cases.has('cold')) {
+    const root = copyRepoInputs();
+    try {
+      const cold = await coldVersusClis(root, options);
+      const noop = await noOp(root, cold.cold, options);
+      const repoPhases = await phases(root, 'repo specs', options);
+      rows.push(...cold.rows, ...noop, ...repoPhases);
+    } finally {
+      removeTempDir(root);
+    }
+  }
+  if (cases.has('vendor')) {
+    const vendor = syntheticRoot(VENDOR_SIZE);
+    try {
+      rows.push(...(await coldVersusClis(vendor.root, options, `${VENDOR_SIZE} synthetic ops`, '≤ 1.5×', true)).rows);
+    } finally {
+      removeTempDir(vendor.root);
+    }
+  }
+  if (cases.has('scaling')) {
+    const { rows: scalingRowList, phaseRows } = await scaling(options);
+    rows.push(...scalingRowList, ...phaseRows);
+  }
+  if (cases.has('gate')) rows.push(...(await gate(options)));
+  return rows;
 }
 
 export const pipelineSection: Section = {

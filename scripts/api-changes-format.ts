@@ -1,13 +1,15 @@
 /**
- * The API change report as text (for people), JSON (for programs) and GitHub Actions
- * workflow commands (annotations on the pull request).
+ * The API change report as text (for people), JSON (for programs), GitHub Actions workflow
+ * commands (annotations on the pull request) and Markdown (the release notes' section).
  */
 
-import { type ApiChange, type ApiReport, type ChangeType, countByType } from './api-changes.js';
+import { annotation } from './annotations.js';
+import { type ApiChange, type ApiReport, type ChangeType, highestImpact } from './api-change-types.js';
+import { countByType } from './api-changes.js';
 import { GENERATED_DIR } from './apis.js';
 import { PipelineError } from './errors.js';
 
-export const REPORT_FORMATS = ['text', 'json', 'github-actions'] as const;
+export const REPORT_FORMATS = ['text', 'json', 'github-actions', 'markdown'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** What `--fail-on` accepts: the change types that make the run fail. */
@@ -57,33 +59,30 @@ export function formatText(reports: readonly ApiReport[], base?: ReportBase): st
     for (const change of report.changes) {
       if (change.type === 'annotation') continue;
       const where = change.operation ? ` (${change.operation})` : '';
-      lines.push(`  ${change.type.padEnd(12)} ${change.description}${where}`);
+      const rule = change.rule ? ` [${change.rule}]` : '';
+      lines.push(`  ${change.type.padEnd(12)} ${change.description}${where}${rule}`);
     }
   }
+  const impact = highestImpact(reports.flatMap((r) => r.changes));
+  if (impact) lines.push(`semver impact on the package: ${impact}`);
   return `${lines.join('\n')}\n`;
 }
 
 export interface JsonReport {
   apis: ApiReport[];
   counts: Record<ChangeType, number>;
+  /** The highest semver impact of the changes on the package; null when there is none. */
+  impact: ApiChange['impact'] | null;
 }
 
 export function formatJson(reports: readonly ApiReport[], extra: Record<string, unknown> = {}): string {
   const report: JsonReport & Record<string, unknown> = {
     apis: [...reports],
     counts: countByType(reports.flatMap((r) => r.changes)),
+    impact: highestImpact(reports.flatMap((r) => r.changes)) ?? null,
     ...extra,
   };
   return `${JSON.stringify(report, null, 2)}\n`;
-}
-
-/** Escapes a workflow command's message (data) or property value. */
-function escapeData(text: string): string {
-  return text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
-}
-
-function escapeProperty(text: string): string {
-  return escapeData(text).replaceAll(':', '%3A').replaceAll(',', '%2C');
 }
 
 const LEVEL: Record<ChangeType, 'error' | 'warning' | 'notice'> = {
@@ -94,27 +93,87 @@ const LEVEL: Record<ChangeType, 'error' | 'warning' | 'notice'> = {
   annotation: 'notice',
 };
 
-/** One `::error` / `::warning` / `::notice` line per change, on the committed bundle's file. */
-export function formatGithubActions(reports: readonly ApiReport[], base?: ReportBase): string {
+/**
+ * One `::error` / `::warning` / `::notice` line per change, on the committed bundle's file; a
+ * breaking change the version bump acknowledges (`acknowledged`) is a warning, not an error.
+ */
+export function formatGithubActions(
+  reports: readonly ApiReport[],
+  base?: ReportBase,
+  acknowledged: ReadonlySet<ApiChange> = new Set(),
+): string {
   const lines: string[] = [];
   for (const report of reports) {
     const file = `${GENERATED_DIR}/${report.api}/openapi.json`;
     if (report.status === 'added') {
-      lines.push(
-        `::notice file=${escapeProperty(file)},title=${escapeProperty(`API ${report.api}`)}::${escapeData(summary(report, base))}`,
-      );
+      lines.push(annotation('notice', { file, title: `API ${report.api}` }, summary(report, base)));
       continue;
     }
     for (const change of report.changes) {
       if (change.type === 'annotation') continue;
-      const title = `${change.type} API change (${report.api})`;
+      const ok = acknowledged.has(change);
+      const title = `${change.type} API change (${report.api}, ${change.impact}${ok ? ', acknowledged by the version' : ''})`;
       const where = change.operation ? ` (${change.operation})` : '';
+      const rule = change.rule ? ` [${change.rule}]` : '';
       lines.push(
-        `::${LEVEL[change.type]} file=${escapeProperty(file)},title=${escapeProperty(title)}::${escapeData(`${change.description}${where} at ${change.pointer}`)}`,
+        annotation(
+          ok ? 'warning' : LEVEL[change.type],
+          { file, title },
+          `${change.description}${where} at ${change.pointer}${rule}`,
+        ),
       );
     }
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+/** A Markdown table cell: pipes escaped, on one line. */
+function cell(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+}
+
+/**
+ * The release notes' section: per API, what changed for callers with its semver impact,
+ * breaking changes first; documentation changes are counted, not listed.
+ */
+export function formatMarkdown(reports: readonly ApiReport[], base?: ReportBase, version?: VersionNote): string {
+  const lines = ['## API changes', ''];
+  const impact = highestImpact(reports.flatMap((r) => r.changes));
+  const since = base === undefined ? 'since the committed bundles' : `since \`${base}\``;
+  if (reports.length === 0) return `${lines.join('\n')}No change for callers ${since}.\n`;
+  let head = `Semver impact on the package ${since}: **${impact ?? 'none'}**.`;
+  if (version?.needed && version.why) {
+    head += ` ${version.why.charAt(0).toUpperCase()}${version.why.slice(1)}: ${version.base} → ${version.needed} or higher.`;
+  }
+  lines.push(head, '');
+  for (const report of reports) {
+    lines.push(`### ${report.api}`, '');
+    if (report.status !== 'changed' || report.changes.length === 0) {
+      lines.push(cell(summary(report, base)), '');
+      if (report.status !== 'removed') continue;
+    }
+    const listed = report.changes.filter((c) => c.type !== 'annotation');
+    const docs = report.changes.length - listed.length;
+    if (listed.length > 0) {
+      lines.push('| Impact | Change | Operation |', '| --- | --- | --- |');
+      for (const change of listed) {
+        const rule = change.rule ? ` (${change.rule})` : '';
+        lines.push(
+          `| ${change.impact} (${change.type}) | ${cell(change.description + rule)} | ${cell(change.operation ?? '')} |`,
+        );
+      }
+      lines.push('');
+    }
+    if (docs > 0) lines.push(`And ${docs} documentation change${docs === 1 ? '' : 's'} (patch).`, '');
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/** What the release notes say of the version: the base's, and the lowest that follows the changes. */
+export interface VersionNote {
+  base: string;
+  needed?: string;
+  why?: string;
 }
 
 /** The report options of `generate` and `specs:update`, checked: `--format` and `--fail-on`. */
@@ -143,8 +202,10 @@ export function formatReport(
   reports: readonly ApiReport[],
   extra: Record<string, unknown>,
   base?: ReportBase,
+  context: { acknowledged?: ReadonlySet<ApiChange>; version?: VersionNote | undefined } = {},
 ): string {
   if (format === 'text') return formatText(reports, base);
   if (format === 'json') return formatJson(reports, base === undefined ? extra : { ...extra, base });
-  return formatGithubActions(reports, base);
+  if (format === 'markdown') return formatMarkdown(reports, base, context.version);
+  return formatGithubActions(reports, base, context.acknowledged);
 }

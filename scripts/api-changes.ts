@@ -2,48 +2,29 @@
  * The API change report: what changed for callers between the committed bundle of an API
  * (generated/<api>/openapi.json) and the new one, each change classified.
  *
- * The comparison and its classification are api-smart-diff's (its OpenAPI 3 rules resolve
- * every $ref, so a change to a shared schema is reported where callers meet it: in each
- * operation's parameters, request body or response). Changes under `components` are left
- * out, since they reach callers only through `paths`, where they are reported, except the
+ * The comparison is api-smart-diff's (its OpenAPI 3 rules resolve every $ref, so a change to a
+ * shared schema is reported where callers meet it: in each operation's parameters, request
+ * body or response); its classification, corrected by the project's rules where they differ
+ * (api-change-rules.ts: a response property removed, a serialization changed, ...), decides.
+ * Changes inside `components` are left out, since they reach callers only through `paths`,
+ * where they are reported, except a component's name (the generated types export it) and the
  * security schemes: a scheme is met through `security` by name, so its own changes are
- * reported, with those of the root's and each operation's `security`.
+ * reported, with those of the root's and each operation's `security`. Every change carries its
+ * semver impact (major/minor/patch) on the package.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { isReportedComponent, isSchemePath, projectVerdict, securityIndex } from './api-change-rules.js';
+import { type ApiChange, type ApiReport, CHANGE_TYPES, type ChangeType, IMPACT_OF } from './api-change-types.js';
 import { GENERATED_DIR } from './apis.js';
 import { PipelineError } from './errors.js';
 import { readIfExists } from './files.js';
 import type { Tree } from './output.js';
 
-/** In the order a report lists them: what breaks callers first. */
-export const CHANGE_TYPES = ['breaking', 'deprecated', 'unclassified', 'non-breaking', 'annotation'] as const;
-export type ChangeType = (typeof CHANGE_TYPES)[number];
-
-export interface ApiChange {
-  type: ChangeType;
-  action: 'add' | 'remove' | 'replace' | 'rename';
-  /** JSON pointer of the changed node, in the new bundle (added) or the committed one (otherwise). */
-  pointer: string;
-  /** The operation it belongs to, e.g. "POST /api/{projectId}/jobs", when it belongs to one. */
-  operation?: string;
-  /** api-smart-diff's description, e.g. "[Removed] query parameter `fields`". */
-  description: string;
-  /** The values before and after, when they are plain values or lists of them (enums, types). */
-  before?: unknown;
-  after?: unknown;
-}
-
-export interface ApiReport {
-  api: string;
-  /**
-   * changed: both bundles exist; added / removed: only the new / only the committed one. A
-   * removed API lists each of its operations as a breaking change.
-   */
-  status: 'changed' | 'added' | 'removed';
-  changes: ApiChange[];
-}
+export type { ApiChange, ApiReport, ChangeType, Impact } from './api-change-types.js';
+export { CHANGE_TYPES, highestImpact, IMPACT_OF, IMPACTS } from './api-change-types.js';
 
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
@@ -63,45 +44,6 @@ function isPlain(value: unknown): boolean {
   return Array.isArray(value) && value.length <= 50 && value.every((v) => v === null || typeof v !== 'object');
 }
 
-/** The fields of a security scheme that say how a caller sends its credential. */
-const SCHEME_WIRE_FIELDS = new Set(['type', 'in', 'name', 'scheme', 'bearerFormat', 'openIdConnectUrl', 'flows']);
-
-function isSchemePath(path: readonly (string | number)[]): boolean {
-  return path[0] === 'components' && path[1] === 'securitySchemes';
-}
-
-/** The path of a `security` list (root or operation), or -1 when `path` is not in one. */
-function securityIndex(path: readonly (string | number)[]): number {
-  if (path[0] === 'security') return 0;
-  if (path[0] === 'paths' && path[3] === 'security') return 3;
-  return -1;
-}
-
-/**
- * Where the project's reading differs from api-smart-diff's rules. A response field whose type
- * changes (integer to string, say) breaks every caller that reads it; the library's response
- * rules call any type change there non-breaking. A security scheme removed (or renamed) breaks
- * the callers that use it, one added is an alternative; a change of how the credential is sent
- * (its header name, `in`, type) breaks every caller. In a `security` list, an alternative added
- * is not breaking, one removed is, and a scheme added inside an alternative is.
- */
-function classify(path: readonly (string | number)[], action: ApiChange['action'], type: ChangeType): ChangeType {
-  const inResponse = path[0] === 'paths' && path[3] === 'responses';
-  if (inResponse && action === 'replace' && path.at(-1) === 'type' && type === 'non-breaking') return 'breaking';
-  if (isSchemePath(path)) {
-    if (path.length === 3) return action === 'add' ? 'non-breaking' : 'breaking';
-    if (typeof path[3] === 'string' && SCHEME_WIRE_FIELDS.has(path[3])) return 'breaking';
-    return type;
-  }
-  const at = securityIndex(path);
-  if (at >= 0) {
-    const depth = path.length - at - 1;
-    if (depth === 1) return action === 'add' ? 'non-breaking' : 'breaking';
-    if (depth === 2) return action === 'remove' ? 'non-breaking' : 'breaking';
-  }
-  return type;
-}
-
 function describeSecurity(path: readonly (string | number)[], action: ApiChange['action']): string | undefined {
   const verb = { add: 'Added', remove: 'Removed', replace: 'Replaced', rename: 'Renamed' }[action];
   if (isSchemePath(path)) {
@@ -116,6 +58,12 @@ function describeSecurity(path: readonly (string | number)[], action: ApiChange[
   return `[${verb}] scheme \`${String(path[at + 2])}\` in security requirement ${String(path[at + 1])}`;
 }
 
+function describeComponent(path: readonly (string | number)[], action: ApiChange['action']): string | undefined {
+  if (path[0] !== 'components' || path.length !== 3) return undefined;
+  const verb = { add: 'Added', remove: 'Removed', replace: 'Replaced', rename: 'Renamed' }[action];
+  return `[${verb}] component \`${String(path[1])}.${String(path[2])}\``;
+}
+
 function byImpact(a: ApiChange, b: ApiChange): number {
   const rank = CHANGE_TYPES.indexOf(a.type) - CHANGE_TYPES.indexOf(b.type);
   if (rank !== 0) return rank;
@@ -128,20 +76,36 @@ export async function compareBundles(before: object, after: object): Promise<Api
   const { diffs } = apiCompare(before, after);
   const changes: ApiChange[] = [];
   for (const diff of diffs) {
-    if (diff.path[0] === 'components' && !isSchemePath(diff.path)) continue;
-    const type = classify(diff.path, diff.action, diff.type as ChangeType);
+    if (!isReportedComponent(diff.path)) continue;
+    const verdict = projectVerdict(diff.path, diff.action, 'after' in diff ? diff.after : undefined);
+    const type = verdict?.type ?? (diff.type as ChangeType);
     const operation = operationOf(diff.path);
     const change: ApiChange = {
       type,
+      impact: IMPACT_OF[type],
       action: diff.action,
       pointer: pointerOf(diff.path),
       ...(operation ? { operation } : {}),
       description:
-        describeSecurity(diff.path, diff.action) ?? (diff.description || `[${diff.action}] ${pointerOf(diff.path)}`),
+        describeSecurity(diff.path, diff.action) ??
+        describeComponent(diff.path, diff.action) ??
+        (diff.description || `[${diff.action}] ${pointerOf(diff.path)}`),
+      ...(verdict && verdict.type !== diff.type ? { rule: verdict.rule } : {}),
     };
     if ('before' in diff && isPlain(diff.before)) change.before = diff.before;
     if ('after' in diff && isPlain(diff.after)) change.after = diff.after;
     changes.push(change);
+  }
+  if (changes.length === 0 && !isDeepStrictEqual(before, after)) {
+    // What api-smart-diff does not compare (an extension's value): the shipped bundle changed,
+    // nothing a caller meets did.
+    changes.push({
+      type: 'annotation',
+      impact: IMPACT_OF.annotation,
+      action: 'replace',
+      pointer: '',
+      description: '[Replaced] content no rule compares (an extension, `x-...`)',
+    });
   }
   return changes.sort(byImpact);
 }
@@ -154,6 +118,14 @@ export interface CommittedBundles {
   apis(): string[];
   /** The text of generated/<api>/openapi.json, or undefined when there is none. */
   read(api: string): string | undefined;
+}
+
+/** The bundles at a git commit, and the package's manifest there. */
+export interface GitBundles extends CommittedBundles {
+  /** The commit `--base` named. */
+  commit: string;
+  /** The text of package.json at that commit, or undefined when it has none. */
+  packageJson(): string | undefined;
 }
 
 /** The bundles in `rootDir`/generated/ (read before anything is written there). */
@@ -195,7 +167,7 @@ const FETCH_HINT =
  * (exit 2), never a silent "added": a ref that is not a commit, a tree that cannot be listed,
  * a file whose content cannot be read, a file that is not JSON.
  */
-export function gitBundles(rootDir: string, ref: string): CommittedBundles {
+export function gitBundles(rootDir: string, ref: string): GitBundles {
   let commit: string;
   try {
     commit = git(rootDir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).trim();
@@ -223,6 +195,20 @@ export function gitBundles(rootDir: string, ref: string): CommittedBundles {
     .map((path) => BASE_BUNDLE.exec(path)?.[1])
     .filter((name): name is string => name !== undefined);
   return {
+    commit,
+    packageJson: () => {
+      const listed = git(rootDir, ['ls-tree', '--name-only', commit, '--', 'package.json']).trim();
+      if (listed === '') return undefined;
+      try {
+        return git(rootDir, ['show', `${commit}:./package.json`]);
+      } catch (error) {
+        throw baseError(
+          ref,
+          `cannot read package.json at ${commit.slice(0, 12)} (${(error as Error).message})`,
+          FETCH_HINT,
+        );
+      }
+    },
     apis: () => apis,
     read: (api) => {
       if (!apis.includes(api)) return undefined;
@@ -263,6 +249,7 @@ function removedApi(api: string, before: string): ApiChange[] {
       if (!HTTP_METHODS.has(method)) continue;
       changes.push({
         type: 'breaking',
+        impact: 'major',
         action: 'remove',
         pointer: pointerOf(['paths', path, method]),
         description: `[Removed] operation ${method.toUpperCase()} ${path}`,
@@ -270,7 +257,13 @@ function removedApi(api: string, before: string): ApiChange[] {
     }
   }
   if (changes.length === 0) {
-    changes.push({ type: 'breaking', action: 'remove', pointer: '', description: `[Removed] API ${api}` });
+    changes.push({
+      type: 'breaking',
+      impact: 'major',
+      action: 'remove',
+      pointer: '',
+      description: `[Removed] API ${api}`,
+    });
   }
   return changes.sort(byImpact);
 }

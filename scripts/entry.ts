@@ -5,9 +5,11 @@
  * usage line and exit 2 before any work, and turns what the entry returns or throws into the
  * exit status: the number returned; 1 for a thrown error, or the `exitCode` a PipelineError
  * carries (2: the input could not be read as asked, e.g. `--base`). Every message starts with
- * the entry's npm script name.
+ * the entry's npm script name; with `--format github-actions`, a usage error is also an
+ * `::error` line on stdout.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { annotation } from './annotations.js';
 import { PipelineError } from './errors.js';
 
 type Config = Pick<ParseArgsConfig, 'options' | 'allowPositionals'>;
@@ -34,6 +36,13 @@ function isUsageError(error: unknown): error is Error {
   return error instanceof Error && String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS');
 }
 
+/** True when the arguments ask for GitHub Actions output: a usage error is annotated too. */
+function asksForAnnotations(argv: readonly string[]): boolean {
+  return argv.some(
+    (arg, i) => arg === '--format=github-actions' || (arg === '--format' && argv[i + 1] === 'github-actions'),
+  );
+}
+
 /** Runs `main` with the parsed arguments of this process and sets its exit status. */
 export function runEntry<const C extends Config>(
   entry: Entry<C>,
@@ -52,6 +61,9 @@ export function runEntry<const C extends Config>(
   } catch (error) {
     if (!isUsageError(error)) throw error;
     process.stderr.write(`${entry.name}: ${usageMessage(error)}\n${entry.usage}\n`);
+    if (asksForAnnotations(beforeDashes)) {
+      process.stdout.write(`${annotation('error', { title: `${entry.name} usage` }, usageMessage(error))}\n`);
+    }
     process.exitCode = 2;
     return Promise.resolve();
   }

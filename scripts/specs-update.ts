@@ -26,7 +26,7 @@ import { extractorFor } from './vendor-extractors.js';
 import { findManifests, type ManifestFile, serializeManifest } from './vendor-manifest.js';
 
 const USAGE =
-  'usage: npm run specs:update [-- --check] [--format text|json|github-actions] [--fail-on none|breaking|any] [--date YYYY-MM-DD] [--max-size <bytes>] [--root <dir>]';
+  'usage: npm run specs:update [-- --check] [--format text|json|github-actions|markdown] [--fail-on none|breaking|any] [--date YYYY-MM-DD] [--max-size <bytes>] [--root <dir>]';
 const FETCH_TIMEOUT_MS = 30_000;
 
 interface Update {

@@ -235,9 +235,12 @@ describe('the report of the real generate command', () => {
     expect(result.stdout).toBe(
       [
         'API changes (committed generated/<api>/openapi.json → new bundle):',
-        'edge-impulse: 1 breaking',
+        'edge-impulse: 1 breaking, 1 non-breaking',
         `  breaking     [Replaced] possible values in query parameter \`includeDisabled\` (${OPERATION})`,
+        // The bundle now holds two versions of the parameter: the types gain a name.
+        '  non-breaking [Added] component `parameters.FiltersDisabledParameter-2` [a component added: a new name in the types]',
         'oracle-documents: 1 annotation',
+        'semver impact on the package: major',
         '',
       ].join('\n'),
     );
@@ -248,17 +251,30 @@ describe('the report of the real generate command', () => {
   it('gives the same report as JSON, and as GitHub Actions annotations', async () => {
     const json = await generate(ws, '--check', '--format', 'json');
     const report = JSON.parse(json.stdout) as { apis: { api: string; changes: ApiChange[] }[]; counts: object };
-    expect(report.counts).toMatchObject({ breaking: 1, 'non-breaking': 0, annotation: 1 });
+    expect(report.counts).toMatchObject({ breaking: 1, 'non-breaking': 1, annotation: 1 });
+    expect(report).toMatchObject({ impact: 'major' });
     expect(report.apis.map((a) => a.api)).toEqual(['edge-impulse', 'oracle-documents']);
     expect(report.apis[0]?.changes).toEqual([
-      expect.objectContaining({ type: 'breaking', operation: OPERATION, before: 'disabled' }),
+      expect.objectContaining({ type: 'breaking', impact: 'major', operation: OPERATION, before: 'disabled' }),
+      expect.objectContaining({
+        type: 'non-breaking',
+        impact: 'minor',
+        pointer: '/components/parameters/FiltersDisabledParameter-2',
+      }),
     ]);
     expect(json.stderr).toMatch(/out of date/);
 
     const actions = await generate(ws, '--check', '--format', 'github-actions');
     expect(actions.stdout.trim().split('\n')).toEqual([
       expect.stringMatching(
-        /^::error file=generated\/edge-impulse\/openapi\.json,title=breaking API change \(edge-impulse\)::\[Replaced\] possible values in query parameter `includeDisabled` \(POST .*\) at \/paths\/.*\/enum\/2$/,
+        /^::error file=generated\/edge-impulse\/openapi\.json,title=breaking API change \(edge-impulse%2C major\)::\[Replaced\] possible values in query parameter `includeDisabled` \(POST .*\) at \/paths\/.*\/enum\/2$/,
+      ),
+      expect.stringMatching(
+        /^::notice file=generated\/edge-impulse\/openapi\.json,title=non-breaking API change .*FiltersDisabledParameter-2/,
+      ),
+      // generated/ is stale: --check fails, and says so where the pull request shows it.
+      expect.stringMatching(
+        /^::error file=generated\/edge-impulse\/openapi\.json,title=generate --check failed::generated\/ is out of date/,
       ),
     ]);
   });
@@ -268,13 +284,13 @@ describe('the report of the real generate command', () => {
     const refused = await generate(ws, '--fail-on', 'breaking');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(
-      /1 change\(s\) of a kind --fail-on breaking refuses; generated\/ was left as it was/,
+      /1 change\(s\) of a kind --fail-on breaking refuses, not acknowledged by the package's version: to accept them, run again without --fail-on breaking; to refuse them, undo the spec change\ngenerate: generated\/ was left as it was/,
     );
     expect(ws.snapshot('generated')).toEqual(before);
 
     const written = await generate(ws);
     expect(written.code).toBe(0);
-    expect(written.stdout).toMatch(/edge-impulse: 1 breaking\n/);
+    expect(written.stdout).toMatch(/edge-impulse: 1 breaking, 1 non-breaking\n/);
     expect(written.stdout).toMatch(/wrote generated\//);
     expect(ws.snapshot('generated')).not.toEqual(before);
 
@@ -287,7 +303,9 @@ describe('the report of the real generate command', () => {
   it('rejects an unknown --format or --fail-on before doing anything', async () => {
     const format = await generate(ws, '--format', 'xml');
     expect(format.code).toBe(1);
-    expect(format.stderr).toMatch(/--format "xml" is not a known format: expected one of text, json, github-actions/);
+    expect(format.stderr).toMatch(
+      /--format "xml" is not a known format: expected one of text, json, github-actions, markdown/,
+    );
     const failOn = await generate(ws, '--fail-on', 'minor');
     expect(failOn.code).toBe(1);
     expect(failOn.stderr).toMatch(/--fail-on "minor" is not a known level: expected one of none, breaking, any/);
@@ -317,9 +335,12 @@ describe('--base <git-ref>: the CI gate for a pull request that commits regenera
   afterEach(() => ws.dispose());
 
   it('reports against the base even though generated/ is up to date, and --fail-on breaking fails', async () => {
+    // Without --base, --check compares with the committed generated/, already updated: the
+    // flag could never fire, so it is refused.
     const plain = await generate(ws, '--check', '--fail-on', 'breaking');
-    expect(plain.code).toBe(0);
-    expect(plain.stdout).not.toMatch(/breaking/);
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toMatch(/--fail-on breaking cannot fail with --check alone: .*add --base <git-ref>/);
+    expect(plain.stdout).toBe('');
 
     const gated = await generate(ws, '--check', '--base', 'main~1', '--fail-on', 'breaking');
     expect(gated.stdout.split('\n')[0]).toBe('API changes (generated/<api>/openapi.json at main~1 → new bundle):');
@@ -372,7 +393,8 @@ describe('the gate refuses what a caller would lose, and a base it cannot read',
     const result = await generate(ws, '--fail-on', 'breaking');
     expect(result.stdout).toContain('oracle-documents: API removed');
     expect(result.stdout).toMatch(/ {2}breaking {5}\[Removed\] operation DELETE \/files\/\{fileId\}\/metadata/);
-    expect(result.stderr).toMatch(/change\(s\) of a kind --fail-on breaking refuses; generated\/ was left as it was/);
+    expect(result.stderr).toMatch(/change\(s\) of a kind --fail-on breaking refuses, not acknowledged/);
+    expect(result.stderr).toMatch(/generated\/ was left as it was/);
     expect(result.code).toBe(1);
     expect(ws.snapshot('generated')).toEqual(before);
 

@@ -121,8 +121,10 @@ describe('npm run specs:update', () => {
     expect(result.stdout).toContain(
       [
         'API changes (committed generated/<api>/openapi.json → new bundle):',
-        'edge-impulse: 1 breaking',
+        'edge-impulse: 1 breaking, 1 non-breaking',
         `  breaking     [Replaced] possible values in query parameter \`includeDisabled\` (${OPERATION})`,
+        '  non-breaking [Added] component `parameters.FiltersDisabledParameter-2` [a component added: a new name in the types]',
+        'semver impact on the package: major',
       ].join('\n'),
     );
     expect(result.stdout).toMatch(/run "npm run generate"/);
