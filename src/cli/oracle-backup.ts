@@ -25,6 +25,7 @@ import type { DeleteFlags, OracleSession } from './oracle-session.js';
 import { plural, shellQuote } from './output.js';
 import { checkOutputPath, freeDefaultName } from './output-paths.js';
 import { modeText, type RecordWriteError } from './record-file.js';
+import type { RequestGate } from './request-gate.js';
 
 /** What the per-file step did: the server's answer (null: nothing to clear, nothing sent) and the fields it cleared. */
 export interface ClearOutcome {
@@ -109,16 +110,25 @@ export class OracleBackup {
   }
 
   /** The per-file call of the run: read own values → backup entry → clear those fields. */
-  step(session: OracleSession): (item: DeleteManyItem, signal: AbortSignal) => Promise<ClearOutcome> {
+  step(
+    session: OracleSession,
+    gate?: RequestGate,
+  ): (item: DeleteManyItem, signal: AbortSignal) => Promise<ClearOutcome> {
+    // Without a gate (one file), each request goes out at once.
+    const request = <T>(signal: AbortSignal, call: () => Promise<T>): Promise<T> =>
+      gate ? gate.run(signal, call) : call();
     return async (item, signal) => {
-      const values = await readOwnValues(session.reader, { ...item, signal });
+      const values = await request(signal, () => readOwnValues(session.reader, { ...item, signal }));
       this.read++;
       const cleared = Object.keys(values);
       if (cleared.length === 0) return { response: null, cleared };
+      // No request is held while the entry waits for the disk: another file's may go out meanwhile.
       const line = await this.#writer.commit({ fileId: item.fileId, values });
       let response: FileCollectionResponse;
       try {
-        response = await session.client.deleteFileMetadataValues({ ...item, fields: cleared, signal });
+        response = await request(signal, () =>
+          session.client.deleteFileMetadataValues({ ...item, fields: cleared, signal }),
+        );
       } catch (error) {
         if (refused(error)) this.#outcome('refused', line, item.fileId);
         throw error;

@@ -20,6 +20,7 @@ import {
   streamMany,
   ValidationError,
 } from '../index.js';
+import { DEFAULT_CONCURRENCY } from '../oracle-documents/many.js';
 import { CredentialRefusals, DEFAULT_MAX_AUTH_FAILURES } from './bulk-fail-fast.js';
 import { BulkInput, type BulkItem } from './bulk-input.js';
 import { type ProgressFlags, type ProgressReporter, startProgress } from './bulk-progress.js';
@@ -48,6 +49,7 @@ import { connect, type DeleteFlags, type OracleSession } from './oracle-session.
 import { checkFolder, checkOutputPath } from './output-paths.js';
 import { printable } from './printable.js';
 import type { RecordFile, RecordWriteError } from './record-file.js';
+import { RequestGate } from './request-gate.js';
 
 function item(flags: DeleteFlags, session: OracleSession, fileId: string): DeleteManyItem {
   return {
@@ -79,8 +81,13 @@ export async function preflight(flags: DeleteFlags, session: OracleSession): Pro
  * The per-file step of the run. Whatever a file needs done is done here: with a backup, read its own
  * values → write them to the backup → clear exactly those fields; with --no-backup, one DELETE.
  */
-function clearFile(flags: DeleteFlags, session: OracleSession, backup: OracleBackup | undefined) {
-  const backedUp = backup?.step(session);
+function clearFile(
+  flags: DeleteFlags,
+  session: OracleSession,
+  backup: OracleBackup | undefined,
+  gate: RequestGate | undefined,
+) {
+  const backedUp = backup?.step(session, gate);
   return async (file: BulkItem, signal: AbortSignal): Promise<ClearOutcome> => {
     const one = item(flags, session, file.fileId);
     if (backedUp) return backedUp(one, signal);
@@ -207,6 +214,12 @@ function openFailedRecord(ctx: CliContext, flags: DeleteFlags, paths: Paths, jou
 }
 
 /** The runner's settings: the flags, the run's stop signal, and the hooks that feed the recorder and the progress bar. */
+/**
+ * Files a backed-up run holds per request it may have at the server: a file whose backup entry
+ * waits for the disk holds none (see request-gate.ts).
+ */
+const FILES_PER_REQUEST = 2;
+
 function runnerOptions(
   ctx: CliContext,
   flags: DeleteFlags,
@@ -216,16 +229,24 @@ function runnerOptions(
     input: BulkInput;
     progress: ProgressReporter;
     concurrency: ConcurrencyReport;
+    gate: RequestGate | undefined;
   },
 ): ManyOptions {
+  const { gate } = run;
+  // With a gate, the runner's limit is FILES_PER_REQUEST times the requests'; what is reported
+  // (the summary, --verbose) is always in requests, the unit of --concurrency.
+  const inRequests = (files: number): number => (gate ? Math.max(1, Math.ceil(files / FILES_PER_REQUEST)) : files);
   return {
-    ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
+    concurrency: (flags.concurrency ?? DEFAULT_CONCURRENCY) * (gate ? FILES_PER_REQUEST : 1),
     ...(flags.maxRate !== undefined ? { maxRatePerSecond: flags.maxRate } : {}),
     adaptive: true,
     signal: run.signal,
     onStart: (_fileId, index) => run.recorder.started(index, run.input.take(index)),
     onProgress: (p) => run.progress.update(p),
-    onConcurrencyChange: (change: ConcurrencyChange) => {
+    onConcurrencyChange: (files: ConcurrencyChange) => {
+      const change = { ...files, previous: inRequests(files.previous), concurrency: inRequests(files.concurrency) };
+      if (gate) gate.limit = change.concurrency;
+      if (change.previous === change.concurrency) return;
       noteConcurrency(run.concurrency, change);
       if (flags.verbose) ctx.err.line(`  concurrency ${change.previous} -> ${change.concurrency} (${change.reason})`);
     },
@@ -346,10 +367,12 @@ export async function deleteMany(
     },
   );
 
+  // A backed-up run keeps its requests at --concurrency while more files wait for the disk.
+  const gate = backup ? new RequestGate(flags.concurrency ?? DEFAULT_CONCURRENCY) : undefined;
   const stream = streamMany(
     input.items(),
-    clearFile(flags, session, backup),
-    runnerOptions(ctx, flags, { signal: stopper.signal, recorder, input, progress, concurrency }),
+    clearFile(flags, session, backup, gate),
+    runnerOptions(ctx, flags, { signal: stopper.signal, recorder, input, progress, concurrency, gate }),
   );
   try {
     for await (const result of stream) {
