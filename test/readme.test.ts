@@ -8,7 +8,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Sandbox, startSandbox } from '../src/sandbox/index.js';
 import { compile } from './helpers/compile.js';
-import { documents, readDocument, sectionOf } from './helpers/docs.js';
+import { documents, markedBlock, readDocument, sectionOf } from './helpers/docs.js';
 import { REPO, type RunResult } from './helpers/workspace.js';
 
 const holder = documents().find((document) => readDocument(document).includes('\n## Using the clients\n'));
@@ -36,8 +36,8 @@ const env = {
   OCM_BEARER_TOKEN: 'operator',
 };
 
-async function runExample(index: number): Promise<RunResult> {
-  const source = (blocks[index] as string)
+async function runExample(index: number | 'front-page'): Promise<RunResult> {
+  const source = (index === 'front-page' ? markedBlock('front-page-example').text : (blocks[index] as string))
     .replaceAll("from 'metaclear'", "from '../../src/index.js'")
     .replaceAll("'https://studio.edgeimpulse.com/v1'", `'${sandbox.edgeImpulseBaseUrl}'`)
     .replaceAll("'https://tenant.example.com/documents/api/1.1'", `'${sandbox.oracleBaseUrl}'`);
@@ -97,6 +97,21 @@ it('Oracle: one file, then many with a failure reported in place', async () => {
   expect(lines[3]).toBe('3 done, 1 failed');
   expect(lines.slice(4)).toEqual(['F1: cleared', 'F2: cleared', 'NO-SUCH-FILE: HTTP 404']);
   expect(sandbox.oracle.file('F1')?.collections.CollectionA).toEqual({ A2: '2', A3: '3' });
+  expect(sandbox.oracle.file('D3C1C1F319CFE6B102095C5DT0000000000100000001')?.collections.CollectionA).toEqual({
+    A3: '3',
+  });
+});
+
+it("the front page's example: one file's fields cleared", async () => {
+  sandbox.oracle.addFile({
+    id: 'D3C1C1F319CFE6B102095C5DT0000000000100000001',
+    owner: 'operator',
+    collections: { CollectionA: { A1: '1', A2: '2', A3: '3' } },
+  });
+  const result = await runExample('front-page');
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  expect(result.stdout).toBe('errorCode 0\n');
   expect(sandbox.oracle.file('D3C1C1F319CFE6B102095C5DT0000000000100000001')?.collections.CollectionA).toEqual({
     A3: '3',
   });

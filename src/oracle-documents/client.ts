@@ -152,7 +152,7 @@ export interface OracleDocumentsClient {
 
 /**
  * The operations retried whatever their HTTP method, with the reason it is safe (core/client.ts;
- * README, "What is retried"). An operation not listed follows its method: POST goes out once.
+ * docs/library.md, "What is retried"). An operation not listed follows its method: POST goes out once.
  */
 const SAFE_TO_RETRY: RetrySafety<operations> = {
   deleteFileMetadataValues: 'resetting the values of fields leaves them empty however often it runs',

@@ -46,14 +46,23 @@ export function commandsOf(block: string): { line: string; exit: number }[] {
 
 /**
  * A section of a document: from its heading (`## Title`, exactly) to the next heading of the same
- * or a higher level, or the end. Throws when the document has no such heading.
+ * or a higher level outside a fenced block, or the end. Throws when the document has no such heading.
  */
 export function sectionOf(document: string, heading: string): string {
-  const text = readDocument(document);
-  const start = text.indexOf(`\n${heading}\n`);
+  const lines = readDocument(document).split('\n');
+  const start = lines.indexOf(heading);
   if (start < 0) throw new Error(`${document} has no heading "${heading}"`);
   const level = /^#+/.exec(heading)?.[0].length ?? 1;
-  const rest = text.slice(start + 1 + heading.length);
-  const next = new RegExp(`\\n#{1,${level}} `).exec(rest);
-  return text.slice(start + 1, start + 1 + heading.length + (next ? next.index : rest.length));
+  let fenced = false;
+  let end = lines.length;
+  for (let i = start + 1; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (line.startsWith('```')) fenced = !fenced;
+    const hashes = fenced ? undefined : /^(#+) /.exec(line)?.[1];
+    if (hashes !== undefined && hashes.length <= level) {
+      end = i;
+      break;
+    }
+  }
+  return lines.slice(start, end).join('\n');
 }

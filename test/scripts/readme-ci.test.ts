@@ -1,20 +1,19 @@
 /**
- * The README's CI gate session ("The CI gate, and a version that follows the API"), run as
+ * The pipeline chapter's CI gate session ("The CI gate, and a version that follows the API"), run as
  * written in a repository whose `origin/main` holds the committed tree and whose branch drops
  * a value of `includeDisabled`, regenerated and committed: every command's output (stdout,
- * then stderr) and every `echo $?` must be what the README shows, the run times aside.
+ * then stderr) and every `echo $?` must be what the chapter shows, the run times aside.
  * `npm run generate -- <args>` runs what npm runs (`node scripts/launch.mjs generate`) without
  * npm's banner; any other command runs in a shell in the repository.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { sectionOf } from '../helpers/docs.js';
 import { REPO, type RunResult, Workspace } from '../helpers/workspace.js';
 
 const run = promisify(execFile);
-const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
-const section = readme.slice(readme.indexOf('#### The CI gate, and a version that follows the API'));
+const section = sectionOf('docs/pipeline.md', '### The CI gate, and a version that follows the API');
 const session = /```console\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
 
 interface Step {
