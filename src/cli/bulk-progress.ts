@@ -30,6 +30,8 @@ const REDRAW_MS = 100;
 const BAR_WIDTH = 30;
 
 export const PROGRESS_HELP = `progress on stderr: bar (redrawn in place), lines (one every 10 s, or ${PROGRESS_INTERVAL_ENV} seconds: done of total, rate, failures, time left), none; auto: bar on a terminal, else lines`;
+export const RESTORE_PROGRESS_HELP =
+  "progress on stderr: while the clear's jobs run, as for --wait; then the backup's entries settled: bar, lines (one every 10 s), none; auto: bar on a terminal, else lines";
 export const JOB_PROGRESS_HELP =
   'progress on stderr while --wait follows a job: bar (a spinner redrawn in place), lines (one per status poll), none; auto: bar on a terminal, else lines';
 

@@ -17,6 +17,7 @@ import type { Command } from 'commander';
 import type { SampleCategory } from '../edge-impulse/filters.js';
 import { JobFailedError } from '../index.js';
 import { type EdgeImpulseEntry, edgeImpulseEntry, edgeImpulseJobLine, type OpenedBackup } from './backup-file.js';
+import { type ProgressFlags, type ProgressReporter, startProgress } from './bulk-progress.js';
 import type { CliContext } from './context.js';
 import { IDS_PER_CALL } from './edge-impulse-clear.js';
 import { type CurrentInput, currentOf } from './edge-impulse-current.js';
@@ -35,7 +36,7 @@ const CALLS_IN_FLIGHT = 4;
 /** Entries left undone that the --json document lists one by one; beyond, it counts them. */
 const UNDONE_LISTED = 1000;
 
-export type RestoreFlags = Omit<SessionFlags, 'wait'> & { force?: true; wait?: boolean };
+export type RestoreFlags = Omit<SessionFlags, 'wait'> & ProgressFlags & { force?: true; wait?: boolean };
 
 export interface RestoreCounts {
   /** Entries in the backup. */
@@ -70,14 +71,16 @@ interface Planned extends EdgeImpulseEntry {
   before: string | null | undefined;
 }
 
-/** The jobs the clear started, from the backup's job lines (one per clear call, not per sample). */
-async function clearJobsOf(backup: OpenedBackup): Promise<number[]> {
+/** The jobs the clear started, from the backup's job lines (one per clear call, not per sample), and the number of its sample entries. */
+async function clearJobsOf(backup: OpenedBackup): Promise<{ jobs: number[]; entries: number }> {
   const jobs: number[] = [];
+  let entries = 0;
   for await (const { entry, line } of backup.entries()) {
     const job = edgeImpulseJobLine(backup.path, entry, line);
     if (job) jobs.push(job.jobId);
+    else entries++;
   }
-  return jobs;
+  return { jobs, entries };
 }
 
 /** The backup's sample entries, CHUNK_ENTRIES at a time. */
@@ -94,7 +97,10 @@ async function* chunksOf(backup: OpenedBackup): AsyncGenerator<EdgeImpulseEntry[
   if (chunk.length > 0) yield chunk;
 }
 
-const timeout = (flags: RestoreFlags) => (flags.timeout !== undefined ? { timeout: flags.timeout } : {});
+const followFlags = (flags: RestoreFlags) => ({
+  ...(flags.timeout !== undefined ? { timeout: flags.timeout } : {}),
+  ...(flags.progress !== undefined ? { progress: flags.progress } : {}),
+});
 
 /**
  * Waits for the clear's jobs (progress on stderr), with the reads only (also under --dry-run). A job
@@ -124,7 +130,7 @@ async function settleClearJobs(
   }
   for (const jobId of jobs) {
     try {
-      await follow(ctx, { ...session, client: session.reader }, projectId, jobId, timeout(flags));
+      await follow(ctx, { ...session, client: session.reader }, projectId, jobId, followFlags(flags));
     } catch (error) {
       if (!(error instanceof JobFailedError)) throw error;
       ctx.err.line(
@@ -179,16 +185,17 @@ export async function restoreEdgeImpulse(
     metadataKey,
     signal: interruption.signal,
   };
+  let progress: ProgressReporter | undefined;
   try {
-    const pending = await settleClearJobs(
-      ctx,
-      session,
-      projectId,
-      await clearJobsOf(backup),
-      flags,
-      interruption.signal,
-    );
+    const { jobs, entries } = await clearJobsOf(backup);
+    const pending = await settleClearJobs(ctx, session, projectId, jobs, flags, interruption.signal);
     if (pending.length > 0) return refusePending(ctx, flags, pending);
+    // The entries settled so far (restored, left or failed), chunk by chunk.
+    progress = startProgress(ctx, {
+      total: entries,
+      mode: session.dryRun ? 'none' : flags.progress,
+      noun: 'entries',
+    });
     for await (const chunk of chunksOf(backup)) {
       counts.entries += chunk.length;
       const planned = plan(
@@ -228,8 +235,10 @@ export async function restoreEdgeImpulse(
         else if (now === null) leave(entry, 'failed');
         else leave(entry, 'changed', now);
       }
+      progress.update({ done: counts.entries, failed: counts.failed });
     }
   } catch (error) {
+    progress?.stop();
     if (counts.calls > 0) {
       ctx.err.line(
         `${plural(counts.calls, 'call')} made before this; run the same command again to restore the rest (what is restored already is left as it is)`,
@@ -237,6 +246,7 @@ export async function restoreEdgeImpulse(
     }
     throw error;
   } finally {
+    progress?.stop();
     interruption.dispose();
   }
   const exitCode = counts.failed > 0 ? EXIT.failed : counts.changed + counts.missing > 0 ? EXIT.incomplete : EXIT.ok;
@@ -350,7 +360,7 @@ async function send(
   // must be over before the operator runs the restore again.
   for (const jobId of started) {
     try {
-      await follow(ctx, session, projectId, jobId, timeout(flags));
+      await follow(ctx, session, projectId, jobId, followFlags(flags));
     } catch (error) {
       // Its samples are read back, and counted as not restored.
       if (!(error instanceof JobFailedError)) throw error;

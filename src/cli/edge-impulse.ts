@@ -4,7 +4,7 @@ import { CATEGORIES } from '../edge-impulse/filters.js';
 import type { Job } from '../index.js';
 import { action } from './action.js';
 import { openBackup } from './backup-file.js';
-import { addProgressOption, JOB_PROGRESS_HELP } from './bulk-progress.js';
+import { addProgressOption, JOB_PROGRESS_HELP, RESTORE_PROGRESS_HELP } from './bulk-progress.js';
 import { addConnectionOptions, type ConnectionFlags } from './connection.js';
 import type { CliContext } from './context.js';
 import { addEdgeImpulseCredentialOptions, EDGE_IMPULSE_ENV, type EdgeImpulseCredentialOptions } from './credentials.js';
@@ -186,6 +186,7 @@ ${exitCodesHelp({ wait: true })}`,
   addWaitTimeout(restore);
   addConnectionOptions(restore);
   addOutputOptions(restore, { jsonLines: false });
+  addProgressOption(restore, 'Output:', RESTORE_PROGRESS_HELP);
   addEdgeImpulseCredentialOptions(restore);
   restore
     .addHelpText(

@@ -21,6 +21,7 @@ import type { FieldValue } from '../oracle-documents/client.js';
 import { type OwnValues, type RestoreOutcome, restoreFileMetadataValues } from '../oracle-documents/values.js';
 import { action } from './action.js';
 import { type OpenedBackup, type OracleEntry, openBackup, oracleEntry, oracleLine } from './backup-file.js';
+import { addProgressOption, type ProgressFlags, startProgress } from './bulk-progress.js';
 import { madePrivateLine, resumeCommand } from './bulk-summary.js';
 import { addConnectionOptions } from './connection.js';
 import type { CliContext } from './context.js';
@@ -41,13 +42,14 @@ import { restoreRoot } from './restore.js';
 
 export const ORACLE_RESTORE = 'oracle restore';
 
-export type OracleRestoreFlags = Omit<OracleSessionFlags, 'baseUrl'> & {
-  baseUrl?: string;
-  force?: true;
-  journal?: string;
-  concurrency?: number;
-  maxRate?: number;
-};
+export type OracleRestoreFlags = Omit<OracleSessionFlags, 'baseUrl'> &
+  ProgressFlags & {
+    baseUrl?: string;
+    force?: true;
+    journal?: string;
+    concurrency?: number;
+    maxRate?: number;
+  };
 
 export interface OracleRestoreCounts {
   /** Entries read from the backup. */
@@ -172,22 +174,33 @@ export async function restoreOracle(
   const planOf = () =>
     journal ? new JournalPlan(journal.record, `the journal ${flags.journal}`, `the backup ${backup.path}`) : undefined;
   let plan: RestorePlan;
+  /** The backup's entries, counted by the check: the progress's total. */
+  let total = 0;
   try {
     const check = planOf();
-    let n = 0;
     plan = await planRestore(backup, statSync(resolve(ctx.deps.cwd, backup.path)).size, (entry, line) => {
       const e = checked(entry, line);
-      check?.run(++n, e.fileId);
+      total++; // not inside check?.run(…): an optional call skips its arguments' evaluation
+      check?.run(total, e.fileId);
       return e;
     });
-    check?.end(n);
+    check?.end(total);
   } catch (error) {
     journal?.close();
     throw error;
   }
-  const interruption = watchInterrupts(ctx, (signal) =>
-    ctx.err.line(`${signal}: stopping; what is restored stays restored (again to exit at once)`),
-  );
+  // Entries the journal says are done count as done; each entry this run settles, as it settles.
+  const progress = startProgress(ctx, {
+    total,
+    mode: dryRun ? 'none' : flags.progress,
+    noun: 'entries',
+    skipped: () => counts.skipped,
+  });
+  let settled = 0;
+  const interruption = watchInterrupts(ctx, (signal) => {
+    progress.stop();
+    ctx.err.line(`${signal}: stopping; what is restored stays restored (again to exit at once)`);
+  });
   // A journal line that cannot be written (a full disk, a file-size limit) stops the run, as in the clear.
   const recordStop = new AbortController();
   if (journal) journal.file.onFailure = (failure) => recordStop.abort(failure);
@@ -249,6 +262,8 @@ export async function restoreOracle(
     for await (const result of results) {
       const { n, task } = started.get(result.index) as { n: number; task: Task };
       started.delete(result.index);
+      settled++;
+      progress.update({ done: settled, failed: counts.failed + (result.ok ? 0 : 1) });
       const fileId = result.fileId;
       const backed = task.values ?? {};
       if (!result.ok) {
@@ -303,6 +318,7 @@ export async function restoreOracle(
       }
     }
   } finally {
+    progress.stop();
     interruption.dispose();
     journal?.close();
   }
@@ -426,6 +442,7 @@ export function registerOracleRestore(group: Command, ctx: CliContext): void {
     .addOption(new Option('--max-rate <n/s>', 'start at most n requests per second, e.g. 20/s').argParser(parseRate));
   addConnectionOptions(restore);
   addOutputOptions(restore);
+  addProgressOption(restore);
   addOracleCredentialOptions(restore, { baseUrlRequired: false });
   restore
     .addHelpText(
