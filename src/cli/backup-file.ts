@@ -17,7 +17,9 @@
  * Version 2 (Oracle Documents) adds the outcome of each clear, a line written once the DELETE of an
  * entry is answered:
  *   {"clear":"done","line":5,"fileId":"F1"}     the server answered with success: the values of line 5 were cleared
- *   {"clear":"refused","line":5,"fileId":"F1"}  the server refused it (an HTTP 4xx answer): nothing was cleared
+ *   {"clear":"refused","line":5,"fileId":"F1"}  the DELETE failed, and the file read again at once still held
+ *                                                every value of line 5: nothing was cleared (observed, not
+ *                                                inferred from the answer, which a retried call can make wrong)
  * `line` is the entry's line number in the file (the header is line 1). An entry without an outcome
  * line is one whose DELETE may have gone out: the run stopped (a kill, a network failure, a 5xx, a
  * cancel) before an answer was seen. A restore takes, for each file, the entries whose clear was not

@@ -17,7 +17,7 @@
  */
 import { existsSync, unlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ApiError, type DeleteManyItem, type FileCollectionResponse } from '../index.js';
+import type { DeleteManyItem, FileCollectionResponse } from '../index.js';
 import { readOwnValues } from '../oracle-documents/values.js';
 import { type BackupHeader, BackupWriteError, BackupWriter, type OracleEntry, recordedBaseUrl } from './backup-file.js';
 import type { CliContext } from './context.js';
@@ -130,13 +130,35 @@ export class OracleBackup {
           session.client.deleteFileMetadataValues({ ...item, fields: cleared, signal }),
         );
       } catch (error) {
-        if (refused(error)) this.#outcome('refused', line, item.fileId);
+        // Refused only as observed: the file read again holds every value the backup took. An
+        // answer alone does not say it (the call may have been done and its answer lost, then
+        // retried and refused); a clear whose effect is unknown gets no outcome line, which the
+        // restore takes for a clear that may have gone out.
+        if (!signal.aborted && (await this.#intact(session, item, values, request, signal))) {
+          this.#outcome('refused', line, item.fileId);
+        }
         throw error;
       }
       this.#outcome('done', line, item.fileId);
       this.cleared++;
       return { response, cleared };
     };
+  }
+
+  /** Whether the file still holds every value of `values` (false when it cannot be read). */
+  async #intact(
+    session: OracleSession,
+    item: DeleteManyItem,
+    values: Record<string, string | number | boolean>,
+    request: <T>(signal: AbortSignal, call: () => Promise<T>) => Promise<T>,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    try {
+      const now = await request(signal, () => readOwnValues(session.reader, { ...item, signal }));
+      return Object.entries(values).every(([field, value]) => now[field] === value);
+    } catch {
+      return false;
+    }
   }
 
   /**
@@ -205,14 +227,6 @@ export class OracleBackup {
     const madePrivate = tightened === undefined ? '' : `; made private (0600): it was ${modeText(tightened)}`;
     return `Backup: ${this.path} (${plural(this.#writer.entries, 'file')}${this.#appended ? ' added to it by this run' : ''})${madePrivate}. Undo with: ${oracleRestoreCommand(this.path)}`;
   }
-}
-
-/**
- * The server answered the DELETE and did not apply it: an HTTP 4xx, or a 2xx whose errorCode
- * reports a failure. A 5xx, a network failure, a timeout or a cancel leave it unknown.
- */
-function refused(error: unknown): boolean {
-  return error instanceof ApiError && error.status < 500;
 }
 
 export const NO_BACKUP_LINE = 'No backup (--no-backup): the values cleared cannot be restored by metaclear.';

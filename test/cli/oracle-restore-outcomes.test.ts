@@ -81,6 +81,11 @@ describe('restore field by field, with an honest ending', () => {
       0,
     );
     await edit('RH2', { A1: 'edited' });
+    // RH2's entry's line in the backup (where the outcome lines of the others fall depends on timing).
+    const rh2 =
+      readFileSync(join(dir, 'b.jsonl'), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.startsWith('{"fileId":"RH2"')) + 1;
     const run = await cli(['restore', 'b.jsonl', '--json']);
     expect(run.code).toBe(3);
     // RH2's A2 conflicts with nothing: it is back; its A1 holds the edit.
@@ -91,7 +96,7 @@ describe('restore field by field, with an honest ending', () => {
     expect(docs).toHaveLength(2);
     expect(docs[0]).toEqual({
       fileId: 'RH2',
-      line: 4,
+      line: rh2,
       outcome: 'changed',
       fields: { A1: { backup: 'a1-2', now: 'edited' } },
       restored: { A2: 'a2-2' },
@@ -110,7 +115,7 @@ describe('restore field by field, with an honest ending', () => {
     const text = await cli(['restore', 'b.jsonl']);
     expect(text.code).toBe(3);
     expect(text.stdout).toBe(
-      '  RH2 (line 4): changed since the backup: A1 holds "edited" (backup "a1-2"); left as it is (--force overwrites it)\n' +
+      `  RH2 (line ${rh2}): changed since the backup: A1 holds "edited" (backup "a1-2"); left as it is (--force overwrites it)\n` +
         'Restored 0 files of 3 entries in b.jsonl (0 calls); 2 held the backed-up values already; 1 changed since the backup: the changed fields left as they are (--force overwrites them), the others restored.\n',
     );
     const forced = await cli(['restore', 'b.jsonl', '--force']);
@@ -194,6 +199,38 @@ describe('the entry a restore applies: the one taken before the clear that may h
       fault(req.method ?? '', /\/files\/([^/]+)\//.exec(req.url ?? '')?.[1] ?? ''),
     );
   }
+
+  it.each([
+    ['an answer the client cannot use (200, no body)', 200],
+    ['429 to every attempt, the first of which the server did', 429],
+  ])(
+    'a DELETE the server did, answered with %s: the clear is not taken for refused, and the restore puts the values back',
+    async (_what, status) => {
+      seedRH();
+      const before = state();
+      const proxy = await proxyWith((method, fileId) =>
+        method === 'DELETE' && fileId === 'RH2' ? { kind: 'done-then-status', status } : undefined,
+      );
+      const root = `${proxy.url}/documents/api/1.1`;
+      try {
+        const cleared = await cli(
+          [...CLEAR, '--files-from', 'ids.txt', '--backup', 'b.jsonl', '--concurrency', '1'],
+          root,
+        );
+        expect(cleared.code).toBe(1);
+        // The server did clear RH2, whatever it answered.
+        expect(sandbox.oracle.file('RH2')?.collections.C).toEqual({});
+        const lines = jsonLines(readFileSync(join(dir, 'b.jsonl'), 'utf8'), false);
+        expect(lines.filter((l) => l.clear === 'refused')).toEqual([]);
+        const restored = await cli(['restore', 'b.jsonl'], root);
+        expect(restored.stderr).toBe('');
+        expect(restored.code).toBe(0);
+        expect(state()).toEqual(before);
+      } finally {
+        await proxy.close();
+      }
+    },
+  );
 
   it('DELETE refused (400), the file edited, the run resumed: the restore puts back the edited value', async () => {
     seedRH();

@@ -7,7 +7,13 @@
 import { Agent, createServer, type IncomingMessage, request } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type Fault = { kind: 'status'; status: number } | { kind: 'reset' } | { kind: 'delay'; ms: number } | undefined;
+export type Fault =
+  | { kind: 'status'; status: number }
+  | { kind: 'reset' }
+  | { kind: 'delay'; ms: number }
+  /** The request reaches the upstream server, which does it; its answer is replaced by this status and an empty body. */
+  | { kind: 'done-then-status'; status: number }
+  | undefined;
 
 export interface FaultProxy {
   url: string;
@@ -88,6 +94,11 @@ export async function startFaultProxy(
         body: Buffer.from(`fault proxy: upstream failed: ${error.message}`),
       }));
       proxy.answered.push({ method: req.method ?? 'GET', url: req.url ?? '', status: answer.status });
+      if (fault?.kind === 'done-then-status') {
+        res.writeHead(fault.status, { 'content-type': 'application/json' });
+        res.end();
+        return;
+      }
       res.writeHead(answer.status, { 'content-type': answer.type });
       res.end(answer.body);
     } catch {
