@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findPackageRoot } from '../sandbox/spec-files.js';
-import { guardOutput } from './output-streams.js';
 import { processSignals } from './process-signals.js';
 import { runCli } from './program.js';
+import { guardOutput } from './terminal/streams.js';
 
 function packageVersion(): string | undefined {
   try {
