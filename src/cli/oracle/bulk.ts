@@ -1,11 +1,11 @@
 /**
  * Bulk mode of `oracle delete-metadata`, as one pipeline:
- *   input (bulk-input.ts: IDs read lazily, minus those the journal has done)
+ *   input (bulk/input.ts: IDs read lazily, minus those the journal has done)
  *   → runner (streamMany: concurrency, rate, AIMD, cancellation; results as they finish)
- *   → the per-file call (clearFile: with the backup (oracle-backup.ts), read the file's own values →
+ *   → the per-file call (clearFile: with the backup (undo/oracle-backup.ts), read the file's own values →
  *     write them to the backup → clear those fields; with --no-backup, one DELETE)
- *   → recorder (bulk-recorder.ts: journal, failed-IDs file, counts; durable every second)
- *   → summary (bulk-summary.ts: what was done, what was not, the commands that re-run and resume).
+ *   → recorder (bulk/recorder.ts: journal, failed-IDs file, counts; durable every second)
+ *   → summary (bulk/summary.ts: what was done, what was not, the commands that re-run and resume).
  * Memory is O(concurrency). Every way the run ends (done, Ctrl-C, a second Ctrl-C, a record that
  * cannot be written, the credential refused, a bad input line) goes through the same summary.
  */

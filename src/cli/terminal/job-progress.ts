@@ -1,5 +1,5 @@
 /**
- * Progress of `--wait` on stderr, in the mode `--progress` chooses (bulk-progress.ts): bar, a
+ * Progress of `--wait` on stderr, in the mode `--progress` chooses (progress.ts): bar, a
  * spinner line redrawn in place (auto, on a terminal); lines, one plain line per poll (auto,
  * elsewhere: logs, CI); none, nothing.
  */

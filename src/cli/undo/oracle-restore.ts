@@ -10,7 +10,7 @@
  * value now was changed since the backup: it is left as it is unless --force, every other field is
  * restored. Each entry left undone (changed, missing, failed) is listed as it is known, and the run
  * ends with exit status 3 (changed or missing) or 1 (a failure). Requests, and the credential, go
- * only to the API root the operator gave, and only when it is the backup's (restore.ts). The backup
+ * only to the API root the operator gave, and only when it is the backup's (commands/restore.ts). The backup
  * is read as the run goes: nothing is kept per entry.
  */
 import { statSync } from 'node:fs';
