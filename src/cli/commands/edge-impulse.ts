@@ -10,7 +10,8 @@ import {
   EDGE_IMPULSE_ENV,
   type EdgeImpulseCredentialOptions,
 } from '../credentials.js';
-import { type ClearFlags, clearMetadata } from '../edge-impulse/clear.js';
+import { clearMetadata } from '../edge-impulse/clear.js';
+import { type ClearFlags, planClear } from '../edge-impulse/clear-plan.js';
 import { addFilterOptions, FILTER_FIELD_FLAGS } from '../edge-impulse/filters.js';
 import { addWaitOptions, connect, follow, type WaitFlags } from '../edge-impulse/session.js';
 import { type FieldFlags, UsageError } from '../errors.js';
@@ -166,7 +167,13 @@ ${ENVIRONMENT_HELP}
 
 ${exitCodesHelp({ wait: true })}`,
     )
-    .action(action<ClearFlags>(ctx, CLEAR_FLAGS, (flags, command) => clearMetadata(ctx, flags, command)));
+    .action(
+      action<ClearFlags>(ctx, CLEAR_FLAGS, (flags, command) => {
+        // The flags become a plan here, once; the clear takes the plan and the session.
+        const plan = planClear(ctx, flags);
+        return clearMetadata(ctx, plan, connect(ctx, flags, command));
+      }),
+    );
 
   const restore = group
     .command('restore <backup>')

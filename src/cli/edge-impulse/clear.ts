@@ -1,6 +1,7 @@
 /**
- * `metaclear edge-impulse clear-metadata`: see it before it runs (--dry-run: the server's figures),
- * refuse it past a size (--max-affected), and back up every value before it is cleared.
+ * `metaclear edge-impulse clear-metadata`, as its plan says (clear-plan.ts: made from the flags at
+ * the command's edge): see it before it runs (--dry-run: the server's figures), refuse it past a
+ * size (--max-affected), and back up every value before it is cleared.
  *
  * With a backup (the default), the run lists the selected samples first and writes those that hold
  * the key, with their values, to the backup (made durable), then clears exactly those samples, by
@@ -9,17 +10,11 @@
  */
 
 import { unlinkSync } from 'node:fs';
-import type { Command } from 'commander';
 import { EDGE_IMPULSE_BASE_URL } from '../../edge-impulse/client.js';
 import type { SampleFilter } from '../../edge-impulse/filters.js';
 import type { ListingChange } from '../../edge-impulse/listing.js';
-import {
-  type ClearPreview,
-  previewClearMetadata,
-  readableCategory,
-  selectedPages,
-} from '../../edge-impulse/preview.js';
-import { type ClearMetadataResult, type RawDataCategory, ValidationError } from '../../index.js';
+import { type ClearPreview, previewClearMetadata, selectedPages } from '../../edge-impulse/preview.js';
+import type { ClearMetadataResult } from '../../index.js';
 import { checkOutputPath, freeDefaultName } from '../bulk/output-paths.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -36,25 +31,16 @@ import {
   recordedBaseUrl,
 } from '../undo/backup-file.js';
 import { inChunks } from './chunks.js';
-import { type FilterFlags, filterFrom } from './filters.js';
-import { connect, follow, followCommand, type Session, type SessionFlags } from './session.js';
+import type { ClearPlan, ClearTarget } from './clear-plan.js';
+import { follow, followCommand, type Session } from './session.js';
 
 export const CLEAR = 'edge-impulse clear-metadata';
 
 /** Sample IDs per clear or add call: a JSON list of this many IDs keeps the URL under about 2 kB. */
 export const IDS_PER_CALL = 100;
 
-export type ClearFlags = FilterFlags &
-  SessionFlags & {
-    project: number;
-    category: RawDataCategory;
-    key: string;
-    backup?: string | false;
-    maxAffected?: number;
-  };
-
-const samplesOf = (flags: { category: string; project: number }): string =>
-  `${flags.category === 'all' ? '' : `${flags.category} `}samples of project ${flags.project}`;
+const samplesOf = (target: ClearTarget): string =>
+  `${target.category === 'all' ? '' : `${target.category} `}samples of project ${target.projectId}`;
 
 /** The filter without `ids`/`excludeIds`, for a call that selects its samples by `ids`. */
 function withoutIds(filter: SampleFilter | undefined): SampleFilter {
@@ -62,9 +48,9 @@ function withoutIds(filter: SampleFilter | undefined): SampleFilter {
   return rest;
 }
 
-function previewLines(ctx: CliContext, flags: ClearFlags, preview: ClearPreview): void {
-  const key = JSON.stringify(flags.key);
-  ctx.out.line(`Preview: metadata key ${key} on the matching ${samplesOf(flags)}`);
+function previewLines(ctx: CliContext, target: ClearTarget, preview: ClearPreview): void {
+  const key = JSON.stringify(target.metadataKey);
+  ctx.out.line(`Preview: metadata key ${key} on the matching ${samplesOf(target)}`);
   ctx.out.line(`  the server counts ${plural(preview.serverCount, 'matching sample')} (countSamples)`);
   ctx.out.line(
     `  ${preview.selected} selected, ${preview.withKey} hold the key: the clear would remove its value from ${plural(preview.withKey, 'sample')}`,
@@ -75,29 +61,18 @@ function previewLines(ctx: CliContext, flags: ClearFlags, preview: ClearPreview)
   ctx.out.line();
 }
 
-function refuseOverLimit(flags: ClearFlags, withKey: number): void {
-  if (flags.maxAffected !== undefined && withKey > flags.maxAffected) {
+/** The guard: refuses the run when more samples than --max-affected hold the key. */
+function refuseOverLimit(maxAffected: number | undefined, withKey: number): void {
+  if (maxAffected !== undefined && withKey > maxAffected) {
     throw new UsageError(
-      `the clear would change ${plural(withKey, 'sample')}, more than --max-affected ${flags.maxAffected}; nothing was cleared`,
+      `the clear would change ${plural(withKey, 'sample')}, more than --max-affected ${maxAffected}; nothing was cleared`,
     );
   }
 }
 
-/** The category as countSamples and listSamples take it, or a usage error that says what to do. */
-function listable(category: RawDataCategory): void {
-  try {
-    readableCategory(category);
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    throw new UsageError(
-      `--category ${category}: its samples cannot be listed (countSamples and listSamples do not take it), so they cannot be previewed or backed up; add --no-backup to clear them without a backup (and without --max-affected)`,
-    );
-  }
-}
-
-/** metaclear-backup-edge-impulse-<project>-<UTC time>.jsonl (output-paths.ts: the default names). */
-function defaultBackupName(flags: ClearFlags, cwd: string, now: number): string {
-  return freeDefaultName(cwd, `backup-edge-impulse-${flags.project}`, now, 'jsonl');
+/** metaclear-backup-edge-impulse-<project>-<UTC time>.jsonl (bulk/output-paths.ts: the default names). */
+function defaultBackupName(projectId: number, cwd: string, now: number): string {
+  return freeDefaultName(cwd, `backup-edge-impulse-${projectId}`, now, 'jsonl');
 }
 
 /** Says on stderr that the listing changed while it was read (samples added or removed meanwhile). */
@@ -111,32 +86,24 @@ export const listingChanged =
 
 export const restoreCommand = (path: string): string => `metaclear restore ${shellQuote(path)}`;
 
-export async function clearMetadata(ctx: CliContext, flags: ClearFlags, command: Command): Promise<number> {
-  Object.assign(ctx.facts, { projectId: flags.project, category: flags.category, metadataKey: flags.key });
-  const backingUp = flags.backup !== false;
-  if (backingUp || flags.maxAffected !== undefined) listable(flags.category);
-  const session = connect(ctx, flags, command);
-  const filter = filterFrom(flags);
+/** Runs the plan (planClear) with the session its flags made. */
+export async function clearMetadata(ctx: CliContext, plan: ClearPlan, session: Session): Promise<number> {
+  const { filter, ...target } = plan.target;
   const interruption = watchInterrupts(ctx, () => undefined);
   try {
-    const selection = {
-      projectId: flags.project,
-      category: flags.category,
-      metadataKey: flags.key,
-      signal: interruption.signal,
-      ...(filter === undefined ? {} : { filter }),
-    };
+    const selection = { ...target, signal: interruption.signal, ...(filter === undefined ? {} : { filter }) };
     if (session.dryRun) {
-      return await dryRun(ctx, flags, session, selection, backingUp);
+      return await dryRun(ctx, plan, session, selection);
     }
-    if (!backingUp) {
-      if (flags.maxAffected !== undefined) {
-        refuseOverLimit(flags, (await previewClearMetadata(session.reader, { ...selection, examples: 0 })).withKey);
+    if (plan.backup === undefined) {
+      if (plan.maxAffected !== undefined) {
+        const preview = await previewClearMetadata(session.reader, { ...selection, examples: 0 });
+        refuseOverLimit(plan.maxAffected, preview.withKey);
       }
       const result = await session.client.clearMetadataByKey(selection);
-      return await reportSingle(ctx, flags, session, result);
+      return await reportSingle(ctx, plan, session, result);
     }
-    return await backedUp(ctx, flags, session, selection);
+    return await backedUp(ctx, plan, plan.backup.path, session, selection);
   } finally {
     interruption.dispose();
   }
@@ -149,25 +116,18 @@ async function* keyedIds(session: Session, selection: Selection): AsyncGenerator
   for await (const page of selectedPages(session.reader, selection)) for (const sample of page.keyed) yield sample.id;
 }
 
-async function dryRun(
-  ctx: CliContext,
-  flags: ClearFlags,
-  session: Session,
-  selection: Selection,
-  backingUp: boolean,
-): Promise<number> {
+async function dryRun(ctx: CliContext, plan: ClearPlan, session: Session, selection: Selection): Promise<number> {
   const dry = session.dryRun;
   if (!dry) throw new Error('dryRun: no dry-run session');
   // A dry run makes the reads the run would make, and prints the changes it would send: with
   // --no-backup (and no --max-affected) the run reads nothing, so neither does its dry run.
-  const preview =
-    backingUp || flags.maxAffected !== undefined ? await previewClearMetadata(session.reader, selection) : undefined;
+  const preview = plan.lists ? await previewClearMetadata(session.reader, selection) : undefined;
   if (preview) {
-    if (flags.json) ctx.out.json({ dryRun: true, preview });
-    else previewLines(ctx, flags, preview);
-    refuseOverLimit(flags, preview.withKey);
+    if (plan.json) ctx.out.json({ dryRun: true, preview });
+    else previewLines(ctx, plan.target, preview);
+    refuseOverLimit(plan.maxAffected, preview.withKey);
   }
-  if (!backingUp) {
+  if (plan.backup === undefined) {
     await session.client.clearMetadataByKey(selection);
   } else {
     // The calls the run would make: the samples that hold the key, by ids, a chunk at a time.
@@ -181,27 +141,28 @@ async function dryRun(
 
 async function reportSingle(
   ctx: CliContext,
-  flags: ClearFlags,
+  plan: ClearPlan,
   session: Session,
   result: ClearMetadataResult,
 ): Promise<number> {
-  const what = `metadata key ${JSON.stringify(flags.key)} on the matching ${samplesOf(flags)}`;
+  const { target } = plan;
+  const what = `metadata key ${JSON.stringify(target.metadataKey)} on the matching ${samplesOf(target)}`;
   if (result.status === 'done') {
-    if (flags.json) successDocument(ctx, CLEAR, { status: 'done', backup: null });
+    if (plan.json) successDocument(ctx, CLEAR, { status: 'done', backup: null });
     else ctx.out.line(`Cleared ${what} (no backup: --no-backup).`);
     return EXIT.ok;
   }
   ctx.facts.jobId = result.jobId;
-  if (!flags.wait) {
-    if (flags.json) successDocument(ctx, CLEAR, { status: 'job', backup: null });
+  if (!plan.jobs.wait) {
+    if (plan.json) successDocument(ctx, CLEAR, { status: 'job', backup: null });
     else {
       ctx.out.line(`Clearing ${what}: the server continues as job ${result.jobId} (no backup: --no-backup).`);
-      ctx.out.line(`Follow it with: ${followCommand(flags.project, result.jobId)}`);
+      ctx.out.line(`Follow it with: ${followCommand(target.projectId, result.jobId)}`);
     }
     return EXIT.ok;
   }
-  const followed = await follow(ctx, session, flags.project, result.jobId, flags);
-  if (flags.json) successDocument(ctx, CLEAR, { status: 'job', job: followed.job, backup: null });
+  const followed = await follow(ctx, session, target.projectId, result.jobId, plan.jobs);
+  if (plan.json) successDocument(ctx, CLEAR, { status: 'job', job: followed.job, backup: null });
   else {
     ctx.out.line(
       `Cleared ${what}: job ${result.jobId} finished successfully (${plural(followed.polls, 'poll')}, ${followed.elapsed}; no backup: --no-backup).`,
@@ -210,8 +171,15 @@ async function reportSingle(
   return EXIT.ok;
 }
 
-async function backedUp(ctx: CliContext, flags: ClearFlags, session: Session, selection: Selection): Promise<number> {
-  const spec = typeof flags.backup === 'string' ? flags.backup : defaultBackupName(flags, ctx.deps.cwd, ctx.now());
+async function backedUp(
+  ctx: CliContext,
+  plan: ClearPlan,
+  backupPath: string | undefined,
+  session: Session,
+  selection: Selection,
+): Promise<number> {
+  const { target } = plan;
+  const spec = backupPath ?? defaultBackupName(target.projectId, ctx.deps.cwd, ctx.now());
   const path = checkOutputPath('--backup', spec, ctx.deps.cwd, {
     others: [],
     existingAllowed: false,
@@ -220,7 +188,7 @@ async function backedUp(ctx: CliContext, flags: ClearFlags, session: Session, se
   const writer = BackupWriter.create<EdgeImpulseEntry | EdgeImpulseJobLine>(path, '--backup', {
     api: 'edge-impulse',
     baseUrl: recordedBaseUrl(session.baseUrl ?? EDGE_IMPULSE_BASE_URL),
-    target: { projectId: flags.project, category: flags.category, metadataKey: flags.key },
+    target: { projectId: target.projectId, category: target.category, metadataKey: target.metadataKey },
     created: new Date(ctx.now()).toISOString(),
   });
   let selected = 0;
@@ -241,14 +209,14 @@ async function backedUp(ctx: CliContext, flags: ClearFlags, session: Session, se
     }
   }
   const withKey = writer.entries;
-  if (withKey === 0 || (flags.maxAffected !== undefined && withKey > flags.maxAffected)) {
+  if (withKey === 0 || (plan.maxAffected !== undefined && withKey > plan.maxAffected)) {
     writer.close();
     unlinkSync(path);
   }
-  refuseOverLimit(flags, withKey);
-  const key = JSON.stringify(flags.key);
+  refuseOverLimit(plan.maxAffected, withKey);
+  const key = JSON.stringify(target.metadataKey);
   if (withKey === 0) {
-    if (flags.json) successDocument(ctx, CLEAR, { status: 'done', selected, cleared: 0, backup: null, jobIds: [] });
+    if (plan.json) successDocument(ctx, CLEAR, { status: 'done', selected, cleared: 0, backup: null, jobIds: [] });
     else
       ctx.out.line(`None of the ${plural(selected, 'selected sample')} holds metadata key ${key}: nothing to clear.`);
     return EXIT.ok;
@@ -280,9 +248,9 @@ async function backedUp(ctx: CliContext, flags: ClearFlags, session: Session, se
         // Durable before anything else: a restore waits for the job before it reads a value.
         writer.add({ jobId: result.jobId });
         writer.sync();
-        if (flags.wait) await follow(ctx, session, flags.project, result.jobId, flags);
-        else if (!flags.json)
-          ctx.err.line(`the server continues as job ${result.jobId}: ${followCommand(flags.project, result.jobId)}`);
+        if (plan.jobs.wait) await follow(ctx, session, target.projectId, result.jobId, plan.jobs);
+        else if (!plan.json)
+          ctx.err.line(`the server continues as job ${result.jobId}: ${followCommand(target.projectId, result.jobId)}`);
       }
     }
     writer.close();
@@ -297,13 +265,13 @@ async function backedUp(ctx: CliContext, flags: ClearFlags, session: Session, se
     );
     throw error;
   }
-  if (flags.json) {
+  if (plan.json) {
     successDocument(ctx, CLEAR, { status: jobIds.length > 0 ? 'job' : 'done', selected, cleared, calls, jobIds });
     return EXIT.ok;
   }
-  const pending = jobIds.length > 0 && !flags.wait;
+  const pending = jobIds.length > 0 && !plan.jobs.wait;
   ctx.out.line(
-    `${pending ? 'Clearing' : 'Cleared'} metadata key ${key} on ${withKey} of ${selected} selected ${samplesOf(flags)}${withKey < selected ? ' (the others do not hold it)' : ''}, in ${plural(calls, 'call')}${pending ? `; the server continues as ${jobIds.length === 1 ? 'job' : 'jobs'} ${jobIds.join(', ')}` : ''}.`,
+    `${pending ? 'Clearing' : 'Cleared'} metadata key ${key} on ${withKey} of ${selected} selected ${samplesOf(target)}${withKey < selected ? ' (the others do not hold it)' : ''}, in ${plural(calls, 'call')}${pending ? `; the server continues as ${jobIds.length === 1 ? 'job' : 'jobs'} ${jobIds.join(', ')}` : ''}.`,
   );
   ctx.out.line(`Backup: ${path} (${plural(withKey, 'value')}). Undo with: ${restoreCommand(path)}`);
   return EXIT.ok;

@@ -76,6 +76,9 @@ export function connect(ctx: CliContext, flags: SessionFlags, command: Command, 
   return { client: dryRun ? make(dryRun.fetch) : reader, reader, dryRun, baseUrl };
 }
 
+/** How a job is followed: --timeout (seconds; default 600) and the --progress mode. */
+export type FollowOptions = Pick<WaitFlags, 'timeout'> & ProgressFlags;
+
 export const followCommand = (projectId: number, jobId: number): string =>
   `metaclear edge-impulse job-status --project ${projectId} --job ${jobId} --wait`;
 
@@ -88,18 +91,18 @@ export async function follow(
   session: Session,
   projectId: number,
   jobId: number,
-  flags: WaitFlags & ProgressFlags,
+  options: FollowOptions,
 ): Promise<{ job: Job; polls: number; elapsed: string }> {
   let progress: JobProgress | undefined;
   const interruption = watchInterrupts(ctx, () => progress?.stop());
-  progress = new JobProgress(ctx, jobId, flags.progress);
+  progress = new JobProgress(ctx, jobId, options.progress);
   try {
     const job = await session.client.waitForJob({
       projectId,
       jobId,
       signal: interruption.signal,
       onProgress: (j) => progress?.update(j),
-      ...(flags.timeout !== undefined ? { timeoutMs: Math.max(1, Math.round(flags.timeout * 1000)) } : {}),
+      ...(options.timeout !== undefined ? { timeoutMs: Math.max(1, Math.round(options.timeout * 1000)) } : {}),
     });
     return { job, polls: progress.polls, elapsed: progress.elapsed() };
   } catch (error) {
