@@ -10,8 +10,9 @@ import { type FieldFlags, UsageError } from '../errors.js';
 import { EXIT, exitCodesHelp } from '../exit-codes.js';
 import { watchInterrupts } from '../interrupt.js';
 import { deleteMany, preflight } from '../oracle/bulk.js';
+import { type DeleteFlags, type DeletePlan, planDelete } from '../oracle/delete-plan.js';
 import { valuesText } from '../oracle/preview.js';
-import { connect, type DeleteFlags, type OracleSession } from '../oracle/session.js';
+import { connect, type OracleSession } from '../oracle/session.js';
 import { boundedText, collect, parseCount, parseInteger, parseRate } from '../parsers.js';
 import { successDocument } from '../terminal/json-output.js';
 import { addOutputOptions } from '../terminal/output.js';
@@ -48,23 +49,22 @@ export const ORACLE_FIELD_FLAGS: FieldFlags = {
 
 const DELETE = 'oracle delete-metadata';
 
-async function deleteOne(ctx: CliContext, flags: DeleteFlags, fileId: string, command: Command): Promise<number> {
-  ctx.facts.fileId = fileId;
-  const session = connect(ctx, flags, command);
+async function deleteOne(ctx: CliContext, plan: DeletePlan, session: OracleSession, fileId: string): Promise<number> {
+  const { target } = plan;
   const appLink = session.appLink !== undefined ? { appLink: session.appLink } : {};
-  if (flags.backup === false) return deleteUnread(ctx, flags, session, fileId);
+  if (plan.backup === undefined) return deleteUnread(ctx, plan, session, fileId);
   // Flags the facade refuses (a field with a comma, a bad applink) fail before the read is sent.
-  await preflight(flags, session);
+  await preflight(target, session);
   // As a bulk run does: read the file's own values, write them to the backup, clear exactly those fields.
-  const place = session.dryRun ? undefined : OracleBackup.check(ctx, flags, undefined, []);
+  const place = session.dryRun ? undefined : OracleBackup.check(ctx, target, plan.backup.path, undefined, []);
   const interruption = watchInterrupts(ctx, () => undefined);
   try {
-    const item = { fileId, collection: flags.collection, fields: flags.field, ...appLink };
+    const item = { fileId, collection: target.collection, fields: target.fields, ...appLink };
     if (session.dryRun) {
       // The preview: the file's own values are read; the DELETE of the fields that hold one is printed.
       const values = await readOwnValues(session.reader, { ...item, signal: interruption.signal });
       const fields = Object.keys(values);
-      if (flags.json) ctx.out.json({ dryRun: true, fileId, values });
+      if (plan.json) ctx.out.json({ dryRun: true, fileId, values });
       else {
         ctx.out.line(
           printable(`  ${fileId}: ${fields.length > 0 ? valuesText(values) : 'no value of its own in these fields'}`),
@@ -76,7 +76,7 @@ async function deleteOne(ctx: CliContext, flags: DeleteFlags, fileId: string, co
       session.dryRun.notice({ reads: true });
       return EXIT.ok;
     }
-    const backup = OracleBackup.open(ctx, flags, place as BackupPlace);
+    const backup = OracleBackup.open(ctx, target, place as BackupPlace);
     let outcome: ClearOutcome;
     try {
       outcome = await backup.step(session)(item, interruption.signal);
@@ -88,15 +88,15 @@ async function deleteOne(ctx: CliContext, flags: DeleteFlags, fileId: string, co
     }
     const kept = backup.close();
     if (outcome.response === null) {
-      if (flags.json) successDocument(ctx, DELETE, { cleared: 0, backup: null });
+      if (plan.json) successDocument(ctx, DELETE, { cleared: 0, backup: null });
       else {
         ctx.out.line(
-          `File ${fileId} holds no value of its own in ${flags.field.join(', ')} of collection ${JSON.stringify(flags.collection)}: nothing deleted, no backup written.`,
+          `File ${fileId} holds no value of its own in ${target.fields.join(', ')} of collection ${JSON.stringify(target.collection)}: nothing deleted, no backup written.`,
         );
       }
       return EXIT.ok;
     }
-    if (flags.json) {
+    if (plan.json) {
       successDocument(ctx, DELETE, {
         response: outcome.response,
         cleared: 1,
@@ -105,7 +105,7 @@ async function deleteOne(ctx: CliContext, flags: DeleteFlags, fileId: string, co
       });
     } else {
       ctx.out.line(
-        `Deleted the values of ${outcome.cleared.join(', ')} in collection ${JSON.stringify(flags.collection)} on file ${fileId}.`,
+        `Deleted the values of ${outcome.cleared.join(', ')} in collection ${JSON.stringify(target.collection)} on file ${fileId}.`,
       );
       ctx.out.line(backup.summaryLine(kept));
     }
@@ -118,17 +118,18 @@ async function deleteOne(ctx: CliContext, flags: DeleteFlags, fileId: string, co
 /** --no-backup: one DELETE of every field named, nothing read. */
 async function deleteUnread(
   ctx: CliContext,
-  flags: DeleteFlags,
+  plan: DeletePlan,
   session: OracleSession,
   fileId: string,
 ): Promise<number> {
+  const { target } = plan;
   const interruption = watchInterrupts(ctx, () => undefined);
   let response: Awaited<ReturnType<OracleDocumentsClient['deleteFileMetadataValues']>>;
   try {
     response = await session.client.deleteFileMetadataValues({
       fileId,
-      collection: flags.collection,
-      fields: flags.field,
+      collection: target.collection,
+      fields: target.fields,
       signal: interruption.signal,
       ...(session.appLink !== undefined ? { appLink: session.appLink } : {}),
     });
@@ -136,10 +137,10 @@ async function deleteUnread(
     interruption.dispose();
   }
   if (session.dryRun) session.dryRun.notice();
-  else if (flags.json) successDocument(ctx, DELETE, { response });
+  else if (plan.json) successDocument(ctx, DELETE, { response });
   else {
     ctx.out.line(
-      `Deleted the values of ${flags.field.join(', ')} in collection ${JSON.stringify(flags.collection)} on file ${fileId}.`,
+      `Deleted the values of ${target.fields.join(', ')} in collection ${JSON.stringify(target.collection)} on file ${fileId}.`,
     );
     ctx.out.line(NO_BACKUP_LINE);
   }
@@ -168,9 +169,11 @@ async function deleteMetadata(ctx: CliContext, flags: DeleteFlags, command: Comm
       if (key === 'backup') continue;
       if (flags[key] !== undefined) throw new UsageError(`${flag} applies to --files-from`);
     }
-    return deleteOne(ctx, flags, flags.file, command);
+    ctx.facts.fileId = flags.file;
+    // The flags become a plan here, once; the parts below take the plan and the session.
+    return deleteOne(ctx, planDelete(flags), connect(ctx, flags, command), flags.file);
   }
-  return deleteMany(ctx, flags, flags.filesFrom as string, command);
+  return deleteMany(ctx, planDelete(flags), connect(ctx, flags, command), flags.filesFrom as string);
 }
 
 export function registerOracle(program: Command, ctx: CliContext): void {

@@ -10,7 +10,6 @@
  * cannot be written, the credential refused, a bad input line) goes through the same summary.
  */
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
 import {
   type ConcurrencyChange,
   createOracleDocumentsClient,
@@ -44,16 +43,17 @@ import { watchInterrupts } from '../interrupt.js';
 import { captureFetch } from '../terminal/dry-run.js';
 import { errorJson } from '../terminal/json-output.js';
 import { printable } from '../terminal/printable.js';
-import { type ProgressFlags, type ProgressReporter, startProgress } from '../terminal/progress.js';
+import { type ProgressReporter, startProgress } from '../terminal/progress.js';
 import { type ClearOutcome, NO_BACKUP_LINE, OracleBackup } from '../undo/oracle-backup.js';
+import type { DeletePlan, DeleteTarget } from './delete-plan.js';
 import { checkMaxAffected, previewRun } from './preview.js';
-import { connect, type DeleteFlags, type OracleSession } from './session.js';
+import type { OracleSession } from './session.js';
 
-function item(flags: DeleteFlags, session: OracleSession, fileId: string): DeleteManyItem {
+function item(target: DeleteTarget, session: OracleSession, fileId: string): DeleteManyItem {
   return {
     fileId,
-    collection: flags.collection,
-    fields: flags.field,
+    collection: target.collection,
+    fields: target.fields,
     ...(session.appLink !== undefined ? { appLink: session.appLink } : {}),
   };
 }
@@ -63,26 +63,26 @@ function item(flags: DeleteFlags, session: OracleSession, fileId: string): Delet
  * refuses (a field with a comma, a bad applink) fail here, as a usage error, before the first
  * real request, instead of failing every file.
  */
-export async function preflight(flags: DeleteFlags, session: OracleSession): Promise<void> {
+export async function preflight(target: DeleteTarget, session: OracleSession): Promise<void> {
   const offline = createOracleDocumentsClient({
-    baseUrl: flags.baseUrl,
+    baseUrl: target.baseUrl,
     ...(session.credentials.auth !== undefined ? { auth: session.credentials.auth } : {}),
     fetch: captureFetch(
       () => ({ errorCode: '0' }),
       () => undefined,
     ),
   });
-  await offline.deleteFileMetadataValues(item(flags, session, 'preflight'));
+  await offline.deleteFileMetadataValues(item(target, session, 'preflight'));
 }
 
 /**
  * The per-file step of the run. Whatever a file needs done is done here: with a backup, read its own
  * values → write them to the backup → clear exactly those fields; with --no-backup, one DELETE.
  */
-function clearFile(flags: DeleteFlags, session: OracleSession, backup: OracleBackup | undefined) {
+function clearFile(target: DeleteTarget, session: OracleSession, backup: OracleBackup | undefined) {
   const backedUp = backup?.step(session);
   return async (file: BulkItem, signal: AbortSignal): Promise<ClearOutcome> => {
-    const one = item(flags, session, file.fileId);
+    const one = item(target, session, file.fileId);
     if (backedUp) return backedUp(one, signal);
     return { response: await session.client.deleteFileMetadataValues({ ...one, signal }), cleared: one.fields };
   };
@@ -95,21 +95,22 @@ interface Paths {
 }
 
 /** Every output path, checked before anything is read or sent. */
-function checkPaths(ctx: CliContext, flags: DeleteFlags, spec: string): Paths {
+function checkPaths(ctx: CliContext, plan: DeletePlan, spec: string): Paths {
+  const { records } = plan;
   const inputPath = spec === '-' ? undefined : resolve(ctx.deps.cwd, spec);
-  if (flags.overwrite && flags.failedOut === undefined) throw new UsageError('--overwrite applies to --failed-out');
+  if (records.overwrite && records.failedOut === undefined) throw new UsageError('--overwrite applies to --failed-out');
   const failedOut =
-    flags.failedOut === undefined
+    records.failedOut === undefined
       ? undefined
-      : checkOutputPath('--failed-out', flags.failedOut, ctx.deps.cwd, {
+      : checkOutputPath('--failed-out', records.failedOut, ctx.deps.cwd, {
           others: [{ flag: '--files-from', path: inputPath }],
-          existingAllowed: flags.overwrite === true,
+          existingAllowed: records.overwrite,
           existingHint: 'add --overwrite to replace it, or choose another path',
         });
   const journalPath =
-    flags.journal === undefined
+    records.journal === undefined
       ? undefined
-      : checkOutputPath('--journal', flags.journal, ctx.deps.cwd, {
+      : checkOutputPath('--journal', records.journal, ctx.deps.cwd, {
           others: [
             { flag: '--files-from', path: inputPath },
             { flag: '--failed-out', path: failedOut },
@@ -117,51 +118,53 @@ function checkPaths(ctx: CliContext, flags: DeleteFlags, spec: string): Paths {
           existingAllowed: true,
           existingHint: '',
         });
-  if (failedOut === undefined && flags.dryRun !== true) {
+  if (failedOut === undefined && !plan.dryRun) {
     checkFolder('the failed-IDs file (in the current folder; --failed-out chooses another path)', ctx.deps.cwd);
   }
   return { inputPath, failedOut, journalPath };
 }
 
-function checkFlags(flags: DeleteFlags): void {
-  if (flags.concurrency !== undefined && flags.concurrency < 1) {
-    throw new ValidationError('options.concurrency', 'a positive integer', `got ${flags.concurrency}`);
+/** The plan's numbers, refused before anything is read or sent when they have no meaning. */
+function checkPlan({ runner, records }: DeletePlan): void {
+  if (runner.concurrency !== undefined && runner.concurrency < 1) {
+    throw new ValidationError('options.concurrency', 'a positive integer', `got ${runner.concurrency}`);
   }
-  if (flags.maxAuthFailures !== undefined && flags.maxAuthFailures < 0) {
+  if (runner.maxAuthFailures !== undefined && runner.maxAuthFailures < 0) {
     throw new UsageError(
-      `--max-auth-failures: expected 0 (never stop) or a positive integer, got ${flags.maxAuthFailures}`,
+      `--max-auth-failures: expected 0 (never stop) or a positive integer, got ${runner.maxAuthFailures}`,
     );
   }
-  if (flags.fromLine !== undefined && flags.fromLine < 1) {
-    throw new UsageError(`--from-line: expected a line number from 1, got ${flags.fromLine}`);
+  if (records.fromLine !== undefined && records.fromLine < 1) {
+    throw new UsageError(`--from-line: expected a line number from 1, got ${records.fromLine}`);
   }
-  if (flags.fromLine !== undefined && flags.journal !== undefined) {
+  if (records.fromLine !== undefined && records.journal !== undefined) {
     throw new UsageError('--from-line and --journal do not go together: the journal says where to resume');
   }
 }
 
-function journalTarget(flags: DeleteFlags): JournalTarget {
+function journalTarget(target: DeleteTarget): JournalTarget {
   return {
     api: 'oracle-documents',
     operation: 'delete-metadata',
-    origin: new URL(flags.baseUrl).origin,
-    collection: flags.collection,
-    fields: [...flags.field].sort(),
+    origin: new URL(target.baseUrl).origin,
+    collection: target.collection,
+    fields: [...target.fields].sort(),
   };
 }
 
 /** The journal (locked) and the input, checked against each other before anything is sent. */
 async function openInput(
   ctx: CliContext,
-  flags: DeleteFlags,
+  run: DeletePlan,
   spec: string,
   journalPath: string | undefined,
 ): Promise<{ source: FileIdSource; journal: Journal | undefined; plan: JournalPlan | undefined }> {
+  const { records } = run;
   const journal =
-    journalPath !== undefined && flags.dryRun !== true
-      ? Journal.open(journalPath, '--journal', journalTarget(flags), ctx.now(), flags.journal)
+    journalPath !== undefined && !run.dryRun
+      ? Journal.open(journalPath, '--journal', journalTarget(run.target), ctx.now(), records.journal)
       : undefined;
-  const describe = `the journal ${flags.journal}`;
+  const describe = `the journal ${records.journal}`;
   const inputName = spec === '-' ? '--files-from - (stdin)' : `--files-from ${spec}`;
   const plan = journal ? new JournalPlan(journal.record, describe, inputName) : undefined;
   try {
@@ -171,14 +174,14 @@ async function openInput(
       end: (count: number) => checkPlan.end(count),
     };
     const source = await openFileIds(spec, ctx.deps.cwd, ctx.deps.stdin, check);
-    if (source.total === 0 && !flags.allowEmpty) {
+    if (source.total === 0 && !records.allowEmpty) {
       throw new UsageError(
         `${source.name}: no file IDs in it (only blank lines and # comments); add --allow-empty to accept that`,
       );
     }
-    if (flags.fromLine !== undefined && source.lines !== undefined && flags.fromLine > source.lines) {
+    if (records.fromLine !== undefined && source.lines !== undefined && records.fromLine > source.lines) {
       throw new UsageError(
-        `--from-line ${flags.fromLine}: ${source.name} has ${source.lines} lines; expected a line number within it`,
+        `--from-line ${records.fromLine}: ${source.name} has ${source.lines} lines; expected a line number within it`,
       );
     }
     return { source, journal, plan };
@@ -189,12 +192,12 @@ async function openInput(
 }
 
 /** The failed-IDs file, opened with its header (none with --dry-run); the journal is closed if it cannot be. */
-function openFailedRecord(ctx: CliContext, flags: DeleteFlags, paths: Paths, journal: Journal | undefined) {
-  if (flags.dryRun === true) return undefined;
+function openFailedRecord(ctx: CliContext, plan: DeletePlan, paths: Paths, journal: Journal | undefined) {
+  if (plan.dryRun) return undefined;
   const started = ctx.now();
   let file: RecordFile;
   try {
-    file = openFailedFile(paths.failedOut, flags.overwrite === true, ctx.deps.cwd, started);
+    file = openFailedFile(paths.failedOut, plan.records.overwrite, ctx.deps.cwd, started);
   } catch (error) {
     journal?.close();
     throw error;
@@ -206,10 +209,10 @@ function openFailedRecord(ctx: CliContext, flags: DeleteFlags, paths: Paths, jou
   return file;
 }
 
-/** The runner's settings: the flags, the run's stop signal, and the hooks that feed the recorder and the progress bar. */
+/** The runner's settings: the plan's, the run's stop signal, and the hooks that feed the recorder and the progress bar. */
 function runnerOptions(
   ctx: CliContext,
-  flags: DeleteFlags,
+  plan: DeletePlan,
   run: {
     signal: AbortSignal;
     recorder: BulkRecorder;
@@ -219,63 +222,62 @@ function runnerOptions(
   },
 ): ManyOptions {
   return {
-    ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
-    ...(flags.maxRate !== undefined ? { maxRatePerSecond: flags.maxRate } : {}),
+    ...(plan.runner.concurrency !== undefined ? { concurrency: plan.runner.concurrency } : {}),
+    ...(plan.runner.maxRate !== undefined ? { maxRatePerSecond: plan.runner.maxRate } : {}),
     adaptive: true,
     signal: run.signal,
     onStart: (_fileId, index) => run.recorder.started(index, run.input.take(index)),
     onProgress: (p) => run.progress.update(p),
     onConcurrencyChange: (change: ConcurrencyChange) => {
       noteConcurrency(run.concurrency, change);
-      if (flags.verbose) ctx.err.line(`  concurrency ${change.previous} -> ${change.concurrency} (${change.reason})`);
+      if (plan.verbose) ctx.err.line(`  concurrency ${change.previous} -> ${change.concurrency} (${change.reason})`);
     },
   };
 }
 
+/** Runs the plan (planDelete) on the file IDs of `spec` (a path, or - for stdin), with the session its flags made. */
 export async function deleteMany(
   ctx: CliContext,
-  flags: DeleteFlags & ProgressFlags,
+  plan: DeletePlan,
+  session: OracleSession,
   spec: string,
-  command: Command,
 ): Promise<number> {
-  const session = connect(ctx, flags, command);
-  await preflight(flags, session);
-  checkFlags(flags);
-  const json = flags.json === true;
-  const dryRun = flags.dryRun === true;
-  const paths = checkPaths(ctx, flags, spec);
-  const backingUp = flags.backup !== false;
-  if (dryRun && (backingUp || flags.maxAffected !== undefined)) {
+  await preflight(plan.target, session);
+  checkPlan(plan);
+  const { json, dryRun, records } = plan;
+  const paths = checkPaths(ctx, plan, spec);
+  const backingUp = plan.backup !== undefined;
+  if (dryRun && (backingUp || plan.maxAffected !== undefined)) {
     // The preview: each file's own values and the DELETE it would get, then the totals.
     const reading = watchInterrupts(ctx, () => undefined);
     try {
-      return await previewRun(ctx, flags, session, spec, reading.signal, backingUp);
+      return await previewRun(ctx, plan, session, spec, reading.signal, backingUp);
     } finally {
       reading.dispose();
     }
   }
   const backupPlace =
-    backingUp && !dryRun
-      ? OracleBackup.check(ctx, flags, paths.journalPath, [
+    plan.backup !== undefined && !dryRun
+      ? OracleBackup.check(ctx, plan.target, plan.backup.path, paths.journalPath, [
           { flag: '--files-from', path: paths.inputPath },
           { flag: '--failed-out', path: paths.failedOut },
           { flag: '--journal', path: paths.journalPath },
         ])
       : undefined;
-  const { source, journal, plan } = await openInput(ctx, flags, spec, paths.journalPath);
+  const { source, journal, plan: journalPlan } = await openInput(ctx, plan, spec, paths.journalPath);
   let backup: OracleBackup | undefined;
   try {
-    if (!dryRun && flags.maxAffected !== undefined) {
+    if (!dryRun && plan.maxAffected !== undefined) {
       // A read pass over the input (minus what the journal has done) before anything is cleared.
       const countPlan = journal
-        ? new JournalPlan(journal.record, `the journal ${flags.journal}`, source.name)
+        ? new JournalPlan(journal.record, `the journal ${records.journal}`, source.name)
         : undefined;
-      const fromLine = flags.fromLine ?? 1;
+      const fromLine = records.fromLine ?? 1;
       const counting = watchInterrupts(ctx, () => undefined);
       try {
         await checkMaxAffected(
           ctx,
-          flags,
+          plan,
           session,
           spec,
           (n, id, line) => line < fromLine || (countPlan !== undefined && !countPlan.run(n, id)),
@@ -285,13 +287,13 @@ export async function deleteMany(
         counting.dispose();
       }
     }
-    if (backupPlace !== undefined) backup = OracleBackup.open(ctx, flags, backupPlace);
+    if (backupPlace !== undefined) backup = OracleBackup.open(ctx, plan.target, backupPlace);
   } catch (error) {
     journal?.close();
     throw error;
   }
 
-  const failedFile = openFailedRecord(ctx, flags, paths, journal);
+  const failedFile = openFailedRecord(ctx, plan, paths, journal);
 
   // The run stops on Ctrl-C, on a record it cannot write, or on a credential refused again and again.
   const stopper = new AbortController();
@@ -305,23 +307,23 @@ export async function deleteMany(
   );
   // A backup that cannot be written stops the run (and the file whose entry failed is not cleared).
   if (backup) backup.onFailure = (failure) => stopWith({ kind: 'record', path: failure.path, code: failure.code });
-  const input = new BulkInput(source, plan, flags.fromLine ?? 1);
-  const refusals = new CredentialRefusals(flags.maxAuthFailures ?? DEFAULT_MAX_AUTH_FAILURES);
+  const input = new BulkInput(source, journalPlan, records.fromLine ?? 1);
+  const refusals = new CredentialRefusals(plan.runner.maxAuthFailures ?? DEFAULT_MAX_AUTH_FAILURES);
   const concurrency: ConcurrencyReport = {
-    max: flags.concurrency ?? 8,
-    lowest: flags.concurrency ?? 8,
-    final: flags.concurrency ?? 8,
+    max: plan.runner.concurrency ?? 8,
+    lowest: plan.runner.concurrency ?? 8,
+    final: plan.runner.concurrency ?? 8,
     decreases: 0,
     increases: 0,
   };
   const progress = startProgress(ctx, {
     total: source.total,
-    mode: flags.progress,
+    mode: plan.progress,
     skipped: () => input.skipped + input.before,
   });
 
   const outcome = (exitCode: number, notFinished?: number): BulkOutcome =>
-    outcomeOf({ ctx, flags, command, source, recorder, input, stop, concurrency, exitCode, notFinished, dryRun });
+    outcomeOf({ ctx, plan, source, recorder, input, stop, concurrency, exitCode, notFinished, dryRun });
 
   /** Set by a second signal, whose handler has written the outcome: the run's own end then says nothing more. */
   let forced = false;
@@ -348,8 +350,8 @@ export async function deleteMany(
 
   const stream = streamMany(
     input.items(),
-    clearFile(flags, session, backup),
-    runnerOptions(ctx, flags, { signal: stopper.signal, recorder, input, progress, concurrency }),
+    clearFile(plan.target, session, backup),
+    runnerOptions(ctx, plan, { signal: stopper.signal, recorder, input, progress, concurrency }),
   );
   try {
     for await (const result of stream) {
@@ -375,11 +377,11 @@ export async function deleteMany(
   }
 
   if (forced) return stop?.kind === 'forced' && stop.signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
-  noteEnd(recorder, outcome(exitCodeOf(stop, recorder, input, flags)));
+  noteEnd(recorder, outcome(exitCodeOf(stop, recorder, input, records.allowEmpty)));
   // The records are synced and closed before the exit status is decided: a last write or fsync
   // that fails (a file-size limit, a full disk) stops the run like any other record that fails.
   const backupKept = closeRecords(recorder, backup, stopWith);
-  const ending = outcome(exitCodeOf(stop, recorder, input, flags));
+  const ending = outcome(exitCodeOf(stop, recorder, input, records.allowEmpty));
   if (ending.failedFile === undefined) failedFile?.discard();
   if (stop?.kind === 'input') ctx.err.line(`error: ${stop.message}; the files before it were run`);
   if (ending.exitCode === EXIT.usage && stop === undefined) {
@@ -477,7 +479,7 @@ function noteConcurrency(report: ConcurrencyReport, change: ConcurrencyChange): 
   report.final = change.concurrency;
 }
 
-function exitCodeOf(stop: BulkStop | undefined, recorder: BulkRecorder, input: BulkInput, flags: DeleteFlags): number {
+function exitCodeOf(stop: BulkStop | undefined, recorder: BulkRecorder, input: BulkInput, allowEmpty: boolean): number {
   if (stop?.kind === 'interrupted' || stop?.kind === 'forced') {
     return stop.signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated;
   }
@@ -485,14 +487,13 @@ function exitCodeOf(stop: BulkStop | undefined, recorder: BulkRecorder, input: B
   if (stop !== undefined) return EXIT.failed;
   const { counts } = recorder;
   // stdin with no ID at all (a file with none was refused before the run).
-  if (input.read === 0 && !flags.allowEmpty) return EXIT.usage;
+  if (input.read === 0 && !allowEmpty) return EXIT.usage;
   return counts.failed + counts.cancelled > 0 ? EXIT.failed : EXIT.ok;
 }
 
 interface OutcomeParts {
   ctx: CliContext;
-  flags: DeleteFlags;
-  command: Command;
+  plan: DeletePlan;
   source: FileIdSource;
   recorder: BulkRecorder;
   input: BulkInput;
@@ -504,13 +505,14 @@ interface OutcomeParts {
 }
 
 function outcomeOf(parts: OutcomeParts): BulkOutcome {
-  const { ctx, flags, source, recorder, input, stop } = parts;
+  const { ctx, source, recorder, input, stop } = parts;
+  const { records } = parts.plan;
   const { counts } = recorder;
   const failed = counts.failed + counts.cancelled + (parts.notFinished ?? 0);
   const failedFile = recorder.failedFile;
-  const keepFailed = failedFile !== undefined && (failed > 0 || flags.failedOut !== undefined || stop !== undefined);
+  const keepFailed = failedFile !== undefined && (failed > 0 || records.failedOut !== undefined || stop !== undefined);
   const notRunFrom =
-    stop !== undefined && !input.exhausted ? Math.max(recorder.lastStartedLine + 1, flags.fromLine ?? 1) : undefined;
+    stop !== undefined && !input.exhausted ? Math.max(recorder.lastStartedLine + 1, records.fromLine ?? 1) : undefined;
   const resume =
     stop !== undefined && recorder.journal !== undefined ? resumeCommand(ctx.deps.argv, ctx.deps.cwd) : undefined;
   const rest =

@@ -20,7 +20,8 @@ import { EXIT } from '../exit-codes.js';
 import { errorJson } from '../terminal/json-output.js';
 import { plural } from '../terminal/output.js';
 import { printable } from '../terminal/printable.js';
-import type { DeleteFlags, OracleSession } from './session.js';
+import type { DeletePlan, DeleteTarget } from './delete-plan.js';
+import type { OracleSession } from './session.js';
 
 /** A file's own values in words: `A1 "x", A2 "y"`. */
 export const valuesText = (values: OwnValues): string =>
@@ -28,14 +29,20 @@ export const valuesText = (values: OwnValues): string =>
     .map(([field, value]) => `${field} ${JSON.stringify(value)}`)
     .join(', ');
 
-const fieldsText = (flags: DeleteFlags): string =>
-  `${flags.field.join(', ')} in collection ${JSON.stringify(flags.collection)}`;
+const fieldsText = (target: DeleteTarget): string =>
+  `${target.fields.join(', ')} in collection ${JSON.stringify(target.collection)}`;
+
+/** The reads' concurrency and rate: the run's own. */
+const readPace = ({ runner }: DeletePlan): { concurrency?: number; maxRatePerSecond?: number } => ({
+  ...(runner.concurrency !== undefined ? { concurrency: runner.concurrency } : {}),
+  ...(runner.maxRate !== undefined ? { maxRatePerSecond: runner.maxRate } : {}),
+});
 
 /** Refuses (exit 2, nothing cleared) a run that would change more files than --max-affected. */
-export function refuseOverLimit(flags: DeleteFlags, withValues: number): void {
-  if (flags.maxAffected !== undefined && withValues > flags.maxAffected) {
+export function refuseOverLimit(maxAffected: number | undefined, withValues: number): void {
+  if (maxAffected !== undefined && withValues > maxAffected) {
     throw new UsageError(
-      `the run would change ${plural(withValues, 'file')}, more than --max-affected ${flags.maxAffected}; nothing was cleared`,
+      `the run would change ${plural(withValues, 'file')}, more than --max-affected ${maxAffected}; nothing was cleared`,
     );
   }
 }
@@ -59,14 +66,14 @@ async function* idsOf(
  */
 export async function checkMaxAffected(
   ctx: CliContext,
-  flags: DeleteFlags,
+  plan: DeletePlan,
   session: OracleSession,
   spec: string,
   /** Whether the run skips the n-th ID (done per the journal, or before --from-line). */
   skip: (n: number, id: string, line: number) => boolean,
   signal: AbortSignal,
 ): Promise<void> {
-  if (flags.maxAffected === undefined) return;
+  if (plan.maxAffected === undefined) return;
   if (spec === '-') {
     throw new UsageError(
       '--max-affected reads every file before the first clear, so it needs --files-from <path> (stdin cannot be read twice)',
@@ -77,10 +84,13 @@ export async function checkMaxAffected(
   const preview = await previewDeleteFileMetadataValues(
     session.reader,
     idsOf(ctx, spec, skip),
-    { collection: flags.collection, fields: flags.field, ...(session.appLink ? { appLink: session.appLink } : {}) },
     {
-      ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
-      ...(flags.maxRate !== undefined ? { maxRatePerSecond: flags.maxRate } : {}),
+      collection: plan.target.collection,
+      fields: plan.target.fields,
+      ...(session.appLink ? { appLink: session.appLink } : {}),
+    },
+    {
+      ...readPace(plan),
       adaptive: true,
       signal,
       onError: (fileId, error) => {
@@ -96,10 +106,10 @@ export async function checkMaxAffected(
       `--max-affected: ${plural(unreadable, 'file')} could not be read (${firstError}), so the files the run would change cannot be counted; nothing was cleared`,
     );
   }
-  refuseOverLimit(flags, preview.withValues);
-  if (flags.verbose) {
+  refuseOverLimit(plan.maxAffected, preview.withValues);
+  if (plan.verbose) {
     ctx.err.line(
-      `--max-affected ${flags.maxAffected}: ${plural(preview.withValues, 'file')} of ${preview.files} read would change`,
+      `--max-affected ${plan.maxAffected}: ${plural(preview.withValues, 'file')} of ${preview.files} read would change`,
     );
   }
 }
@@ -110,24 +120,24 @@ export async function checkMaxAffected(
  */
 export async function previewRun(
   ctx: CliContext,
-  flags: DeleteFlags,
+  plan: DeletePlan,
   session: OracleSession,
   spec: string,
   signal: AbortSignal,
   /** With a backup, the DELETE names only the fields that hold a value; with --no-backup, every field, on every file. */
   narrow: boolean,
 ): Promise<number> {
-  const json = flags.json === true;
+  const { json, target } = plan;
   const preview: DeletePreview = { files: 0, withValues: 0, values: 0, failed: 0 };
   const source = await openFileIds(spec, ctx.deps.cwd, ctx.deps.stdin);
-  if (source.total === 0 && !flags.allowEmpty) {
+  if (source.total === 0 && !plan.records.allowEmpty) {
     throw new UsageError(
       `${source.name}: no file IDs in it (only blank lines and # comments); add --allow-empty to accept that`,
     );
   }
   if (!json)
     ctx.out.line(
-      `Preview: the values of ${fieldsText(flags)} on each file of ${source.name} (its own: directAssigned=1)`,
+      `Preview: the values of ${fieldsText(target)} on each file of ${source.name} (its own: directAssigned=1)`,
     );
   const ids = (async function* () {
     for await (const { id } of source.ids) yield { fileId: id };
@@ -138,8 +148,8 @@ export async function previewRun(
     async ({ fileId }, callSignal) => {
       const values = await readOwnValues(session.reader, {
         fileId,
-        collection: flags.collection,
-        fields: flags.field,
+        collection: target.collection,
+        fields: target.fields,
         signal: callSignal,
         ...appLink,
       });
@@ -156,20 +166,15 @@ export async function previewRun(
       if (fields.length > 0 || !narrow) {
         await session.client.deleteFileMetadataValues({
           fileId,
-          collection: flags.collection,
-          fields: narrow ? fields : flags.field,
+          collection: target.collection,
+          fields: narrow ? fields : target.fields,
           signal: callSignal,
           ...appLink,
         });
       }
       return values;
     },
-    {
-      ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
-      ...(flags.maxRate !== undefined ? { maxRatePerSecond: flags.maxRate } : {}),
-      adaptive: true,
-      signal,
-    },
+    { ...readPace(plan), adaptive: true, signal },
   );
   for await (const result of results) {
     if (!result.ok) {
@@ -191,6 +196,6 @@ export async function previewRun(
     );
   }
   session.dryRun?.notice({ reads: true });
-  refuseOverLimit(flags, preview.withValues);
+  refuseOverLimit(plan.maxAffected, preview.withValues);
   return preview.failed > 0 ? EXIT.failed : EXIT.ok;
 }

@@ -1,4 +1,4 @@
-/** The flags of `oracle delete-metadata`, and the client they make (or, with --dry-run, one that sends nothing). */
+/** The flags every Oracle command shares, and the client they make (or, with --dry-run, one that sends nothing). */
 import type { Command } from 'commander';
 import {
   type AppLink,
@@ -14,24 +14,6 @@ import type { OutputFlags } from '../terminal/output.js';
 
 /** What every Oracle command takes: output, connection and credential flags. */
 export type OracleSessionFlags = OutputFlags & ConnectionFlags & OracleCredentialOptions;
-
-export type DeleteFlags = OracleSessionFlags & {
-  file?: string;
-  filesFrom?: string;
-  collection: string;
-  field: string[];
-  concurrency?: number;
-  failedOut?: string;
-  overwrite?: true;
-  journal?: string;
-  allowEmpty?: true;
-  maxRate?: number;
-  maxAuthFailures?: number;
-  fromLine?: number;
-  /** Bulk: where the values are backed up before they are cleared; false: --no-backup. */
-  backup?: string | false;
-  maxAffected?: number;
-};
 
 /** A synthetic success for --dry-run. */
 const dryRunAnswer = (): unknown => ({ errorCode: '0' });

@@ -22,7 +22,8 @@ import { readOwnValues } from '../../oracle-documents/values.js';
 import { checkOutputPath, freeDefaultName } from '../bulk/output-paths.js';
 import { modeText, type RecordWriteError } from '../bulk/record-file.js';
 import type { CliContext } from '../context.js';
-import type { DeleteFlags, OracleSession } from '../oracle/session.js';
+import type { DeleteTarget } from '../oracle/delete-plan.js';
+import type { OracleSession } from '../oracle/session.js';
 import { plural, shellQuote } from '../terminal/output.js';
 import { type BackupHeader, BackupWriteError, BackupWriter, type OracleEntry, recordedBaseUrl } from './backup-file.js';
 
@@ -40,11 +41,11 @@ export interface BackupPlace {
   append: boolean;
 }
 
-function headerOf(ctx: CliContext, flags: DeleteFlags): BackupHeader {
+function headerOf(ctx: CliContext, target: DeleteTarget): BackupHeader {
   return {
     api: 'oracle-documents',
-    baseUrl: recordedBaseUrl(flags.baseUrl),
-    target: { collection: flags.collection, fields: [...flags.field] },
+    baseUrl: recordedBaseUrl(target.baseUrl),
+    target: { collection: target.collection, fields: [...target.fields] },
     created: new Date(ctx.now()).toISOString(),
   };
 }
@@ -68,13 +69,15 @@ export class OracleBackup {
    */
   static check(
     ctx: CliContext,
-    flags: DeleteFlags,
+    target: DeleteTarget,
+    /** --backup <path>; undefined: the default. */
+    backupPath: string | undefined,
     journalPath: string | undefined,
     others: readonly { flag: string; path: string | undefined }[],
   ): BackupPlace {
     const spec =
-      typeof flags.backup === 'string'
-        ? flags.backup
+      backupPath !== undefined
+        ? backupPath
         : journalPath !== undefined
           ? `${journalPath}.backup.jsonl`
           : freeDefaultName(ctx.deps.cwd, 'backup-oracle', ctx.now(), 'jsonl');
@@ -86,13 +89,13 @@ export class OracleBackup {
         'a backup is never overwritten: choose another path (or resume the run it is of, with its --journal)',
     });
     const append = resuming && existsSync(path);
-    if (append) BackupWriter.checkSameTarget(path, '--backup', headerOf(ctx, flags));
+    if (append) BackupWriter.checkSameTarget(path, '--backup', headerOf(ctx, target));
     return { path, append };
   }
 
   /** Opens (creates, or appends to on a resume) the backup checked by `check`. */
-  static open(ctx: CliContext, flags: DeleteFlags, place: BackupPlace): OracleBackup {
-    const header = headerOf(ctx, flags);
+  static open(ctx: CliContext, target: DeleteTarget, place: BackupPlace): OracleBackup {
+    const header = headerOf(ctx, target);
     const writer = place.append
       ? BackupWriter.resume<OracleEntry>(place.path, '--backup', header)
       : BackupWriter.create<OracleEntry>(place.path, '--backup', header);
