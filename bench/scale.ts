@@ -20,7 +20,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JOURNAL_VERSION } from '../src/cli/journal.js';
+import { JOURNAL_VERSION } from '../src/cli/bulk/journal.js';
 import { REPO } from './fixtures.js';
 import { type BenchOptions, factor, formatSummary, type Row, type Section } from './report.js';
 import { summarize } from './stats.js';

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { exitCodeFor, type FieldFlags, InterruptedError, reportError } from './errors.js';
-import { commandName, failureDocument } from './json-output.js';
+import { commandName, failureDocument } from './terminal/json-output.js';
 
 export function action<O extends { json?: true }>(
   ctx: CliContext,

@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findPackageRoot } from '../sandbox/spec-files.js';
-import { guardOutput } from './output-streams.js';
 import { processSignals } from './process-signals.js';
 import { runCli } from './program.js';
+import { guardOutput } from './terminal/streams.js';
 
 function packageVersion(): string | undefined {
   try {
@@ -18,7 +18,7 @@ function packageVersion(): string | undefined {
 // Installed before anything else runs: no moment of the run leaves SIGINT/SIGTERM to Node's default.
 const signals = processSignals(process);
 
-// A reader that goes away (`| head`) neither crashes nor stops the run: see output-streams.ts.
+// A reader that goes away (`| head`) neither crashes nor stops the run: see terminal/streams.ts.
 const stderr = guardOutput(process.stderr);
 const stdout = guardOutput(process.stdout, (failure) =>
   stderr.sink.write(`metaclear: stdout: ${failure.code ?? failure.message}; its further output is lost\n`),

@@ -4,16 +4,16 @@
  */
 import { type Command, CommanderError } from 'commander';
 import { Redactor } from '../core/redact.js';
+import { registerEdgeImpulse } from './commands/edge-impulse.js';
+import { EnvCommand } from './commands/env-command.js';
+import { registerOracle } from './commands/oracle.js';
+import { registerRestore, routeRestore } from './commands/restore.js';
+import { registerSandbox } from './commands/sandbox.js';
 import { type CliContext, type CliDependencies, createContext } from './context.js';
 import { registerVisibleSecrets } from './credentials.js';
-import { registerEdgeImpulse } from './edge-impulse.js';
-import { EnvCommand } from './env-command.js';
 import { reportError, USAGE_HINT, UsageError } from './errors.js';
 import { EXIT, exitCodesHelp } from './exit-codes.js';
-import { failureDocument } from './json-output.js';
-import { registerOracle } from './oracle.js';
-import { registerRestore, routeRestore } from './restore.js';
-import { registerSandbox } from './sandbox.js';
+import { failureDocument } from './terminal/json-output.js';
 
 export function createProgram(ctx: CliContext): Command {
   const program = new EnvCommand(ctx.deps.env, 'metaclear')

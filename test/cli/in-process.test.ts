@@ -3,8 +3,8 @@
  * bulk input: what the subprocess tests cannot see.
  */
 import { Readable } from 'node:stream';
-import { causesInOrder } from '../../src/cli/bulk-summary.js';
-import { fileIds } from '../../src/cli/file-ids.js';
+import { fileIds } from '../../src/cli/bulk/file-ids.js';
+import { causesInOrder } from '../../src/cli/bulk/summary.js';
 import { runCli } from '../../src/cli/program.js';
 import { scratchCwd } from '../helpers/cli.js';
 
