@@ -57,7 +57,8 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   for (const [name, value] of Object.entries(process.env)) {
     if (!/^(EDGE_IMPULSE_|OCM_|https?_proxy$|no_proxy$)/i.test(name)) env[name] = value;
   }
-  return { ...env, NO_COLOR: '1', ...extra };
+  // No progress lines unless a test asks for them: a long run on a busy machine would print some.
+  return { ...env, NO_COLOR: '1', METACLEAR_PROGRESS: 'none', ...extra };
 }
 
 export interface RunningCli {

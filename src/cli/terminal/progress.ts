@@ -23,6 +23,8 @@ export interface ProgressFlags {
   progress?: ProgressMode;
 }
 
+/** The environment variable that sets --progress when the flag is not given (e.g. `none` for a whole cron job or test run). */
+export const PROGRESS_ENV = 'METACLEAR_PROGRESS';
 /** The environment variable that sets the lines mode's interval, in seconds (fractions allowed). */
 export const PROGRESS_INTERVAL_ENV = 'METACLEAR_PROGRESS_INTERVAL';
 export const DEFAULT_INTERVAL_MS = 10_000;
@@ -38,7 +40,7 @@ export const JOB_PROGRESS_HELP =
 /** Registers --progress on a command. */
 export function addProgressOption(command: Command, group = 'Output:', help = PROGRESS_HELP): Command {
   return command.addOption(
-    new Option('--progress <mode>', help).choices(PROGRESS_MODES).default('auto').helpGroup(group),
+    new Option('--progress <mode>', help).choices(PROGRESS_MODES).default('auto').env(PROGRESS_ENV).helpGroup(group),
   );
 }
 

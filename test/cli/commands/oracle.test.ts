@@ -482,14 +482,15 @@ describe('bulk mode (--files-from)', () => {
     expect(run.stderr).toMatch(/^SIGINT: cancelling the files in flight; no more are started/m);
     const summary = run.stdout.split('\n');
     expect(summary[0]).toBe('Interrupted (SIGINT).');
-    // Each file counted once: those answered, and at most the one in flight cancelled.
+    // Each file counted once: those answered, and at most the files held in flight cancelled.
     const counted = /^(\d+) files: 0 succeeded, \1 failed \((\d+) HTTP 404 Not Found(?:, (\d) cancelled)?\)\.$/.exec(
       summary[1] as string,
     );
     expect(counted).not.toBeNull();
     const [total, notFound, cancelled] = [Number(counted?.[1]), Number(counted?.[2]), Number(counted?.[3] ?? 0)];
     expect(total).toBe(notFound + cancelled);
-    expect(cancelled).toBeLessThanOrEqual(1);
+    // A backed-up run holds up to twice --concurrency files (those waiting for the disk hold no request).
+    expect(cancelled).toBeLessThanOrEqual(2);
     expect(summary[2]).toBe(`Not run: --files-from ids.txt from line ${total + 1} on (not read).`);
     const failedPath = join(dir, readdirSync(dir).find((name) => name.startsWith('metaclear-failed-')) as string);
     expect(idsIn(failedPath)).toEqual(ids.slice(0, total));

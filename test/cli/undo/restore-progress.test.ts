@@ -26,7 +26,12 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 it('Oracle: a restore with stderr to a file writes progress lines of the entries it settles', async () => {
   addDemoUser(sandbox.oracle);
   seedOracleFiles(sandbox.oracle, 300);
-  const env = { OCM_BASE_URL: sandbox.oracleBaseUrl, OCM_USERNAME: DEMO.oracleUser, OCM_PASSWORD: DEMO.oraclePassword };
+  const env = {
+    OCM_BASE_URL: sandbox.oracleBaseUrl,
+    OCM_USERNAME: DEMO.oracleUser,
+    OCM_PASSWORD: DEMO.oraclePassword,
+    METACLEAR_PROGRESS: 'auto', // the CLI's default (the test helpers set none)
+  };
   writeFileSync(join(dir, 'ids.txt'), `${Array.from({ length: 300 }, (_, i) => bulkFileId(i + 1)).join('\n')}\n`);
   const cleared = await runPrinted(
     'metaclear oracle delete-metadata --files-from ids.txt --collection CollectionA --field A1 --field A2 --backup b.jsonl --progress none',
