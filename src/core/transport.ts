@@ -9,7 +9,8 @@
  * - Only a request that may be sent twice is retried (retry.ts): an idempotent method, or an
  *   operation its facade declares safe to retry. The same holds for a request that went out on a
  *   kept-alive connection the server had closed while it was idle: it is sent again at once on a
- *   new connection, within the same attempt, which is not a retry.
+ *   new connection, within the same attempt, which is not a retry. An operation declared safe is
+ *   repeated in neither way when its call says `retry: false`: it goes out once.
  * - Redirects: only a same-origin 307/308 is followed; a credential never leaves its origin.
  */
 import { AttemptTimeoutError, ConnectionError, hostOf, NetworkError, RedirectRefusedError } from './errors.js';
@@ -244,7 +245,10 @@ export function createTransport(
     const plain = request instanceof PlainRequest;
     try {
       const attemptRequest = await toAttemptRequest(request);
-      const repeatable = mayRepeat(attemptRequest.method, context?.safeToRetry === true);
+      // An operation declared safe to repeat is repeated only while its policy allows retries: with
+      // `retry: false` it goes out once, not even again on a connection found closed (the server
+      // may have done it before the connection broke).
+      const repeatable = mayRepeat(attemptRequest.method, context?.safeToRetry === true && policy.retry.retries > 0);
       const retries = repeatable ? policy.retry.retries : 0;
       for (let attempt = 1; ; attempt++) {
         if (call.signal.aborted) throw call.signal.reason;

@@ -464,7 +464,8 @@ describe('proxies: a real CONNECT proxy on 127.0.0.1', () => {
 
   it('the CLI goes through the proxy the environment names', async () => {
     const run = await runCli(
-      ['oracle', 'delete-metadata', '--file', 'F1', '--collection', 'C', '--field', 'A', '--json'],
+      // --no-backup: the one DELETE (the tenant here answers nothing else); a backed-up clear reads first.
+      ['oracle', 'delete-metadata', '--file', 'F1', '--collection', 'C', '--field', 'A', '--no-backup', '--json'],
       {
         env: {
           HTTPS_PROXY: proxy.url,

@@ -13,6 +13,8 @@ export type Fault =
   | { kind: 'delay'; ms: number }
   /** The request reaches the upstream server, which does it; its answer is replaced by this status and an empty body. */
   | { kind: 'done-then-status'; status: number }
+  /** The request reaches the upstream server, which does it; then the client's connection is reset: its answer is lost. */
+  | { kind: 'done-then-reset' }
   | undefined;
 
 export interface FaultProxy {
@@ -94,6 +96,10 @@ export async function startFaultProxy(
         body: Buffer.from(`fault proxy: upstream failed: ${error.message}`),
       }));
       proxy.answered.push({ method: req.method ?? 'GET', url: req.url ?? '', status: answer.status });
+      if (fault?.kind === 'done-then-reset') {
+        req.socket.destroy();
+        return;
+      }
       if (fault?.kind === 'done-then-status') {
         res.writeHead(fault.status, { 'content-type': 'application/json' });
         res.end();

@@ -193,6 +193,12 @@ ${exitCodesHelp({ wait: true })}`,
       new Option('--no-wait', "refuse (exit 75) instead of waiting when the clear's jobs have not finished").helpGroup(
         'Job:',
       ),
+    )
+    .addOption(
+      new Option(
+        '--lost-jobs-ended',
+        "the clear lost a call's answer (its summary said so): restore once you have seen every job of the project end",
+      ).helpGroup('Job:'),
     );
   addWaitTimeout(restore);
   addConnectionOptions(restore);

@@ -14,7 +14,7 @@ import { EDGE_IMPULSE_BASE_URL } from '../../edge-impulse/client.js';
 import type { SampleFilter } from '../../edge-impulse/filters.js';
 import type { ListingChange } from '../../edge-impulse/listing.js';
 import { type ClearPreview, previewClearMetadata, selectedPages } from '../../edge-impulse/preview.js';
-import type { ClearMetadataResult } from '../../index.js';
+import { ApiError, type ClearMetadataResult, NetworkError } from '../../index.js';
 import { checkOutputPath, freeDefaultName } from '../bulk/output-paths.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -26,6 +26,7 @@ import {
   BackupWriter,
   type EdgeImpulseEntry,
   type EdgeImpulseJobLine,
+  type EdgeImpulseLostAnswer,
   edgeImpulseEntry,
   openBackup,
   recordedBaseUrl,
@@ -185,7 +186,7 @@ async function backedUp(
     existingAllowed: false,
     existingHint: 'a backup is never overwritten: choose another path',
   });
-  const writer = BackupWriter.create<EdgeImpulseEntry | EdgeImpulseJobLine>(path, '--backup', {
+  const writer = BackupWriter.create<EdgeImpulseEntry | EdgeImpulseJobLine | EdgeImpulseLostAnswer>(path, '--backup', {
     api: 'edge-impulse',
     baseUrl: recordedBaseUrl(session.baseUrl ?? EDGE_IMPULSE_BASE_URL),
     target: { projectId: target.projectId, category: target.category, metadataKey: target.metadataKey },
@@ -224,6 +225,8 @@ async function backedUp(
   ctx.facts.backup = path;
   ctx.facts.restore = restoreCommand(path);
   const jobIds: number[] = [];
+  /** A clear call failed without an answer that says it was not done. */
+  let lostAnswer = false;
   let cleared = 0;
   let calls = 0;
   try {
@@ -237,10 +240,23 @@ async function backedUp(
       }
     })();
     for await (const chunk of inChunks(ids, IDS_PER_CALL)) {
-      const result = await session.client.clearMetadataByKey({
-        ...selection,
-        filter: { ...withoutIds(selection.filter), ids: chunk },
-      });
+      let result: ClearMetadataResult;
+      try {
+        // Sent once: a call sent again after its answer was lost may start a second job, which
+        // the backup could not name (the first one's ID was in the lost answer).
+        result = await session.client.clearMetadataByKey({
+          ...selection,
+          filter: { ...withoutIds(selection.filter), ids: chunk },
+          retry: false,
+        });
+      } catch (error) {
+        if (!notDone(error)) {
+          lostAnswer = true;
+          writer.add({ lostAnswer: { samples: chunk.length } });
+          writer.sync();
+        }
+        throw error;
+      }
       calls++;
       cleared += chunk.length;
       if (result.status === 'job') {
@@ -260,8 +276,13 @@ async function backedUp(
     } catch {
       // The run's own error says more; the backup's entries were made durable before the clear.
     }
+    if (lostAnswer) {
+      ctx.err.line(
+        `the answer to a clear call was lost: the server may have started a job this backup cannot name, which would clear what a restore puts back; once no job of project ${target.projectId} runs (Edge Impulse Studio, Jobs), put the values back with: ${restoreCommand(path)} --lost-jobs-ended`,
+      );
+    }
     ctx.err.line(
-      `${cleared} of the ${withKey} samples that hold the key were cleared (or handed to a job) before this; the backup ${path} holds the values of all ${withKey}: put them back with: ${restoreCommand(path)}`,
+      `${cleared} of the ${withKey} samples that hold the key were cleared (or handed to a job) before this; the backup ${path} holds the values of all ${withKey}: put them back with: ${restoreCommand(path)}${lostAnswer ? ' --lost-jobs-ended (once those jobs ended)' : ''}`,
     );
     throw error;
   }
@@ -275,4 +296,14 @@ async function backedUp(
   );
   ctx.out.line(`Backup: ${path} (${plural(withKey, 'value')}). Undo with: ${restoreCommand(path)}`);
   return EXIT.ok;
+}
+
+/**
+ * Whether a failed clear call was certainly not done: the server answered it with a refusal (a
+ * 4xx other than 408), or no connection was made. Anything else (a reset, a timeout, a 5xx, an
+ * answer that could not be read) may follow a call the server did.
+ */
+function notDone(error: unknown): boolean {
+  if (error instanceof ApiError) return error.status >= 400 && error.status < 500 && error.status !== 408;
+  return error instanceof NetworkError && error.code === 'ECONNREFUSED';
 }

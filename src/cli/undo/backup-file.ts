@@ -11,6 +11,9 @@
  * and, in an Edge Impulse backup, one line per job a clear call started, written (and made durable)
  * as soon as the server's answer names it, so that a restore can wait for it first:
  *   Edge Impulse job  {"jobId":7}
+ * and one line per clear call whose answer was lost (it may have started a job no line names; a
+ * restore refuses until the operator says the project's jobs have ended, --lost-jobs-ended):
+ *   Edge Impulse lost answer  {"lostAnswer":{"samples":100}}
  * A last line cut short by a kill is ignored (its item was not cleared: the backup line is made
  * durable before the clear is sent). Lines of any length are read back.
  *
@@ -434,6 +437,20 @@ export function edgeImpulseJobLine(path: string, entry: unknown, line: number): 
     throw new UsageError(`${path}: line ${line} names no job; expected {"jobId":<integer>}`);
   }
   return { jobId: jobId as number };
+}
+
+/**
+ * A line of an Edge Impulse backup that says a clear call's answer was lost (a network failure, a
+ * timeout, a 5xx or an answer that could not be read): the call may have been done and started a
+ * job that no line names, which a restore cannot wait for by itself.
+ */
+export interface EdgeImpulseLostAnswer {
+  lostAnswer: { samples: number };
+}
+
+/** Whether an Edge Impulse backup line is a lost answer's (see EdgeImpulseLostAnswer). */
+export function isEdgeImpulseLostAnswer(entry: unknown): boolean {
+  return entry !== null && typeof entry === 'object' && 'lostAnswer' in entry;
 }
 
 /** The outcome of an Oracle entry's clear (a version-2 line; see the header comment). */

@@ -24,7 +24,13 @@ import { EXIT } from '../exit-codes.js';
 import { watchInterrupts } from '../interrupt.js';
 import { plural } from '../terminal/output.js';
 import { type ProgressFlags, type ProgressReporter, startProgress } from '../terminal/progress.js';
-import { type EdgeImpulseEntry, edgeImpulseEntry, edgeImpulseJobLine, type OpenedBackup } from './backup-file.js';
+import {
+  type EdgeImpulseEntry,
+  edgeImpulseEntry,
+  edgeImpulseJobLine,
+  isEdgeImpulseLostAnswer,
+  type OpenedBackup,
+} from './backup-file.js';
 import { type CurrentInput, currentOf } from './edge-impulse-current.js';
 
 export const RESTORE = 'edge-impulse restore';
@@ -36,7 +42,8 @@ const CALLS_IN_FLIGHT = 4;
 /** Entries left undone that the --json document lists one by one; beyond, it counts them. */
 const UNDONE_LISTED = 1000;
 
-export type RestoreFlags = Omit<SessionFlags, 'wait'> & ProgressFlags & { force?: true; wait?: boolean };
+export type RestoreFlags = Omit<SessionFlags, 'wait'> &
+  ProgressFlags & { force?: true; wait?: boolean; lostJobsEnded?: true };
 
 export interface RestoreCounts {
   /** Entries in the backup. */
@@ -72,22 +79,24 @@ interface Planned extends EdgeImpulseEntry {
 }
 
 /** The jobs the clear started, from the backup's job lines (one per clear call, not per sample), and the number of its sample entries. */
-async function clearJobsOf(backup: OpenedBackup): Promise<{ jobs: number[]; entries: number }> {
+async function clearJobsOf(backup: OpenedBackup): Promise<{ jobs: number[]; entries: number; lostAnswers: number }> {
   const jobs: number[] = [];
   let entries = 0;
+  let lostAnswers = 0;
   for await (const { entry, line } of backup.entries()) {
     const job = edgeImpulseJobLine(backup.path, entry, line);
     if (job) jobs.push(job.jobId);
+    else if (isEdgeImpulseLostAnswer(entry)) lostAnswers++;
     else entries++;
   }
-  return { jobs, entries };
+  return { jobs, entries, lostAnswers };
 }
 
 /** The backup's sample entries, CHUNK_ENTRIES at a time. */
 async function* chunksOf(backup: OpenedBackup): AsyncGenerator<EdgeImpulseEntry[]> {
   let chunk: EdgeImpulseEntry[] = [];
   for await (const { entry, line } of backup.entries()) {
-    if (edgeImpulseJobLine(backup.path, entry, line)) continue;
+    if (edgeImpulseJobLine(backup.path, entry, line) || isEdgeImpulseLostAnswer(entry)) continue;
     chunk.push(edgeImpulseEntry(backup.path, entry, line));
     if (chunk.length === CHUNK_ENTRIES) {
       yield chunk;
@@ -187,7 +196,8 @@ export async function restoreEdgeImpulse(
   };
   let progress: ProgressReporter | undefined;
   try {
-    const { jobs, entries } = await clearJobsOf(backup);
+    const { jobs, entries, lostAnswers } = await clearJobsOf(backup);
+    if (lostAnswers > 0 && !flags.lostJobsEnded) return refuseLostAnswers(ctx, flags, projectId, lostAnswers);
     const pending = await settleClearJobs(ctx, session, projectId, jobs, flags, interruption.signal);
     if (pending.length > 0) return refusePending(ctx, flags, pending);
     // The entries settled so far (restored, left or failed), chunk by chunk.
@@ -381,6 +391,27 @@ function refusePending(ctx: CliContext, flags: RestoreFlags, pending: readonly n
       exitCode: EXIT.pending,
       ...ctx.facts,
       pendingJobIds: pending,
+      error: { name: 'JobsPendingError', message },
+    });
+  }
+  return EXIT.pending;
+}
+
+/**
+ * The clear lost the answer to a call that may have started a job no line of the backup names: a
+ * restore could be undone by it, and this restore cannot wait for it. The operator, who can see the
+ * project's jobs, says when they have ended (--lost-jobs-ended).
+ */
+function refuseLostAnswers(ctx: CliContext, flags: RestoreFlags, projectId: number, lost: number): number {
+  const message = `${lost === 1 ? 'a clear call' : `${lost} clear calls`} of this backup lost ${lost === 1 ? 'its answer' : 'their answers'}: the server may have started a job no line names, which would clear what a restore puts back; nothing was restored. Once no job of project ${projectId} runs (Edge Impulse Studio, Jobs), run the restore again with --lost-jobs-ended`;
+  ctx.err.line(`metaclear: ${message}`);
+  if (flags.json) {
+    ctx.out.json({
+      command: RESTORE,
+      ok: false,
+      exitCode: EXIT.pending,
+      ...ctx.facts,
+      pendingJobIds: [],
       error: { name: 'JobsPendingError', message },
     });
   }

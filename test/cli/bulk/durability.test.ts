@@ -89,8 +89,9 @@ function entryEnds(backupPath: string): Map<string, number> {
   const ends = new Map<string, number>();
   let start = 0;
   for (let end = text.indexOf(0x0a); end !== -1; start = end + 1, end = text.indexOf(0x0a, start)) {
-    const line = JSON.parse(text.toString('utf8', start, end)) as { fileId?: string };
-    if (line.fileId !== undefined) ends.set(line.fileId, end + 1);
+    const line = JSON.parse(text.toString('utf8', start, end)) as { fileId?: string; values?: unknown };
+    // An entry (not the outcome line of its clear, which names the file too).
+    if (line.fileId !== undefined && line.values !== undefined) ends.set(line.fileId, end + 1);
   }
   return ends;
 }

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { type Sandbox, startSandbox } from '../../../src/sandbox/index.js';
 import { builtCli, runCli, startCli } from '../../helpers/cli.js';
+import { startFaultProxy } from '../../helpers/fault-proxy.js';
 import { jobStatus } from '../../sandbox/http.js';
 
 const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'docs', 'cli-json.schema.json'), 'utf8'));
@@ -39,7 +40,12 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const env = () => ({ EDGE_IMPULSE_API_KEY: 'ei-restore-key-1', EDGE_IMPULSE_BASE_URL: sandbox.edgeImpulseBaseUrl });
+// Job waits show their progress as the CLI does by default (the test helpers set none).
+const env = () => ({
+  EDGE_IMPULSE_API_KEY: 'ei-restore-key-1',
+  EDGE_IMPULSE_BASE_URL: sandbox.edgeImpulseBaseUrl,
+  METACLEAR_PROGRESS: 'auto',
+});
 const ei = (args: string[]) => runCli(args, { env: env(), cwd: dir, timeoutMs: 60_000 });
 const CLEAR = ['edge-impulse', 'clear-metadata', '--project', String(PROJECT), '--category', 'training'];
 
@@ -150,6 +156,44 @@ describe('the clear records its jobs; the restore waits for them first', () => {
     expect(again.code).toBe(0);
     await finishAllJobs();
     expect(sandbox.edgeImpulse.samples(PROJECT).every((s) => s.metadata.batch === `b${s.id % 3}`)).toBe(true);
+  }, 60_000);
+});
+
+describe('a clear call whose answer was lost', () => {
+  it('is not sent again; the backup says a job it cannot name may run, and the restore refuses (75) until told they ended', async () => {
+    seed();
+    const before = state();
+    let lost = 0;
+    // The first clear call reaches the server, which starts a job; its answer never comes back.
+    const proxy = await startFaultProxy(new URL(sandbox.edgeImpulseBaseUrl).origin, (req) =>
+      req.method === 'POST' && /clear-metadata-by-key/.test(req.url ?? '') && lost++ === 0
+        ? { kind: 'done-then-reset' }
+        : undefined,
+    );
+    const viaProxy = { ...env(), EDGE_IMPULSE_BASE_URL: `${proxy.url}/v1` };
+    const run = (args: string[]) => runCli(args, { env: viaProxy, cwd: dir, timeoutMs: 60_000 });
+    try {
+      const clear = await run([...CLEAR, '--key', 'batch', '--backup', 'b.jsonl']);
+      expect(clear.code).toBe(1);
+      // One call, not retried: a second would start a job of its own.
+      expect(sandbox.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+      expect(sandbox.edgeImpulse.jobs(PROJECT)).toHaveLength(1);
+      expect(clear.stderr).toMatch(/may have started a job this backup cannot name/);
+      expect(backupLines().filter((l) => 'lostAnswer' in l)).toHaveLength(1);
+
+      const refused = await run(['restore', 'b.jsonl']);
+      expect(refused.code).toBe(75);
+      expect(refused.stderr).toMatch(/--lost-jobs-ended/);
+      expect(sandbox.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+
+      // The operator sees the project's jobs end, then says so.
+      await finishAllJobs();
+      const restored = await run(['restore', 'b.jsonl', '--lost-jobs-ended']);
+      expect(restored.code).toBe(0);
+      expect(state()).toEqual(before);
+    } finally {
+      await proxy.close();
+    }
   }, 60_000);
 });
 
