@@ -57,8 +57,9 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   for (const [name, value] of Object.entries(process.env)) {
     if (!/^(EDGE_IMPULSE_|OCM_|https?_proxy$|no_proxy$)/i.test(name)) env[name] = value;
   }
-  // No progress lines unless a test asks for them: a long run on a busy machine would print some.
-  return { ...env, NO_COLOR: '1', METACLEAR_PROGRESS: 'none', ...extra };
+  // A day between progress lines unless a test sets the interval: a long bulk run on a busy machine
+  // would otherwise print some into a test's stderr (a job's progress lines, one per poll, stay).
+  return { ...env, NO_COLOR: '1', METACLEAR_PROGRESS_INTERVAL: '86400', ...extra };
 }
 
 export interface RunningCli {

@@ -7,7 +7,18 @@
  * reported once through `onFailure`, and the lines that were not written are kept (they are few:
  * the run stops on it) so that the summary can say which they are.
  */
-import { closeSync, fchmodSync, fstatSync, fsync, fsyncSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fchmodSync,
+  fstatSync,
+  fsync,
+  fsyncSync,
+  openSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { dirname } from 'node:path';
 import { UsageError } from '../errors.js';
 
 /** A record that could not be written: which file, and the system's code (ENOSPC, EFBIG, EACCES...). */
@@ -85,9 +96,13 @@ export class RecordFile {
     readonly path: string,
     flags: 'wx' | 'w' | 'a',
   ) {
+    const created = flags !== 'a' || !existsSync(path);
     const fd = openSync(path, flags, 0o600);
     try {
       this.tightened = makePrivate(fd, path);
+      // A new file's name is in its folder only once the folder is synced: without it, a power
+      // loss could take the whole file, with entries whose DELETE went out.
+      if (created) syncFolder(dirname(path));
     } catch (error) {
       closeSync(fd);
       throw error;
@@ -234,5 +249,18 @@ export class RecordFile {
     this.#failure = new RecordWriteError(this.path, codeOf(error), error);
     this.unwritten.push(...lost);
     this.onFailure?.(this.#failure);
+  }
+}
+
+/** Makes a folder's entries durable (the name of a file just created in it). Where a folder cannot be opened or synced (some file systems), there is nothing more to do. */
+function syncFolder(folder: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(folder, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Not supported here: the file's own fsyncs are what can be done.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

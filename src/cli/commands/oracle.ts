@@ -87,6 +87,12 @@ async function deleteOne(ctx: CliContext, plan: DeletePlan, session: OracleSessi
       throw error;
     }
     const kept = backup.close();
+    // The backup's last write and fsync decide the ending too: one that failed is no success.
+    const unwritten = backup.closeFailure;
+    if (unwritten !== undefined) {
+      ctx.err.line(backup.summaryLine(kept));
+      throw unwritten;
+    }
     if (outcome.response === null) {
       if (plan.json) successDocument(ctx, DELETE, { cleared: 0, backup: null });
       else {

@@ -264,7 +264,8 @@ export async function restoreEdgeImpulse(
     if (flags.json) ctx.out.json({ dryRun: true, restore: counts, undone });
     else ctx.out.line(describe(counts, backup.path, true));
     session.dryRun.notice({ reads: true });
-    return EXIT.ok;
+    // As the Oracle restore's: a dry run that finds entries it would leave undone ends with 3.
+    return exitCode;
   }
   if (flags.json) {
     ctx.out.json({

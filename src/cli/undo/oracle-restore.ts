@@ -332,7 +332,11 @@ export async function restoreOracle(
       : counts.changed + counts.missing > 0
         ? EXIT.incomplete
         : EXIT.ok;
-  const resume = journal !== undefined && exitCode !== EXIT.ok ? resumeCommand(ctx.deps.argv, ctx.deps.cwd) : undefined;
+  // A resume finishes what failed or was stopped; what changed since the backup stays as it is (exit 3).
+  const resume =
+    journal !== undefined && exitCode !== EXIT.ok && exitCode !== EXIT.incomplete
+      ? resumeCommand(ctx.deps.argv, ctx.deps.cwd)
+      : undefined;
   if (dryRun) {
     if (json) ctx.out.json({ dryRun: true, restore: counts });
     else ctx.out.line(describe(counts, backup.path, true));

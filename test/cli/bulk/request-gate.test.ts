@@ -100,7 +100,7 @@ describe('a backed-up bulk clear', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('has at most --concurrency requests at the server, though it holds twice as many files', async () => {
+  it('has at most --concurrency requests at the server (its runner holds up to twice as many files)', async () => {
     const ids = Array.from({ length: 30 }, (_, i) => `G${i + 1}`);
     for (const id of ids) sandbox.oracle.addFile({ id, owner: 'operator', collections: { C: { A: `a of ${id}` } } });
     writeFileSync(join(dir, 'ids.txt'), `${ids.join('\n')}\n`);

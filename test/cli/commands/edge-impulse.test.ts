@@ -316,12 +316,7 @@ describe('--wait and job-status', () => {
       { id: 3, metadata: { reviewer: 'cy' } },
     ]);
   });
-  // Job waits show their progress as the CLI does by default (the test helpers set none).
-  const jobEnv = () => ({
-    EDGE_IMPULSE_API_KEY: API_KEY,
-    EDGE_IMPULSE_BASE_URL: jobs.edgeImpulseBaseUrl,
-    METACLEAR_PROGRESS: 'auto',
-  });
+  const jobEnv = () => ({ EDGE_IMPULSE_API_KEY: API_KEY, EDGE_IMPULSE_BASE_URL: jobs.edgeImpulseBaseUrl });
   const ei = (args: string[]) => runCli(['edge-impulse', ...args], { env: jobEnv() });
   const CLEAR = ['clear-metadata', '--project', '1', '--category', 'all', '--key', 'reviewer', '--no-backup'];
 

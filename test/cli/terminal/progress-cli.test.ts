@@ -25,12 +25,10 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-// The CLI's own default (the test helpers set METACLEAR_PROGRESS=none for every other test).
 const env = () => ({
   OCM_BASE_URL: sandbox.oracleBaseUrl,
   OCM_USERNAME: DEMO.oracleUser,
   OCM_PASSWORD: DEMO.oraclePassword,
-  METACLEAR_PROGRESS: 'auto',
 });
 const clear = '--collection CollectionA --field A1 --field A2 --no-backup';
 

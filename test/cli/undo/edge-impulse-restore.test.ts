@@ -40,12 +40,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-// Job waits show their progress as the CLI does by default (the test helpers set none).
-const env = () => ({
-  EDGE_IMPULSE_API_KEY: 'ei-restore-key-1',
-  EDGE_IMPULSE_BASE_URL: sandbox.edgeImpulseBaseUrl,
-  METACLEAR_PROGRESS: 'auto',
-});
+const env = () => ({ EDGE_IMPULSE_API_KEY: 'ei-restore-key-1', EDGE_IMPULSE_BASE_URL: sandbox.edgeImpulseBaseUrl });
 const ei = (args: string[]) => runCli(args, { env: env(), cwd: dir, timeoutMs: 60_000 });
 const CLEAR = ['edge-impulse', 'clear-metadata', '--project', String(PROJECT), '--category', 'training'];
 

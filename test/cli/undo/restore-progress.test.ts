@@ -30,7 +30,6 @@ it('Oracle: a restore with stderr to a file writes progress lines of the entries
     OCM_BASE_URL: sandbox.oracleBaseUrl,
     OCM_USERNAME: DEMO.oracleUser,
     OCM_PASSWORD: DEMO.oraclePassword,
-    METACLEAR_PROGRESS: 'auto', // the CLI's default (the test helpers set none)
   };
   writeFileSync(join(dir, 'ids.txt'), `${Array.from({ length: 300 }, (_, i) => bulkFileId(i + 1)).join('\n')}\n`);
   const cleared = await runPrinted(
