@@ -36,6 +36,10 @@ export interface SelectionPage {
   /** How many those are. */
   selected: number;
   keyed: KeyedSample[];
+  /** The samples the page listed, selected or not. */
+  listed: number;
+  /** The server's count of the samples listed from this page's first on (this page's and those after it). */
+  left: number;
 }
 
 export const DEFAULT_PAGE_SIZE = 500;
@@ -60,7 +64,7 @@ export async function* selectedPages(client: EdgeImpulseClient, input: KeySelect
   const { ids, excludeIds, ...readFilter } = input.filter ?? {};
   const only = ids === undefined ? undefined : new Set(ids);
   const except = new Set(excludeIds ?? []);
-  for await (const { samples } of listAll(client, {
+  for await (const { samples, left } of listAll(client, {
     projectId: input.projectId,
     category,
     filter: readFilter,
@@ -69,7 +73,7 @@ export async function* selectedPages(client: EdgeImpulseClient, input: KeySelect
     ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),
     ...(input.onChange ? { onChange: input.onChange } : {}),
   })) {
-    const page: SelectionPage = { ids: [], selected: 0, keyed: [] };
+    const page: SelectionPage = { ids: [], selected: 0, keyed: [], listed: samples.length, left };
     for (const sample of samples) {
       if ((only !== undefined && !only.has(sample.id)) || except.has(sample.id)) continue;
       page.selected++;

@@ -20,7 +20,12 @@ import { watchInterrupts } from '../interrupt.js';
 import { boundedText, parseInteger, parseSeconds } from '../parsers.js';
 import { successDocument } from '../terminal/json-output.js';
 import { addOutputOptions, type OutputFlags } from '../terminal/output.js';
-import { addProgressOption, JOB_PROGRESS_HELP, RESTORE_PROGRESS_HELP } from '../terminal/progress.js';
+import {
+  addProgressOption,
+  CLEAR_PROGRESS_HELP,
+  JOB_PROGRESS_HELP,
+  RESTORE_PROGRESS_HELP,
+} from '../terminal/progress.js';
 import { openBackup } from '../undo/backup-file.js';
 import { type RestoreFlags, restoreEdgeImpulse } from '../undo/edge-impulse-restore.js';
 
@@ -140,7 +145,7 @@ export function registerEdgeImpulse(program: Command, ctx: CliContext): void {
     );
   addWaitOptions(clear);
   addConnectionOptions(clear);
-  addProgressOption(clear, 'Job:', JOB_PROGRESS_HELP);
+  addProgressOption(clear, 'Job:', CLEAR_PROGRESS_HELP);
   addOutputOptions(clear, { jsonLines: false });
   addEdgeImpulseCredentialOptions(clear);
   clear

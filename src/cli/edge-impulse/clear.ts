@@ -22,6 +22,7 @@ import { EXIT } from '../exit-codes.js';
 import { watchInterrupts } from '../interrupt.js';
 import { successDocument } from '../terminal/json-output.js';
 import { plural, shellQuote } from '../terminal/output.js';
+import { type ProgressReporter, startProgress } from '../terminal/progress.js';
 import {
   BackupWriter,
   type EdgeImpulseEntry,
@@ -194,15 +195,22 @@ async function backedUp(
   });
   let selected = 0;
   let listed = false;
+  /** The listing's progress, started at its first page (which says how many the server counts). */
+  let progress: ProgressReporter | undefined;
+  let read = 0;
   try {
     for await (const page of selectedPages(session.reader, { ...selection, onChange: listingChanged(ctx) })) {
+      progress ??= startProgress(ctx, { total: page.left, mode: plan.jobs.progress, noun: 'samples listed' });
+      read += page.listed;
       selected += page.selected;
       for (const sample of page.keyed) writer.add(sample);
+      progress.update({ done: read, failed: 0 });
     }
     // On disk before anything it holds is cleared.
     writer.sync();
     listed = true;
   } finally {
+    progress?.stop();
     if (!listed) {
       // A listing that did not end backs up nothing that will be cleared: it is not kept.
       writer.close();

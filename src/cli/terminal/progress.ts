@@ -36,6 +36,8 @@ export const RESTORE_PROGRESS_HELP =
   "progress on stderr: while the clear's jobs run, as for --wait; then the backup's entries settled: bar, lines (one every 10 s), none; auto: bar on a terminal, else lines";
 export const JOB_PROGRESS_HELP =
   'progress on stderr while --wait follows a job: bar (a spinner redrawn in place), lines (one per status poll), none; auto: bar on a terminal, else lines';
+export const CLEAR_PROGRESS_HELP =
+  'progress on stderr while the samples are listed for the backup (a bar, or lines every 10 s) and while --wait follows a job (a spinner, or a line per status poll); none; auto: bar on a terminal, else lines';
 
 /** Registers --progress on a command. */
 export function addProgressOption(command: Command, group = 'Output:', help = PROGRESS_HELP): Command {
