@@ -13,7 +13,8 @@ export const EXIT = {
   incomplete: 3,
   /**
    * A restore refused to start because server work its backup depends on (the jobs the clear
-   * started) has not finished, and `--no-wait` said not to wait for it. Try again later.
+   * started) may not have finished: `--no-wait` said not to wait for it, or a clear call lost its
+   * answer and may have started a job no line names (`--lost-jobs-ended` once they have ended).
    */
   pending: 75,
   /** `--wait` gave up: the job was still running when `--timeout` ran out. */
@@ -36,7 +37,8 @@ export function exitCodesHelp(
     ...(options.restore
       ? [
           '  3    the restore left entries undone: changed since the backup (without --force), or gone',
-          "  75   --no-wait: the clear's jobs have not finished; nothing was restored",
+          "  75   the clear's jobs may still run (--no-wait, or a clear call whose answer was lost: see",
+          '       --lost-jobs-ended); nothing was restored',
         ]
       : []),
     ...(options.wait

@@ -13,6 +13,7 @@ import { type CliContext, type CliDependencies, createContext } from './context.
 import { registerVisibleSecrets } from './credentials.js';
 import { reportError, USAGE_HINT, UsageError } from './errors.js';
 import { EXIT, exitCodesHelp } from './exit-codes.js';
+import { wrapHelp } from './terminal/help-wrap.js';
 import { failureDocument } from './terminal/json-output.js';
 
 export function createProgram(ctx: CliContext): Command {
@@ -22,7 +23,8 @@ export function createProgram(ctx: CliContext): Command {
         'Credentials come from environment variables (or flags) and are never printed.',
     )
     .configureOutput({
-      writeOut: (text) => ctx.out.write(text),
+      // Help and the version: the help fitted to 80 columns (its texts are written wider).
+      writeOut: (text) => ctx.out.write(wrapHelp(text)),
       writeErr: (text) => ctx.err.write(text),
     })
     .exitOverride()

@@ -441,7 +441,8 @@ describe('--help', () => {
     expect(run.stdout).toMatch(/EDGE_IMPULSE_API_KEY/);
     expect(run.stdout).toMatch(/EDGE_IMPULSE_BASE_URL/);
     if (args.length > 2) {
-      expect(run.stdout).toMatch(/Examples:\n {2}(# .*\n {2})?metaclear edge-impulse /);
+      // An example after the heading, its comment (wrapped to 80 columns) before it.
+      expect(run.stdout).toMatch(/Examples:\n( {2}# .*\n)* {2}metaclear edge-impulse /);
       expect(run.stdout).toMatch(/Exit status:/);
     }
   });

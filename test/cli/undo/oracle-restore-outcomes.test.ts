@@ -431,10 +431,13 @@ describe('credentials only to an API root the operator gave', () => {
 it('oracle restore --help documents its exit statuses', async () => {
   const help = await cli(['oracle', 'restore', '--help']);
   expect(help.code).toBe(0);
-  expect(help.stdout).toContain('  0    every entry applied is restored (or held its values already), as read back\n');
-  expect(help.stdout).toContain('  1    an entry failed (it could not be read, assigned or read back)');
-  expect(help.stdout).toContain('  3    entries left undone, none failed: a field changed since the backup');
-  expect(help.stdout).toContain('only to the root given with --base-url or OCM_BASE_URL');
+  // The help is wrapped to 80 columns: compared with its line breaks and indents as single spaces.
+  const flat = (text: string) => text.replace(/\s+/g, ' ');
+  const text = flat(help.stdout);
+  expect(text).toContain(flat('  0    every entry applied is restored (or held its values already), as read back '));
+  expect(text).toContain(flat('  1    an entry failed (it could not be read, assigned or read back)'));
+  expect(text).toContain(flat('  3    entries left undone, none failed: a field changed since the backup'));
+  expect(text).toContain('only to the root given with --base-url or OCM_BASE_URL');
 });
 
 describe('oracle delete-metadata --file: previewed and backed up as the bulk run', () => {
