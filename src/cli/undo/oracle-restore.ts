@@ -24,32 +24,27 @@ import { causeOf } from '../bulk/failure-cause.js';
 import { Journal, JournalPlan, type JournalTarget } from '../bulk/journal.js';
 import { checkOutputPath } from '../bulk/output-paths.js';
 import { madePrivateLine, resumeCommand } from '../bulk/summary.js';
-import { restoreRoot } from '../commands/restore.js';
 import { addConnectionOptions } from '../connection.js';
 import type { CliContext } from '../context.js';
 import { addOracleCredentialOptions, ORACLE_ENV } from '../credentials.js';
 import { exitCodeFor, type InterruptedError, UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { watchInterrupts } from '../interrupt.js';
-import { connect, type OracleSessionFlags } from '../oracle/session.js';
+import { connect, type OracleSession } from '../oracle/session.js';
 import { parseInteger, parseRate } from '../parsers.js';
 import { errorJson } from '../terminal/json-output.js';
 import { addOutputOptions, plural } from '../terminal/output.js';
 import { printable } from '../terminal/printable.js';
-import { addProgressOption, type ProgressFlags, startProgress } from '../terminal/progress.js';
-import { type OpenedBackup, type OracleEntry, openBackup, oracleEntry, oracleLine } from './backup-file.js';
+import { addProgressOption, startProgress } from '../terminal/progress.js';
+import { type OracleEntry, openBackup, oracleEntry, oracleLine } from './backup-file.js';
 import { planRestore, type RestorePlan } from './oracle-restore-plan.js';
+import {
+  type OracleRestoreFlags,
+  type OracleRestoreSettings,
+  oracleRestoreSettings,
+} from './oracle-restore-settings.js';
 
 export const ORACLE_RESTORE = 'oracle restore';
-
-export type OracleRestoreFlags = Omit<OracleSessionFlags, 'baseUrl'> &
-  ProgressFlags & {
-    baseUrl?: string;
-    force?: true;
-    journal?: string;
-    concurrency?: number;
-    maxRate?: number;
-  };
 
 export interface OracleRestoreCounts {
   /** Entries read from the backup. */
@@ -95,35 +90,21 @@ interface Task {
 type TaskOutcome = RestoreOutcome | { status: 'superseded' };
 
 /**
- * The API root the restore sends its requests and credential to: the one the operator gave, when it
- * is the backup's; refused otherwise (exit 2, nothing sent).
+ * The restore the settings say, through the session (connected to the settings' API root). Its
+ * outcome is the exit status.
  */
-export function oracleRestoreRoot(backup: OpenedBackup, flags: OracleRestoreFlags, command: Command): string {
-  return restoreRoot(backup, flags.baseUrl, {
-    flag: '--base-url',
-    env: ORACLE_ENV.baseUrl,
-    source: command.getOptionValueSource('baseUrl'),
-  });
-}
-
 export async function restoreOracle(
   ctx: CliContext,
-  backup: OpenedBackup,
-  flags: OracleRestoreFlags,
-  command: Command,
+  settings: OracleRestoreSettings,
+  session: OracleSession,
 ): Promise<number> {
-  const header = backup.header;
-  if (header.api !== 'oracle-documents') throw new Error('restoreOracle: not an Oracle backup');
+  const { backup, header, json } = settings;
   const { collection } = header.target;
-  Object.assign(ctx.facts, { backup: backup.path });
-  const baseUrl = oracleRestoreRoot(backup, flags, command);
-  const session = connect(ctx, { ...flags, baseUrl }, command);
-  const dryRun = session.dryRun;
-  const json = flags.json === true;
+  const dryRun = settings.dryRun;
   const journalPath =
-    flags.journal === undefined
+    settings.journal === undefined
       ? undefined
-      : checkOutputPath('--journal', flags.journal, ctx.deps.cwd, {
+      : checkOutputPath('--journal', settings.journal, ctx.deps.cwd, {
           others: [{ flag: 'the backup', path: resolve(ctx.deps.cwd, backup.path) }],
           existingAllowed: true,
           existingHint: '',
@@ -131,7 +112,7 @@ export async function restoreOracle(
   if (journalPath !== undefined && `${journalPath}.backup.jsonl` === resolve(ctx.deps.cwd, backup.path)) {
     // The clear's own journal: it lists the files cleared, which the restore would then skip.
     throw new UsageError(
-      `--journal ${flags.journal} is the journal of the run that wrote this backup; give the restore a journal of its own (e.g. --journal restore.journal)`,
+      `--journal ${settings.journal} is the journal of the run that wrote this backup; give the restore a journal of its own (e.g. --journal restore.journal)`,
     );
   }
   const target: JournalTarget = {
@@ -169,10 +150,12 @@ export async function restoreOracle(
   // the plan: which entry of each file is applied, with which values.
   const journal =
     journalPath !== undefined && !dryRun
-      ? Journal.open(journalPath, '--journal', target, ctx.now(), flags.journal)
+      ? Journal.open(journalPath, '--journal', target, ctx.now(), settings.journal)
       : undefined;
   const planOf = () =>
-    journal ? new JournalPlan(journal.record, `the journal ${flags.journal}`, `the backup ${backup.path}`) : undefined;
+    journal
+      ? new JournalPlan(journal.record, `the journal ${settings.journal}`, `the backup ${backup.path}`)
+      : undefined;
   let plan: RestorePlan;
   /** The backup's entries, counted by the check: the progress's total. */
   let total = 0;
@@ -192,7 +175,7 @@ export async function restoreOracle(
   // Entries the journal says are done count as done; each entry this run settles, as it settles.
   const progress = startProgress(ctx, {
     total,
-    mode: dryRun ? 'none' : flags.progress,
+    mode: dryRun ? 'none' : settings.progress,
     noun: 'entries',
     skipped: () => counts.skipped,
   });
@@ -233,7 +216,7 @@ export async function restoreOracle(
   /** Lists an entry left undone: a --json line, or a line of text. */
   const list = (left: LeftEntry): void => {
     if (json) ctx.out.json(left);
-    else ctx.out.line(printable(leftText(left, dryRun !== undefined)));
+    else ctx.out.line(printable(leftText(left, dryRun)));
   };
   try {
     const restoreOne = async (task: Task, signal: AbortSignal): Promise<TaskOutcome> => {
@@ -243,16 +226,16 @@ export async function restoreOracle(
         collection,
         fields: Object.keys(task.values),
         values: task.values,
-        ...(flags.force ? { force: true } : {}),
+        ...(settings.force ? { force: true } : {}),
         writer: session.client,
-        readBack: dryRun === undefined,
+        readBack: !dryRun,
         signal,
         ...appLink,
       });
     };
     const results = streamMany(tasks, restoreOne, {
-      ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
-      ...(flags.maxRate !== undefined ? { maxRatePerSecond: flags.maxRate } : {}),
+      ...(settings.runner.concurrency !== undefined ? { concurrency: settings.runner.concurrency } : {}),
+      ...(settings.runner.maxRate !== undefined ? { maxRatePerSecond: settings.runner.maxRate } : {}),
       adaptive: true,
       signal: AbortSignal.any([interruption.signal, recordStop.signal]),
       // The entry's position, for the journal, as each call starts (results come in completion order).
@@ -340,7 +323,7 @@ export async function restoreOracle(
   if (dryRun) {
     if (json) ctx.out.json({ dryRun: true, restore: counts });
     else ctx.out.line(describe(counts, backup.path, true));
-    dryRun.notice({ reads: true });
+    session.dryRun?.notice({ reads: true });
     return exitCode;
   }
   if (json) {
@@ -485,7 +468,9 @@ Exit status:
             `${backup.path} is a backup of ${backup.header.api}, not oracle-documents; run: metaclear restore ${backup.path}`,
           );
         }
-        return restoreOracle(ctx, backup, flags, command);
+        // The flags become the restore's settings here, once; the restore takes them and the session.
+        const settings = oracleRestoreSettings(ctx, backup, flags, command);
+        return restoreOracle(ctx, settings, connect(ctx, { ...flags, baseUrl: settings.baseUrl }, command));
       }),
     );
 }
