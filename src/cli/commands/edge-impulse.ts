@@ -27,7 +27,8 @@ import {
   RESTORE_PROGRESS_HELP,
 } from '../terminal/progress.js';
 import { openBackup } from '../undo/backup-file.js';
-import { type RestoreFlags, restoreEdgeImpulse } from '../undo/edge-impulse-restore.js';
+import { restoreEdgeImpulse } from '../undo/edge-impulse-restore.js';
+import { edgeImpulseRestoreSettings, type RestoreFlags } from '../undo/edge-impulse-restore-settings.js';
 
 /** A count: an integer, 0 or more. */
 function parseCount(value: string): number {
@@ -230,7 +231,10 @@ ${exitCodesHelp({ wait: true, restore: true })}`,
             `${backup.path} is a backup of ${backup.header.api}, not edge-impulse; run: metaclear restore ${backup.path}`,
           );
         }
-        return restoreEdgeImpulse(ctx, backup, flags, command);
+        // The flags become the restore's settings here, once; the restore takes them and the session
+        // (its own jobs always followed: a restore is done when its values are back).
+        const settings = edgeImpulseRestoreSettings(ctx, backup, flags, command);
+        return restoreEdgeImpulse(ctx, settings, connect(ctx, { ...flags, wait: true }, command, settings.baseUrl));
       }),
     );
 

@@ -13,17 +13,15 @@
  * samples are listed, and end the run with exit 3 (changed, missing) or 1 (not restored: a call or
  * job failed). It is idempotent: running it again finishes what an interrupt or a failure left.
  */
-import type { Command } from 'commander';
 import type { SampleCategory } from '../../edge-impulse/filters.js';
 import { JobFailedError } from '../../index.js';
-import { restoreRoot } from '../commands/restore.js';
 import type { CliContext } from '../context.js';
 import { IDS_PER_CALL } from '../edge-impulse/clear.js';
-import { connect, follow, type Session, type SessionFlags } from '../edge-impulse/session.js';
+import { type FollowOptions, follow, type Session } from '../edge-impulse/session.js';
 import { EXIT } from '../exit-codes.js';
 import { watchInterrupts } from '../interrupt.js';
 import { plural } from '../terminal/output.js';
-import { type ProgressFlags, type ProgressReporter, startProgress } from '../terminal/progress.js';
+import { type ProgressReporter, startProgress } from '../terminal/progress.js';
 import {
   type EdgeImpulseEntry,
   edgeImpulseEntry,
@@ -32,6 +30,7 @@ import {
   type OpenedBackup,
 } from './backup-file.js';
 import { type CurrentInput, currentOf } from './edge-impulse-current.js';
+import type { EdgeImpulseRestoreSettings } from './edge-impulse-restore-settings.js';
 
 export const RESTORE = 'edge-impulse restore';
 
@@ -41,9 +40,6 @@ export const CHUNK_ENTRIES = 10_000;
 const CALLS_IN_FLIGHT = 4;
 /** Entries left undone that the --json document lists one by one; beyond, it counts them. */
 const UNDONE_LISTED = 1000;
-
-export type RestoreFlags = Omit<SessionFlags, 'wait'> &
-  ProgressFlags & { force?: true; wait?: boolean; lostJobsEnded?: true };
 
 export interface RestoreCounts {
   /** Entries in the backup. */
@@ -106,11 +102,6 @@ async function* chunksOf(backup: OpenedBackup): AsyncGenerator<EdgeImpulseEntry[
   if (chunk.length > 0) yield chunk;
 }
 
-const followFlags = (flags: RestoreFlags) => ({
-  ...(flags.timeout !== undefined ? { timeout: flags.timeout } : {}),
-  ...(flags.progress !== undefined ? { progress: flags.progress } : {}),
-});
-
 /**
  * Waits for the clear's jobs (progress on stderr), with the reads only (also under --dry-run). A job
  * that failed changed what it changed: the restore reads what the samples hold now, so it goes on.
@@ -121,10 +112,10 @@ async function settleClearJobs(
   session: Session,
   projectId: number,
   jobs: readonly number[],
-  flags: RestoreFlags,
+  settings: EdgeImpulseRestoreSettings,
   signal: AbortSignal,
 ): Promise<number[]> {
-  if (flags.wait === false) {
+  if (!settings.waitForClearJobs) {
     const pending: number[] = [];
     for (const jobId of jobs) {
       const job = await session.reader.getJobStatus({ projectId, jobId, signal });
@@ -139,7 +130,7 @@ async function settleClearJobs(
   }
   for (const jobId of jobs) {
     try {
-      await follow(ctx, { ...session, client: session.reader }, projectId, jobId, followFlags(flags));
+      await follow(ctx, { ...session, client: session.reader }, projectId, jobId, settings.follow);
     } catch (error) {
       if (!(error instanceof JobFailedError)) throw error;
       ctx.err.line(
@@ -150,25 +141,18 @@ async function settleClearJobs(
   return [];
 }
 
+/**
+ * The restore the settings say, through the session (connected to the settings' API root, its own
+ * jobs always followed). Its outcome is the exit status.
+ */
 export async function restoreEdgeImpulse(
   ctx: CliContext,
-  backup: OpenedBackup,
-  flags: RestoreFlags,
-  command: Command,
+  settings: EdgeImpulseRestoreSettings,
+  session: Session,
 ): Promise<number> {
-  const header = backup.header;
-  if (header.api !== 'edge-impulse') throw new Error('restoreEdgeImpulse: not an Edge Impulse backup');
+  const { backup, header, json } = settings;
   const { projectId, metadataKey } = header.target;
   const category = header.target.category as SampleCategory;
-  Object.assign(ctx.facts, { backup: backup.path, projectId, category, metadataKey });
-  // The root the operator gave (flag, variable or the client's default), only if it is the backup's.
-  const baseUrl = restoreRoot(backup, flags.baseUrl, {
-    flag: '--base-url',
-    env: 'EDGE_IMPULSE_BASE_URL',
-    source: command.getOptionValueSource('baseUrl'),
-  });
-  // Its own jobs are always followed: a restore is done when its values are back.
-  const session = connect(ctx, { ...flags, wait: true }, command, baseUrl);
   const interruption = watchInterrupts(ctx, () => undefined);
   const counts: RestoreCounts = { entries: 0, restored: 0, unchanged: 0, changed: 0, missing: 0, failed: 0, calls: 0 };
   const jobIds: number[] = [];
@@ -182,7 +166,7 @@ export async function restoreEdgeImpulse(
       outcome,
       ...(outcome === 'changed' ? { current: current ?? null } : {}),
     };
-    if (flags.json) {
+    if (json) {
       if (undone.length < UNDONE_LISTED) undone.push(listed);
       else undoneNotListed++;
     } else ctx.err.line(`  ${describeUndone(listed)}`);
@@ -197,13 +181,13 @@ export async function restoreEdgeImpulse(
   let progress: ProgressReporter | undefined;
   try {
     const { jobs, entries, lostAnswers } = await clearJobsOf(backup);
-    if (lostAnswers > 0 && !flags.lostJobsEnded) return refuseLostAnswers(ctx, flags, projectId, lostAnswers);
-    const pending = await settleClearJobs(ctx, session, projectId, jobs, flags, interruption.signal);
-    if (pending.length > 0) return refusePending(ctx, flags, pending);
+    if (lostAnswers > 0 && !settings.lostJobsEnded) return refuseLostAnswers(ctx, json, projectId, lostAnswers);
+    const pending = await settleClearJobs(ctx, session, projectId, jobs, settings, interruption.signal);
+    if (pending.length > 0) return refusePending(ctx, json, pending);
     // The entries settled so far (restored, left or failed), chunk by chunk.
     progress = startProgress(ctx, {
       total: entries,
-      mode: session.dryRun ? 'none' : flags.progress,
+      mode: settings.dryRun ? 'none' : settings.progress,
       noun: 'entries',
     });
     for await (const chunk of chunksOf(backup)) {
@@ -214,7 +198,7 @@ export async function restoreEdgeImpulse(
           read,
           chunk.map((e) => e.id),
         ),
-        flags.force === true,
+        settings.force,
       );
       const sent = await send(
         ctx,
@@ -225,13 +209,13 @@ export async function restoreEdgeImpulse(
         planned,
         counts,
         jobIds,
-        flags,
+        settings.follow,
         interruption.signal,
       );
       // Read back the samples it set (a dry run sets nothing: it reports what it would do); the
       // others are reported as the first read saw them.
       const sentIds = planned.filter((e) => e.decision === 'restore').map((e) => e.id);
-      const after = sent > 0 && !session.dryRun ? await currentOf(read, sentIds) : undefined;
+      const after = sent > 0 && !settings.dryRun ? await currentOf(read, sentIds) : undefined;
       for (const entry of planned) {
         if (after === undefined || entry.decision !== 'restore') {
           if (entry.decision === 'restore') counts.restored++;
@@ -260,14 +244,14 @@ export async function restoreEdgeImpulse(
     interruption.dispose();
   }
   const exitCode = counts.failed > 0 ? EXIT.failed : counts.changed + counts.missing > 0 ? EXIT.incomplete : EXIT.ok;
-  if (session.dryRun) {
-    if (flags.json) ctx.out.json({ dryRun: true, restore: counts, undone });
+  if (settings.dryRun) {
+    if (json) ctx.out.json({ dryRun: true, restore: counts, undone });
     else ctx.out.line(describe(counts, backup.path, true));
-    session.dryRun.notice({ reads: true });
+    session.dryRun?.notice({ reads: true });
     // As the Oracle restore's: a dry run that finds entries it would leave undone ends with 3.
     return exitCode;
   }
-  if (flags.json) {
+  if (json) {
     ctx.out.json({
       command: RESTORE,
       ok: exitCode === EXIT.ok,
@@ -325,7 +309,7 @@ async function send(
   planned: readonly Planned[],
   counts: RestoreCounts,
   jobIds: number[],
-  flags: RestoreFlags,
+  followOptions: FollowOptions,
   signal: AbortSignal,
 ): Promise<number> {
   const byValue = new Map<string, number[]>();
@@ -371,7 +355,7 @@ async function send(
   // must be over before the operator runs the restore again.
   for (const jobId of started) {
     try {
-      await follow(ctx, session, projectId, jobId, followFlags(flags));
+      await follow(ctx, session, projectId, jobId, followOptions);
     } catch (error) {
       // Its samples are read back, and counted as not restored.
       if (!(error instanceof JobFailedError)) throw error;
@@ -382,10 +366,10 @@ async function send(
   return made;
 }
 
-function refusePending(ctx: CliContext, flags: RestoreFlags, pending: readonly number[]): number {
+function refusePending(ctx: CliContext, json: boolean, pending: readonly number[]): number {
   const message = `${pending.length === 1 ? 'job' : 'jobs'} ${pending.join(', ')} of the clear ${pending.length === 1 ? 'has' : 'have'} not finished: until ${pending.length === 1 ? 'it ends' : 'they end'}, a restore could be undone by ${pending.length === 1 ? 'it' : 'them'}; nothing was restored (--no-wait). Run it again later, or without --no-wait to wait`;
   ctx.err.line(`metaclear: ${message}`);
-  if (flags.json) {
+  if (json) {
     ctx.out.json({
       command: RESTORE,
       ok: false,
@@ -403,10 +387,10 @@ function refusePending(ctx: CliContext, flags: RestoreFlags, pending: readonly n
  * restore could be undone by it, and this restore cannot wait for it. The operator, who can see the
  * project's jobs, says when they have ended (--lost-jobs-ended).
  */
-function refuseLostAnswers(ctx: CliContext, flags: RestoreFlags, projectId: number, lost: number): number {
+function refuseLostAnswers(ctx: CliContext, json: boolean, projectId: number, lost: number): number {
   const message = `${lost === 1 ? 'a clear call' : `${lost} clear calls`} of this backup lost ${lost === 1 ? 'its answer' : 'their answers'}: the server may have started a job no line names, which would clear what a restore puts back; nothing was restored. Once no job of project ${projectId} runs (Edge Impulse Studio, Jobs), run the restore again with --lost-jobs-ended`;
   ctx.err.line(`metaclear: ${message}`);
-  if (flags.json) {
+  if (json) {
     ctx.out.json({
       command: RESTORE,
       ok: false,
