@@ -198,6 +198,11 @@ describe('what the restore leaves undone ends it non-zero', () => {
     expect((await ei([...CLEAR, '--key', 'batch', '--backup', 'b.jsonl', '--wait'])).code).toBe(0);
     sandbox.edgeImpulse.setSampleMetadata(PROJECT, 7, 'batch', 'edited');
     expect(sandbox.edgeImpulse.removeSample(PROJECT, 9)).toBe(true);
+    // A dry run sends nothing, and ends as the run would: 3, as the Oracle restore's dry run does.
+    const posts = sandbox.requests.filter((r) => r.method === 'POST').length;
+    const dry = await ei(['restore', 'b.jsonl', '--dry-run']);
+    expect(dry.code).toBe(3);
+    expect(sandbox.requests.filter((r) => r.method === 'POST')).toHaveLength(posts);
     const text = await ei(['restore', 'b.jsonl']);
     expect(text.code).toBe(3);
     expect(text.stderr).toContain(
