@@ -25,6 +25,15 @@ export const EXIT = {
   terminated: 143,
 } as const;
 
+/**
+ * How a restore ends, from what it read back: 1 when an entry failed, else 3 when entries were left
+ * undone (changed since the backup, or gone), else 0. One rule for both APIs' restores.
+ */
+export function restoreExitCode(counts: { failed: number; changed: number; missing: number }): number {
+  if (counts.failed > 0) return EXIT.failed;
+  return counts.changed + counts.missing > 0 ? EXIT.incomplete : EXIT.ok;
+}
+
 /** The exit statuses a command can end with, for its --help. */
 export function exitCodesHelp(
   options: { wait?: boolean; bulk?: boolean; restore?: boolean } = { wait: true, bulk: true },

@@ -18,7 +18,7 @@ import { JobFailedError } from '../../index.js';
 import type { CliContext } from '../context.js';
 import { IDS_PER_CALL } from '../edge-impulse/clear.js';
 import { type FollowOptions, follow, type Session } from '../edge-impulse/session.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, restoreExitCode } from '../exit-codes.js';
 import { watchInterrupts } from '../interrupt.js';
 import { plural } from '../terminal/output.js';
 import { type ProgressReporter, startProgress } from '../terminal/progress.js';
@@ -243,7 +243,7 @@ export async function restoreEdgeImpulse(
     progress?.stop();
     interruption.dispose();
   }
-  const exitCode = counts.failed > 0 ? EXIT.failed : counts.changed + counts.missing > 0 ? EXIT.incomplete : EXIT.ok;
+  const exitCode = restoreExitCode(counts);
   if (settings.dryRun) {
     if (json) ctx.out.json({ dryRun: true, restore: counts, undone });
     else ctx.out.line(describe(counts, backup.path, true));

@@ -28,7 +28,7 @@ import { addConnectionOptions } from '../connection.js';
 import type { CliContext } from '../context.js';
 import { addOracleCredentialOptions, ORACLE_ENV } from '../credentials.js';
 import { exitCodeFor, type InterruptedError, UsageError } from '../errors.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, restoreExitCode } from '../exit-codes.js';
 import { watchInterrupts } from '../interrupt.js';
 import { connect, type OracleSession } from '../oracle/session.js';
 import { parseInteger, parseRate } from '../parsers.js';
@@ -310,11 +310,9 @@ export async function restoreOracle(
   const unrecorded = journal?.file.failure;
   const exitCode = interrupted
     ? exitCodeFor(interrupted)
-    : counts.failed > 0 || unrecorded !== undefined
+    : unrecorded !== undefined
       ? EXIT.failed
-      : counts.changed + counts.missing > 0
-        ? EXIT.incomplete
-        : EXIT.ok;
+      : restoreExitCode(counts);
   // A resume finishes what failed or was stopped; what changed since the backup stays as it is (exit 3).
   const resume =
     journal !== undefined && exitCode !== EXIT.ok && exitCode !== EXIT.incomplete
